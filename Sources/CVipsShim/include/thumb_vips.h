@@ -1,0 +1,111 @@
+/* Fixed-arity wrappers around the variadic libvips calls thumbworker uses.
+ * Every symbol is prefixed thumb_vips_; optional arguments travel in structs.
+ * Each int-returning call returns 0 on success and -1 on failure, leaving the
+ * reason in libvips' error buffer (read it at once with thumb_vips_error_take). */
+#ifndef THUMB_VIPS_H
+#define THUMB_VIPS_H
+
+#include <vips/vips.h>
+
+/** Process-wide settings applied once by thumb_vips_start. */
+typedef struct {
+    /** Worker threads libvips may use inside one pipeline (0 keeps libvips' default). */
+    int concurrency;
+    /** Largest number of operations libvips' operation cache keeps. */
+    int cache_max_operations;
+    /** Largest amount of memory, in bytes, libvips' operation cache may hold. */
+    size_t cache_max_bytes;
+} ThumbVipsStartOptions;
+
+/** Which thumbnail to make: a box, how to fit it, and what to load. */
+typedef struct {
+    /** Target width in pixels (VIPS_MAX_COORD when only the height matters). */
+    int width;
+    /** Target height in pixels (VIPS_MAX_COORD when only the width matters). */
+    int height;
+    /** A VipsSize: VIPS_SIZE_DOWN never enlarges, VIPS_SIZE_FORCE ignores the aspect ratio. */
+    int size;
+    /** A VipsInteresting: VIPS_INTERESTING_NONE fits inside the box, others fill it and crop. */
+    int crop;
+    /** Frames to load from a buffer, from the first (ignored for decoded images). */
+    int pages;
+    /** Non-zero converts an image with an embedded ICC profile to sRGB (ignored for decoded images).
+     *  Leave it zero for untagged images: libvips 8.14 then shifts their colours. CMYK is always converted. */
+    int convert_profile_to_srgb;
+} ThumbVipsThumbnailOptions;
+
+/** The encoders thumbworker writes. */
+typedef enum {
+    THUMB_VIPS_JPEG = 0,
+    THUMB_VIPS_PNG = 1,
+    THUMB_VIPS_WEBP = 2,
+    THUMB_VIPS_AVIF = 3,
+    THUMB_VIPS_GIF = 4
+} ThumbVipsSaveFormat;
+
+/** Encoder settings; fields an encoder has no use for are ignored. */
+typedef struct {
+    ThumbVipsSaveFormat format;
+    /** Quality 1-100 (JPEG, WebP, AVIF). */
+    int quality;
+    /** Progressive JPEG or interlaced PNG/GIF. */
+    int interlace;
+    /** Non-zero removes all metadata; zero keeps what the image still carries. */
+    int strip;
+    /** CPU effort for WebP (0-6) and AVIF (0-9). */
+    int effort;
+    /** Lossless WebP. */
+    int lossless;
+} ThumbVipsSaveOptions;
+
+/** Starts libvips once per process and blocks its untrusted loaders; 0 on success. */
+int thumb_vips_start(const char *program_name, const ThumbVipsStartOptions *options);
+
+/** Allows or blocks one loader class (and its subclasses) by name, e.g. "VipsForeignLoadSvg". */
+void thumb_vips_set_loader_blocked(const char *class_name, int blocked);
+
+/** Takes libvips' error buffer as a string to free with thumb_vips_free, and clears it. */
+char *thumb_vips_error_take(void);
+
+/** Frees memory that libvips allocated (error strings, encoded buffers). */
+void thumb_vips_free(void *pointer);
+
+/** Opens an encoded image for its header only; no pixels are decoded. */
+int thumb_vips_open_header(const void *data, size_t length, VipsImage **out);
+
+/** Whether the image carries an embedded ICC profile. */
+int thumb_vips_has_icc_profile(VipsImage *image);
+
+/** The loader libvips picked for the image (e.g. "jpegload_buffer"), or NULL. */
+const char *thumb_vips_loader_name(VipsImage *image);
+
+/** Decodes and shrinks an encoded image in one pass, honouring orientation and fail-on-error. */
+int thumb_vips_thumbnail_buffer(const void *data, size_t length, VipsImage **out,
+                                const ThumbVipsThumbnailOptions *options);
+
+/** Shrinks (or crops, or enlarges) an already decoded image. */
+int thumb_vips_thumbnail_image(VipsImage *in, VipsImage **out, const ThumbVipsThumbnailOptions *options);
+
+/** Converts any interpretation and depth to 8-bit sRGB, or 8-bit greyscale for grey inputs. */
+int thumb_vips_to_8bit(VipsImage *in, VipsImage **out);
+
+/** Composites the alpha channel onto an opaque background colour. */
+int thumb_vips_flatten(VipsImage *in, VipsImage **out, double red, double green, double blue);
+
+/** Centres the image on a width × height canvas filled with a colour (alpha used when the image has it). */
+int thumb_vips_embed_centre(VipsImage *in, VipsImage **out, int width, int height,
+                            double red, double green, double blue, double alpha);
+
+/** Cuts out a rectangle (used to take the first frame of an animation). */
+int thumb_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height);
+
+/** The smallest value of the last band (the alpha channel of an image that has one). */
+int thumb_vips_alpha_minimum(VipsImage *in, double *minimum);
+
+/** Writes the image as packed 8-bit RGBA pixels into a buffer to free with thumb_vips_free. */
+int thumb_vips_write_rgba(VipsImage *in, void **pixels, size_t *length);
+
+/** Encodes the image into a buffer to free with thumb_vips_free. */
+int thumb_vips_save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data, size_t *length);
+
+#endif

@@ -1,0 +1,36 @@
+import CVipsShim
+
+extension Thumbnailer {
+    /// Encodes a finished rendition, applying its metadata policy.
+    func encode(_ image: VipsImage, as format: ImageFormat, rendition: RenditionSpec) throws(ImagingError) -> [UInt8] {
+        if rendition.metadata == .icc {
+            image.removeMetadata(keepingICC: true)
+        }
+        var options = ThumbVipsSaveOptions(
+            format: Self.saveFormat(format),
+            quality: Int32(rendition.quality ?? settings.quality.quality(for: format)),
+            interlace: rendition.progressive ? 1 : 0,
+            strip: rendition.metadata == .strip ? 1 : 0,
+            effort: 4,
+            lossless: 0
+        )
+        var output: UnsafeMutableRawPointer?
+        var length = 0
+        guard thumb_vips_save(image.pointer, &options, &output, &length) == 0, let output else {
+            throw ImagingError(.encodeFailed, "rendition '\(rendition.name)' cannot be encoded as \(format.rawValue)",
+                               libvipsMessage: LibVips.takeError())
+        }
+        defer { thumb_vips_free(output) }
+        return Array(UnsafeRawBufferPointer(start: output, count: length))
+    }
+
+    private static func saveFormat(_ format: ImageFormat) -> ThumbVipsSaveFormat {
+        switch format {
+        case .png: THUMB_VIPS_PNG
+        case .webp: THUMB_VIPS_WEBP
+        case .avif: THUMB_VIPS_AVIF
+        case .gif: THUMB_VIPS_GIF
+        default: THUMB_VIPS_JPEG
+        }
+    }
+}

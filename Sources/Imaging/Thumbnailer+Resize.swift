@@ -1,0 +1,149 @@
+import CVipsShim
+
+extension Thumbnailer {
+    /// Decodes the upload once, upright, in sRGB and 8 bits, shrunk on load to the size the largest rendition needs.
+    func decodeIntermediate(
+        _ buffer: UnsafeRawBufferPointer, source: SourceInfo, renditions: [RenditionSpec]
+    ) throws(ImagingError) -> VipsImage {
+        let scale = min(1, renditions.map { Self.scale(for: $0, sourceWidth: source.width, sourceHeight: source.height) }.max() ?? 1)
+        let landscape = source.width >= source.height
+        let side = { (length: Int) in Int32(max(1, (Double(length) * scale).rounded(.up))) }
+        var options = ThumbVipsThumbnailOptions(
+            width: landscape ? side(source.width) : Int32(VIPS_MAX_COORD),
+            height: landscape ? Int32(VIPS_MAX_COORD) : side(source.height),
+            size: Int32(VIPS_SIZE_DOWN.rawValue),
+            crop: Int32(VIPS_INTERESTING_NONE.rawValue),
+            pages: Int32(Self.framesToDecode(renditions, source: source)),
+            convert_profile_to_srgb: source.hasProfile ? 1 : 0
+        )
+        let decoded = try VipsImage.make(.corrupt, "the \(source.format.rawValue) image cannot be decoded") {
+            thumb_vips_thumbnail_buffer(buffer.baseAddress, buffer.count, $0, &options)
+        }
+        let eightBit = try decoded.convertedTo8Bit()
+        return try eightBit.materialized(.corrupt, "the \(source.format.rawValue) image cannot be decoded")
+    }
+
+    /// Resizes (and crops, pads, flattens) one rendition, then encodes it.
+    func makeRendition(
+        _ rendition: RenditionSpec, from input: ResizeInput, source: SourceInfo, timings: inout StageTimings
+    ) throws(ImagingError) -> RenderedImage {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let frames = rendition.animated ? min(rendition.maxFrames, source.frames) : 1
+        var options = Self.thumbnailOptions(for: rendition, frames: frames)
+        options.convert_profile_to_srgb = source.hasProfile ? 1 : 0
+        let failure = "rendition '\(rendition.name)' cannot be made from this \(source.format.rawValue) image"
+        var image: VipsImage
+        switch input {
+        case .decoded(let decoded):
+            let base = try decoded.firstFrames(frames)
+            image = try VipsImage.make(.corrupt, failure) { thumb_vips_thumbnail_image(base.pointer, $0, &options) }
+        case .encoded(let buffer):
+            image = try VipsImage.make(.corrupt, failure) {
+                thumb_vips_thumbnail_buffer(buffer.baseAddress, buffer.count, $0, &options)
+            }.convertedTo8Bit()
+        }
+        let background = rendition.background ?? settings.background
+        if rendition.fit == .contain, let width = rendition.width, let height = rendition.height,
+           image.width != width || image.height != height {
+            let base = image
+            image = try VipsImage.make(.corrupt, failure) {
+                thumb_vips_embed_centre(base.pointer, $0, Int32(width), Int32(height), Double(background.red),
+                                        Double(background.green), Double(background.blue), 255)
+            }
+        }
+        let format = try outputFormat(for: rendition, image: image)
+        if image.hasAlpha && format == .jpeg {
+            let base = image
+            image = try VipsImage.make(.corrupt, failure) {
+                thumb_vips_flatten(base.pointer, $0, Double(background.red), Double(background.green), Double(background.blue))
+            }
+        }
+        image = try image.materialized(.corrupt, failure)
+        timings.resize += start.secondsUntilNow(clock)
+
+        let encodeStart = clock.now
+        let data = try encode(image, as: format, rendition: rendition)
+        timings.encode += encodeStart.secondsUntilNow(clock)
+        let pageHeight = image.pageHeight
+        return RenderedImage(name: rendition.name, format: format, width: image.width, height: pageHeight,
+                             frames: max(1, image.height / max(1, pageHeight)), data: data)
+    }
+
+    /// The factor by which a rendition scales the upright source (above 1 only when it may enlarge).
+    static func scale(for rendition: RenditionSpec, sourceWidth: Int, sourceHeight: Int) -> Double {
+        let horizontal = rendition.width.map { Double($0) / Double(sourceWidth) }
+        let vertical = rendition.height.map { Double($0) / Double(sourceHeight) }
+        let scale = switch rendition.fit {
+        case .inside, .contain: min(horizontal ?? .infinity, vertical ?? .infinity)
+        case .cover, .fill: max(horizontal ?? 0, vertical ?? 0)
+        }
+        return rendition.upscale ? scale : min(scale, 1)
+    }
+
+    /// How many frames the shared decode must hold: the most any animated rendition keeps, else one.
+    static func framesToDecode(_ renditions: [RenditionSpec], source: SourceInfo) -> Int {
+        let wanted = renditions.map { $0.animated ? $0.maxFrames : 1 }.max() ?? 1
+        return min(wanted, source.frames)
+    }
+
+    /// The libvips thumbnail box for a rendition.
+    static func thumbnailOptions(for rendition: RenditionSpec, frames: Int) -> ThumbVipsThumbnailOptions {
+        let size: VipsSize = rendition.fit == .fill ? VIPS_SIZE_FORCE : rendition.upscale ? VIPS_SIZE_BOTH : VIPS_SIZE_DOWN
+        let crop: VipsInteresting = switch (rendition.fit, rendition.gravity) {
+        case (.cover, .centre): VIPS_INTERESTING_CENTRE
+        case (.cover, .attention): VIPS_INTERESTING_ATTENTION
+        case (.cover, .entropy): VIPS_INTERESTING_ENTROPY
+        default: VIPS_INTERESTING_NONE
+        }
+        return ThumbVipsThumbnailOptions(
+            width: Int32(rendition.width ?? Int(VIPS_MAX_COORD)),
+            height: Int32(rendition.height ?? Int(VIPS_MAX_COORD)),
+            size: Int32(size.rawValue),
+            crop: Int32(crop.rawValue),
+            pages: Int32(frames),
+            convert_profile_to_srgb: 0
+        )
+    }
+
+    /// The concrete format of a rendition: `auto` becomes PNG when the image has visible transparency, else JPEG.
+    private func outputFormat(for rendition: RenditionSpec, image: VipsImage) throws(ImagingError) -> ImageFormat {
+        switch rendition.format {
+        case .jpeg: return .jpeg
+        case .png: return .png
+        case .webp: return .webp
+        case .avif: return .avif
+        case .gif: return .gif
+        case .auto: return try image.hasTransparency() ? .png : .jpeg
+        }
+    }
+}
+
+extension VipsImage {
+    /// The same picture as 8-bit sRGB (or 8-bit grey for grey inputs), whatever its depth and colour space.
+    func convertedTo8Bit() throws(ImagingError) -> VipsImage {
+        try VipsImage.make(.corrupt, "the image's colours cannot be converted to 8-bit sRGB") {
+            thumb_vips_to_8bit(pointer, $0)
+        }
+    }
+
+    /// The first `count` frames of an animation (the image itself when it has no more).
+    func firstFrames(_ count: Int) throws(ImagingError) -> VipsImage {
+        let frameHeight = pageHeight
+        guard frameHeight < height else { return self }
+        let rows = min(height, frameHeight * max(1, count))
+        return try VipsImage.make(.corrupt, "the first frames cannot be taken from the animation") {
+            thumb_vips_extract_area(pointer, $0, 0, 0, Int32(width), Int32(rows))
+        }
+    }
+
+    /// Whether any pixel is less than fully opaque.
+    func hasTransparency() throws(ImagingError) -> Bool {
+        guard hasAlpha else { return false }
+        var minimum = 0.0
+        guard thumb_vips_alpha_minimum(pointer, &minimum) == 0 else {
+            throw ImagingError(.corrupt, "the alpha channel cannot be read", libvipsMessage: LibVips.takeError())
+        }
+        return minimum < 255
+    }
+}

@@ -1,0 +1,91 @@
+import CVipsShim
+
+/// Turns one encoded upload into its renditions: header gate, one decode, N resizes and encodes, placeholder.
+///
+/// All work is synchronous and CPU-bound; call it from `ImagingPool`, not from the cooperative thread pool.
+package struct Thumbnailer: Sendable {
+    /// How renditions get their pixels.
+    package enum DecodeStrategy: String, Sendable, CaseIterable {
+        /// Decode once (shrink-on-load sized for the largest rendition), derive every rendition from that.
+        case decodeOnce = "once"
+        /// Decode the upload again for each rendition (the naive way; kept as the benchmark baseline).
+        case decodePerRendition = "per-rendition"
+    }
+
+    /// Limits, qualities, background and placeholder switch.
+    package let settings: ImagingSettings
+
+    /// Starts libvips if needed and prepares a thumbnailer.
+    package init(settings: ImagingSettings = ImagingSettings()) throws(ImagingError) {
+        try LibVips.start()
+        LibVips.allowUntrustedLoaders(for: settings.limits.allowedFormats.intersection(ImageFormat.untrusted))
+        self.settings = settings
+    }
+
+    /// The libvips version in use.
+    package static var libvipsVersion: String { LibVips.version }
+
+    /// Makes every rendition of one upload.
+    package func render(
+        _ data: [UInt8], renditions: [RenditionSpec], strategy: DecodeStrategy = .decodeOnce
+    ) throws(ImagingError) -> RenderResult {
+        guard !renditions.isEmpty else {
+            throw ImagingError(.invalidRendition, "no renditions were asked for")
+        }
+        for rendition in renditions {
+            try rendition.validate()
+        }
+        let clock = ContinuousClock()
+        var timings = StageTimings()
+        let framesWanted = renditions.map { $0.animated ? $0.maxFrames : 1 }.max() ?? 1
+
+        var start = clock.now
+        let source = try inspect(data, framesWanted: framesWanted)
+        timings.inspect = start.secondsUntilNow(clock)
+
+        return try data.withBytes { buffer throws(ImagingError) -> RenderResult in
+            var outputs: [RenderedImage] = []
+            var placeholder: Placeholder?
+            switch strategy {
+            case .decodeOnce:
+                start = clock.now
+                let decoded = try decodeIntermediate(buffer, source: source, renditions: renditions)
+                timings.decode = start.secondsUntilNow(clock)
+                for rendition in renditions {
+                    outputs.append(try makeRendition(rendition, from: .decoded(decoded), source: source, timings: &timings))
+                }
+                if settings.placeholder {
+                    start = clock.now
+                    placeholder = try makePlaceholder(from: .decoded(decoded), source: source)
+                    timings.placeholder = start.secondsUntilNow(clock)
+                }
+            case .decodePerRendition:
+                for rendition in renditions {
+                    outputs.append(try makeRendition(rendition, from: .encoded(buffer), source: source, timings: &timings))
+                }
+                if settings.placeholder {
+                    start = clock.now
+                    placeholder = try makePlaceholder(from: .encoded(buffer), source: source)
+                    timings.placeholder = start.secondsUntilNow(clock)
+                }
+            }
+            return RenderResult(source: source, renditions: outputs, placeholder: placeholder, timings: timings)
+        }
+    }
+}
+
+/// Where a resize reads its pixels from.
+enum ResizeInput {
+    /// An already decoded intermediate image.
+    case decoded(VipsImage)
+    /// The encoded upload, decoded again with shrink-on-load.
+    case encoded(UnsafeRawBufferPointer)
+}
+
+extension ContinuousClock.Instant {
+    /// Seconds from this instant until now.
+    func secondsUntilNow(_ clock: ContinuousClock) -> Double {
+        let elapsed = duration(to: clock.now)
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,92 @@
+import Imaging
+import Yams
+
+/// Walks a YAML document, collecting one message per problem with the key path and line.
+final class ConfigReader {
+    /// Everything found wrong so far.
+    var problems: [String] = []
+
+    /// The node as a mapping with string keys, or nil after recording why not.
+    func mapping(_ node: Node, at path: String) -> ConfigMapping? {
+        guard let mapping = node.mapping else {
+            problems.append("\(path.isEmpty ? "the file" : path)\(Self.line(node)): expected a mapping of key: value")
+            return nil
+        }
+        var pairs: [(key: String, value: Node)] = []
+        for (key, value) in mapping {
+            pairs.append((key.string ?? "\(key)", value))
+        }
+        return ConfigMapping(path: path, pairs: pairs)
+    }
+
+    /// The node as a list, or nil after recording why not.
+    func sequence(_ node: Node, at path: String) -> [Node]? {
+        guard let sequence = node.sequence else {
+            problems.append("\(path)\(Self.line(node)): expected a list")
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    /// ` (line N)` for messages, when the node knows where it came from.
+    static func line(_ node: Node) -> String {
+        node.mark.map { " (line \($0.line))" } ?? ""
+    }
+}
+
+/// One YAML mapping and the path that leads to it, e.g. `limits`.
+struct ConfigMapping {
+    /// The dotted path of this mapping.
+    let path: String
+    /// Its keys and values in file order.
+    let pairs: [(key: String, value: Node)]
+
+    private func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// The raw value of a key, if present.
+    func value(_ key: String) -> Node? {
+        pairs.last { $0.key == key }?.value
+    }
+
+    /// A nested mapping, if present and well-formed.
+    func section(_ key: String, _ reader: ConfigReader) -> ConfigMapping? {
+        value(key).flatMap { reader.mapping($0, at: keyPath(key)) }
+    }
+
+    /// A string value, if present.
+    func string(_ key: String, _ reader: ConfigReader) -> String? {
+        guard let node = value(key) else { return nil }
+        guard let text = node.scalar?.string else {
+            reader.problems.append("\(keyPath(key))\(ConfigReader.line(node)): expected a single value")
+            return nil
+        }
+        return text
+    }
+
+    /// A whole number within a range, if present.
+    func integer(_ key: String, in range: ClosedRange<Int>, _ reader: ConfigReader) -> Int? {
+        guard let node = value(key) else { return nil }
+        guard let number = node.int, range.contains(number) else {
+            reader.problems.append("\(keyPath(key))\(ConfigReader.line(node)): '\(node.scalar?.string ?? "?")' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return number
+    }
+
+    /// A true/false value, if present.
+    func flag(_ key: String, _ reader: ConfigReader) -> Bool? {
+        guard let node = value(key) else { return nil }
+        guard let flag = node.bool else {
+            reader.problems.append("\(keyPath(key))\(ConfigReader.line(node)): '\(node.scalar?.string ?? "?")' is not true or false")
+            return nil
+        }
+        return flag
+    }
+
+    /// Records every key that is not in `known`, suggesting the closest known one.
+    func reportUnknownKeys(known: [String], _ reader: ConfigReader) {
+        for (key, node) in pairs where !known.contains(key) {
+            reader.problems.append("\(keyPath(key))\(ConfigReader.line(node)): unknown key" + RenditionSpec.suggestion(for: key, among: known))
+        }
+    }
+}

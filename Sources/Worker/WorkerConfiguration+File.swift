@@ -1,0 +1,127 @@
+import Foundation
+import Imaging
+import Yams
+
+extension WorkerConfiguration {
+    /// The top-level sections a configuration file may have.
+    static let sections = ["renditions", "output", "limits", "imaging"]
+
+    /// Reads a YAML configuration file; every problem in it is reported at once.
+    package static func load(path: String) throws(ConfigurationError) -> WorkerConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(problems: ["cannot read the file (does it exist and is it readable?)"], source: path)
+        }
+        return try parse(yaml: String(decoding: data, as: UTF8.self), source: path)
+    }
+
+    /// Parses YAML text over the defaults; keys that are absent keep their default.
+    package static func parse(yaml: String, source: String) throws(ConfigurationError) -> WorkerConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigurationError(problems: ["not valid YAML: \(error)"], source: source)
+        }
+        var configuration = WorkerConfiguration()
+        let reader = ConfigReader()
+        if let root {
+            if let top = reader.mapping(root, at: "") {
+                configuration.read(top, reader)
+            }
+        }
+        let problems = reader.problems + (reader.problems.isEmpty ? configuration.crossCheckProblems() : [])
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems, source: source) }
+        return configuration
+    }
+
+    private mutating func read(_ top: ConfigMapping, _ reader: ConfigReader) {
+        if let list = top.value("renditions") {
+            if let items = reader.sequence(list, at: "renditions") {
+                renditions = items.enumerated().compactMap { index, item in
+                    readRendition(item, path: "renditions[\(index)]", reader)
+                }
+            }
+        }
+        if let output = top.section("output", reader) {
+            if let pattern = output.string("key_template", reader) {
+                do {
+                    keyTemplate = try KeyTemplate(pattern)
+                } catch {
+                    reader.problems.append(contentsOf: error.problems.map { "output.key_template: \($0)" })
+                }
+            }
+            output.reportUnknownKeys(known: ["key_template"], reader)
+        }
+        if let limits = top.section("limits", reader) {
+            readLimits(limits, reader)
+        }
+        if let section = top.section("imaging", reader) {
+            readImaging(section, reader)
+        }
+        top.reportUnknownKeys(known: Self.sections, reader)
+    }
+
+    private func readRendition(_ node: Node, path: String, _ reader: ConfigReader) -> RenditionSpec? {
+        guard let mapping = reader.mapping(node, at: path) else { return nil }
+        let fields = mapping.pairs.compactMap { pair -> (name: String, value: String)? in
+            guard let value = pair.value.scalar?.string else {
+                reader.problems.append("\(path).\(pair.key): give a single value, not a list or a mapping")
+                return nil
+            }
+            return (pair.key, value)
+        }
+        var problems: [String] = []
+        let spec = RenditionSpec.parse(fields: fields, problems: &problems)
+        reader.problems.append(contentsOf: problems.map { "\(path) \($0)" })
+        return spec
+    }
+
+    private mutating func readLimits(_ limits: ConfigMapping, _ reader: ConfigReader) {
+        if let value = limits.integer("max_input_bytes", in: 1...Int(Int32.max) * 4, reader) {
+            imaging.limits.maxInputBytes = value
+        }
+        if let value = limits.integer("max_pixels", in: 1...1_000_000_000, reader) {
+            imaging.limits.maxPixels = value
+        }
+        if let value = limits.integer("max_frames", in: 1...100_000, reader) {
+            imaging.limits.maxFrames = value
+        }
+        if let node = limits.value("allowed_formats"), let items = reader.sequence(node, at: "limits.allowed_formats") {
+            var formats: Set<ImageFormat> = []
+            for item in items {
+                let text = item.scalar?.string ?? ""
+                if let format = ImageFormat(rawValue: text.lowercased()) {
+                    formats.insert(format)
+                } else {
+                    let known = ImageFormat.allCases.map(\.rawValue).joined(separator: ", ")
+                    reader.problems.append("limits.allowed_formats: '\(text)' is not one of \(known)")
+                }
+            }
+            imaging.limits.allowedFormats = formats
+        }
+        limits.reportUnknownKeys(known: ["max_input_bytes", "max_pixels", "max_frames", "allowed_formats"], reader)
+    }
+
+    private mutating func readImaging(_ section: ConfigMapping, _ reader: ConfigReader) {
+        if let text = section.string("background", reader) {
+            if let colour = RGBColor(hex: text) {
+                imaging.background = colour
+            } else {
+                reader.problems.append("imaging.background: '\(text)' is not a colour like '#ffffff'")
+            }
+        }
+        if let value = section.flag("placeholder", reader) {
+            imaging.placeholder = value
+        }
+        if let value = section.integer("concurrency", in: 0...1024, reader) {
+            concurrency = value
+        }
+        if let quality = section.section("quality", reader) {
+            if let value = quality.integer("jpeg", in: 1...100, reader) { imaging.quality.jpeg = value }
+            if let value = quality.integer("webp", in: 1...100, reader) { imaging.quality.webp = value }
+            if let value = quality.integer("avif", in: 1...100, reader) { imaging.quality.avif = value }
+            quality.reportUnknownKeys(known: ["jpeg", "webp", "avif"], reader)
+        }
+        section.reportUnknownKeys(known: ["background", "placeholder", "concurrency", "quality"], reader)
+    }
+}

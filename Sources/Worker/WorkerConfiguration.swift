@@ -1,0 +1,68 @@
+import Foundation
+package import Imaging
+
+/// The worker's whole configuration: renditions, output naming, limits and image settings.
+package struct WorkerConfiguration: Sendable {
+    /// The renditions made from every upload.
+    package var renditions: [RenditionSpec]
+    /// How output keys are named.
+    package var keyTemplate: KeyTemplate
+    /// Limits, qualities, background and placeholder switch.
+    package var imaging: ImagingSettings
+    /// Uploads processed at once; 0 means one per core.
+    package var concurrency: Int
+
+    /// The built-in defaults: the seed app's single 150 px wide JPEG at `{key}.{ext}`.
+    package init() {
+        var thumb = RenditionSpec(name: "thumb", width: 150)
+        thumb.format = .jpeg
+        renditions = [thumb]
+        keyTemplate = try! KeyTemplate("{key}.{ext}")
+        imaging = ImagingSettings()
+        concurrency = 0
+    }
+
+    /// Uploads processed at once, resolving 0 to the number of cores.
+    package var effectiveConcurrency: Int {
+        concurrency > 0 ? concurrency : ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// Problems that only show when the parts are combined, e.g. two renditions writing the same key.
+    package func crossCheckProblems() -> [String] {
+        var problems: [String] = []
+        var seenNames: Set<String> = []
+        var seenKeys: [String: String] = [:]
+        for rendition in renditions {
+            if !seenNames.insert(rendition.name).inserted {
+                problems.append("renditions: the name '\(rendition.name)' is used twice")
+            }
+            let formats: [ImageFormat] = rendition.format == .auto ? [.jpeg, .png] : [ImageFormat(rendition.format)]
+            for format in formats {
+                let key = keyTemplate.expand(sourceKey: "photos/example.jpg", rendition: rendition.name,
+                                             width: rendition.width ?? 0, height: rendition.height ?? 0,
+                                             fileExtension: format.fileExtension)
+                if let other = seenKeys[key], other != rendition.name {
+                    problems.append("output.key_template '\(keyTemplate)' gives renditions '\(other)' and '\(rendition.name)' the same key (\(key)); add {name} to it")
+                }
+                seenKeys[key] = rendition.name
+            }
+        }
+        if renditions.isEmpty {
+            problems.append("renditions: give at least one rendition")
+        }
+        return problems
+    }
+}
+
+extension ImageFormat {
+    /// The file format a concrete rendition format writes (`auto` is resolved per image, JPEG here).
+    init(_ format: RenditionSpec.Format) {
+        switch format {
+        case .png: self = .png
+        case .webp: self = .webp
+        case .avif: self = .avif
+        case .gif: self = .gif
+        case .jpeg, .auto: self = .jpeg
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Imaging
+import Worker
+
+/// The options `process` and `bench` share: where the configuration comes from and flags that override it.
+struct RenditionOptions: ParsableArguments {
+    @Option(name: .long, help: "Configuration file (YAML). Default: ./worker.conf when present, else built-in defaults.")
+    var config: String?
+
+    @Option(name: .long, help: "A rendition NAME=SIZE[,field=value…], e.g. small=320x320,fit=cover,format=webp,quality=75. Repeatable; replaces the configured renditions.")
+    var rendition: [String] = []
+
+    @Option(name: .long, help: "Box width in pixels, for every rendition.")
+    var width: Int?
+
+    @Option(name: .long, help: "Box height in pixels, for every rendition.")
+    var height: Int?
+
+    @Option(name: .long, help: "inside | cover | fill | contain, for every rendition.")
+    var fit: String?
+
+    @Option(name: .long, help: "jpeg | png | webp | avif | gif | auto, for every rendition.")
+    var format: String?
+
+    @Option(name: .long, help: "Quality 1-100, for every rendition.")
+    var quality: Int?
+
+    @Option(name: .long, help: "Output name template, e.g. '{stem}-{name}.{ext}'.")
+    var keyTemplate: String?
+
+    @Option(name: .long, help: "Images processed at once (default: one per core).")
+    var concurrency: Int?
+
+    /// The configuration file, then these flags over it; every problem is reported at once.
+    func loadConfiguration() throws(ConfigurationError) -> WorkerConfiguration {
+        var configuration: WorkerConfiguration
+        if let config {
+            configuration = try WorkerConfiguration.load(path: config)
+        } else if FileManager.default.fileExists(atPath: "worker.conf") {
+            configuration = try WorkerConfiguration.load(path: "worker.conf")
+        } else {
+            configuration = WorkerConfiguration()
+        }
+        var problems: [String] = []
+        if !rendition.isEmpty {
+            configuration.renditions = []
+            for line in rendition {
+                do {
+                    configuration.renditions.append(try RenditionSpec(parsing: line))
+                } catch {
+                    problems.append("--rendition \(error.message)")
+                }
+            }
+        }
+        let overrides: [(String, String?)] = [
+            ("width", width.map(String.init)), ("height", height.map(String.init)), ("fit", fit),
+            ("format", format), ("quality", quality.map(String.init)),
+        ]
+        for index in configuration.renditions.indices {
+            for case let (field, value?) in overrides {
+                if let problem = configuration.renditions[index].apply(field, value) {
+                    problems.append("--\(field): \(problem)")
+                }
+            }
+        }
+        for spec in configuration.renditions {
+            problems.append(contentsOf: spec.problems())
+        }
+        if let keyTemplate {
+            do {
+                configuration.keyTemplate = try KeyTemplate(keyTemplate)
+            } catch {
+                problems.append(contentsOf: error.problems.map { "--key-template: \($0)" })
+            }
+        }
+        if let concurrency {
+            if concurrency < 1 {
+                problems.append("--concurrency \(concurrency): give 1 or more")
+            }
+            configuration.concurrency = concurrency
+        }
+        if problems.isEmpty {
+            problems = configuration.crossCheckProblems()
+        }
+        guard problems.isEmpty else {
+            throw ConfigurationError(problems: problems, source: "flags")
+        }
+        return configuration
+    }
+}

@@ -1,0 +1,71 @@
+import CVipsShim
+import Foundation
+import Imaging
+import Testing
+
+/// The repository's testdata folder, found from this source file's location.
+let testdataURL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("testdata")
+
+/// The bytes of a file in testdata/.
+func testdata(_ name: String) throws -> [UInt8] {
+    try [UInt8](Data(contentsOf: testdataURL.appendingPathComponent(name)))
+}
+
+/// An encoded image decoded by libvips into sRGB RGBA pixels, so tests can look at colours.
+struct DecodedImage: CustomTestStringConvertible {
+    let width: Int
+    let height: Int
+    let rgba: [UInt8]
+
+    /// Decodes an encoded image (the first frame, or all stacked for animations).
+    init(_ encoded: [UInt8]) throws {
+        // libvips reads the buffer lazily, so every pixel must be fetched while the bytes are pinned.
+        let decoded = encoded.withUnsafeBytes { buffer -> (width: Int, height: Int, rgba: [UInt8])? in
+            var image: UnsafeMutablePointer<VipsImage>?
+            guard thumb_vips_open_header(buffer.baseAddress, buffer.count, &image) == 0, let image else { return nil }
+            defer { g_object_unref(image) }
+            var pixels: UnsafeMutableRawPointer?
+            var length = 0
+            guard thumb_vips_write_rgba(image, &pixels, &length) == 0, let pixels else { return nil }
+            defer { thumb_vips_free(pixels) }
+            return (Int(vips_image_get_width(image)), Int(vips_image_get_height(image)),
+                    Array(UnsafeRawBufferPointer(start: pixels, count: length)))
+        }
+        let image = try #require(decoded, "libvips could not decode the output")
+        (width, height, rgba) = (image.width, image.height, image.rgba)
+        #expect(rgba.count == width * height * 4)
+    }
+
+    /// A short description for failure messages, instead of every pixel.
+    var testDescription: String {
+        "\(width)×\(height) image, corners \(pixel(atX: 0.25, y: 0.25)) \(pixel(atX: 0.75, y: 0.25)) / \(pixel(atX: 0.25, y: 0.75)) \(pixel(atX: 0.75, y: 0.75))"
+    }
+
+    /// The pixel at a fraction of the width and height, e.g. (0.25, 0.25) for the centre of the top-left quadrant.
+    func pixel(atX x: Double, y: Double) -> (red: Int, green: Int, blue: Int, alpha: Int) {
+        let column = min(width - 1, Int(Double(width) * x))
+        let row = min(height - 1, Int(Double(height) * y))
+        let offset = (row * width + column) * 4
+        return (Int(rgba[offset]), Int(rgba[offset + 1]), Int(rgba[offset + 2]), Int(rgba[offset + 3]))
+    }
+
+    /// Whether the pixel at a fraction of the size is within `tolerance` of a colour on every channel.
+    func isColour(atX x: Double, y: Double, _ red: Int, _ green: Int, _ blue: Int, tolerance: Int = 24) -> Bool {
+        let pixel = pixel(atX: x, y: y)
+        return abs(pixel.red - red) <= tolerance && abs(pixel.green - green) <= tolerance
+            && abs(pixel.blue - blue) <= tolerance
+    }
+
+    /// Whether the image shows the quadrants picture upright: red, green / blue, white.
+    var showsUprightQuadrants: Bool {
+        isColour(atX: 0.25, y: 0.25, 255, 0, 0) && isColour(atX: 0.75, y: 0.25, 0, 255, 0)
+            && isColour(atX: 0.25, y: 0.75, 0, 0, 255) && isColour(atX: 0.75, y: 0.75, 255, 255, 255)
+    }
+}
+
+/// The format of encoded bytes, by magic number.
+func sniffedFormat(_ bytes: [UInt8]) -> ImageFormat? {
+    ImageFormat(sniffing: bytes)
+}

@@ -1,0 +1,45 @@
+import Imaging
+import Synchronization
+import Testing
+
+@Suite("The imaging pool bounds CPU work")
+struct ImagingPoolTests {
+    @Test("no more jobs run at once than the pool has threads, and every job finishes")
+    func bounded() async throws {
+        let pool = ImagingPool(threadCount: 2)
+        defer { pool.shutdown() }
+        let running = Concurrency()
+        let landscape = try testdata("landscape.jpg")
+        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<12 {
+                group.addTask {
+                    try await pool.run { () throws(ImagingError) -> Int in
+                        running.state.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                        let result = try Thumbnailer().render(landscape, renditions: [RenditionSpec(parsing: "t=\(50 + index)")])
+                        running.state.withLock { $0.now -= 1 }
+                        return result.renditions[0].width
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.sorted() == Array(50..<62))
+        #expect(running.state.withLock { $0.most } <= 2)
+    }
+
+    @Test("errors thrown on a pool thread reach the caller with their type")
+    func errorsPropagate() async throws {
+        let pool = ImagingPool(threadCount: 1)
+        defer { pool.shutdown() }
+        await #expect(throws: ImagingError.self) {
+            try await pool.run { () throws(ImagingError) in
+                _ = try Thumbnailer().render([], renditions: [RenditionSpec(name: "t", width: 10)])
+            }
+        }
+    }
+}
+
+/// Counts jobs running at once and the most seen.
+private final class Concurrency: Sendable {
+    let state = Mutex((now: 0, most: 0))
+}

@@ -1,0 +1,122 @@
+import Imaging
+import Testing
+
+@Suite("Hostile and broken inputs fail with a code, before decoding")
+struct ThumbnailerLimitTests {
+    private func code(of file: String, _ configure: (inout ImagingSettings) -> Void = { _ in }) throws -> ImagingError.Code? {
+        var settings = ImagingSettings()
+        configure(&settings)
+        let data = try testdata(file)
+        do throws(ImagingError) {
+            _ = try Thumbnailer(settings: settings).render(data, renditions: [RenditionSpec(parsing: "t=100")])
+            return nil
+        } catch {
+            #expect(!error.isRetryable)
+            #expect(!error.message.isEmpty)
+            return error.code
+        }
+    }
+
+    @Test("each broken input gets its own code", arguments: [
+        ("empty.jpg", ImagingError.Code.empty),
+        ("text.jpg", .unsupportedFormat),
+        ("truncated.jpg", .corrupt),
+        ("bomb.png", .tooManyPixels),
+        ("vector.svg", .untrustedFormat),
+    ])
+    func brokenInputs(_ file: String, _ expected: ImagingError.Code) throws {
+        #expect(try code(of: file) == expected)
+    }
+
+    @Test("the pixel bomb is refused by its header, before any pixel is decoded")
+    func bombIsRefusedByHeader() throws {
+        let thumbnailer = try Thumbnailer()
+        let bomb = try testdata("bomb.png")
+        #expect(bomb.count < 1024)
+        do throws(ImagingError) {
+            _ = try thumbnailer.inspect(bomb)
+            Issue.record("the bomb passed inspection")
+        } catch {
+            #expect(error.code == .tooManyPixels)
+            #expect(error.message.contains("50000×50000"))
+        }
+    }
+
+    @Test("limits come from the settings")
+    func configuredLimits() throws {
+        #expect(try code(of: "landscape.jpg") { $0.limits.maxInputBytes = 1000 } == .tooLarge)
+        #expect(try code(of: "landscape.jpg") { $0.limits.maxPixels = 600 * 400 - 1 } == .tooManyPixels)
+        #expect(try code(of: "landscape.jpg") { $0.limits.maxPixels = 600 * 400 } == nil)
+        #expect(try code(of: "many-frames.gif") { $0.limits.maxFrames = 100 } == .tooManyFrames)
+        #expect(try code(of: "alpha.png") { $0.limits.allowedFormats = [.jpeg] } == .unsupportedFormat)
+    }
+
+    @Test("an allowed untrusted format is decoded")
+    func allowedSVG() throws {
+        var settings = ImagingSettings()
+        settings.limits.allowedFormats.insert(.svg)
+        let result = try Thumbnailer(settings: settings).render(testdata("vector.svg"), renditions: [RenditionSpec(parsing: "t=100")])
+        let image = try DecodedImage(result.renditions[0].data)
+        #expect(result.source.format == .svg)
+        #expect(image.isColour(atX: 0.5, y: 0.5, 255, 0, 0))
+    }
+
+    @Test("a file whose magic bytes lie is refused")
+    func mismatchedContent() throws {
+        var bytes = try testdata("landscape.jpg")
+        bytes.replaceSubrange(0..<8, with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(throws: ImagingError.self) { try Thumbnailer().render(bytes, renditions: [RenditionSpec(parsing: "t=100")]) }
+    }
+}
+
+@Suite("Rendition specifications are checked when they are read")
+struct RenditionSpecTests {
+    @Test("the one-line syntax sets every field")
+    func oneLine() throws {
+        let spec = try RenditionSpec(parsing: "small=320x240,fit=cover,gravity=attention,format=webp,quality=75,upscale=true,metadata=icc,progressive=yes,background=#102030,animated=true,max_frames=12")
+        #expect(spec.name == "small" && spec.width == 320 && spec.height == 240)
+        #expect(spec.fit == .cover && spec.gravity == .attention && spec.format == .webp && spec.quality == 75)
+        #expect(spec.upscale && spec.metadata == .icc && spec.progressive && spec.animated && spec.maxFrames == 12)
+        #expect(spec.background == RGBColor(red: 0x10, green: 0x20, blue: 0x30))
+        #expect(try RenditionSpec(parsing: "h=x90").height == 90)
+        #expect(try RenditionSpec(parsing: "w=90").width == 90)
+    }
+
+    @Test("bad specifications name the field", arguments: [
+        ("small=0x10", "width 0"),
+        ("small=abc", "width 'abc'"),
+        ("small=100,fit=cover", "needs both width and height"),
+        ("small=100,quality=101", "quality 101"),
+        ("small=100,formt=webp", "did you mean 'format'"),
+        ("small=100,format=bmp", "format 'bmp'"),
+        ("small=100,format=jpeg,animated=true", "animated output needs format webp or gif"),
+        ("small", "start with NAME=SIZE"),
+        ("bad name=100", "rendition name"),
+    ])
+    func badSpecs(_ line: String, _ fragment: String) {
+        do {
+            _ = try RenditionSpec(parsing: line)
+            Issue.record("'\(line)' was accepted")
+        } catch {
+            #expect(error.code == .invalidRendition)
+            #expect(error.message.contains(fragment), "\(error.message)")
+        }
+    }
+}
+
+@Suite("Formats are recognised by their magic bytes")
+struct ImageFormatTests {
+    @Test("each testdata file is recognised", arguments: [
+        ("landscape.jpg", ImageFormat.jpeg), ("alpha.png", .png), ("alpha.webp", .webp), ("animated.gif", .gif),
+        ("photo.tiff", .tiff), ("photo.heic", .heic), ("photo.avif", .avif), ("vector.svg", .svg),
+    ])
+    func sniffing(_ file: String, _ format: ImageFormat) throws {
+        #expect(ImageFormat(sniffing: try testdata(file)) == format)
+    }
+
+    @Test("text and empty files are not images")
+    func notImages() throws {
+        #expect(ImageFormat(sniffing: try testdata("text.jpg")) == nil)
+        #expect(ImageFormat(sniffing: [UInt8]()) == nil)
+    }
+}
