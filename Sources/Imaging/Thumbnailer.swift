@@ -84,7 +84,7 @@ enum ResizeInput {
 
 extension ContinuousClock.Instant {
     /// Seconds from this instant until now.
-    func secondsUntilNow(_ clock: ContinuousClock) -> Double {
+    package func secondsUntilNow(_ clock: ContinuousClock) -> Double {
         let elapsed = duration(to: clock.now)
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }

@@ -20,6 +20,10 @@ package struct KeyTemplate: Sendable, Hashable, CustomStringConvertible {
                 break
             }
             let name = String(rest[rest.index(after: open)..<close])
+            if name.contains("{") {
+                problems.append("unbalanced brace in '\(pattern)'")
+                break
+            }
             if !Self.placeholders.contains(name) {
                 problems.append("unknown placeholder {\(name)} in '\(pattern)'; use " + Self.placeholders.map { "{\($0)}" }.joined(separator: " "))
             }

@@ -28,7 +28,9 @@ package struct WorkerConfiguration: Sendable {
     }
 
     /// Problems that only show when the parts are combined, e.g. two renditions writing the same key.
-    package func crossCheckProblems() -> [String] {
+    ///
+    /// `checkingOutputKeys: false` skips the key check, for uses that write nothing (the benchmark).
+    package func crossCheckProblems(checkingOutputKeys: Bool = true) -> [String] {
         var problems: [String] = []
         var seenNames: Set<String> = []
         var seenKeys: [String: String] = [:]
@@ -36,6 +38,7 @@ package struct WorkerConfiguration: Sendable {
             if !seenNames.insert(rendition.name).inserted {
                 problems.append("renditions: the name '\(rendition.name)' is used twice")
             }
+            guard checkingOutputKeys else { continue }
             let formats: [ImageFormat] = rendition.format == .auto ? [.jpeg, .png] : [ImageFormat(rendition.format)]
             for format in formats {
                 let key = keyTemplate.expand(sourceKey: "photos/example.jpg", rendition: rendition.name,

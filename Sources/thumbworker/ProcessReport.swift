@@ -90,7 +90,12 @@ enum Terminal {
         let width = 30
         let filled = total > 0 ? width * done / total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        write("\r\u{1B}[K[\(bar)] \(done)/\(total)", to: FileHandle.standardOutput)
+        progressLine("[\(bar)] \(done)/\(total)")
+    }
+
+    /// Replaces the current line with a status text.
+    static func progressLine(_ text: String) {
+        write("\r\u{1B}[K" + text, to: FileHandle.standardOutput)
     }
 
     /// Erases the progress bar.

@@ -33,7 +33,9 @@ struct RenditionOptions: ParsableArguments {
     var concurrency: Int?
 
     /// The configuration file, then these flags over it; every problem is reported at once.
-    func loadConfiguration() throws(ConfigurationError) -> WorkerConfiguration {
+    ///
+    /// `writesOutputs: false` skips the check that renditions get distinct output names.
+    func loadConfiguration(writesOutputs: Bool = true) throws(ConfigurationError) -> WorkerConfiguration {
         var configuration: WorkerConfiguration
         if let config {
             configuration = try WorkerConfiguration.load(path: config)
@@ -57,11 +59,14 @@ struct RenditionOptions: ParsableArguments {
             ("width", width.map(String.init)), ("height", height.map(String.init)), ("fit", fit),
             ("format", format), ("quality", quality.map(String.init)),
         ]
-        for index in configuration.renditions.indices {
-            for case let (field, value?) in overrides {
-                if let problem = configuration.renditions[index].apply(field, value) {
-                    problems.append("--\(field): \(problem)")
-                }
+        for case let (field, value?) in overrides {
+            var probe = RenditionSpec(name: "flags")
+            if let problem = probe.apply(field, value) {
+                problems.append("--\(field): \(problem)")
+                continue
+            }
+            for index in configuration.renditions.indices {
+                _ = configuration.renditions[index].apply(field, value)
             }
         }
         for spec in configuration.renditions {
@@ -81,7 +86,7 @@ struct RenditionOptions: ParsableArguments {
             configuration.concurrency = concurrency
         }
         if problems.isEmpty {
-            problems = configuration.crossCheckProblems()
+            problems = configuration.crossCheckProblems(checkingOutputKeys: writesOutputs)
         }
         guard problems.isEmpty else {
             throw ConfigurationError(problems: problems, source: "flags")

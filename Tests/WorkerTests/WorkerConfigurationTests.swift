@@ -1,0 +1,123 @@
+import Foundation
+import Imaging
+import Testing
+import Worker
+
+/// The repository root, found from this source file's location.
+private let repositoryURL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite("The configuration file")
+struct WorkerConfigurationTests {
+    private func problems(_ yaml: String) -> [String] {
+        do {
+            _ = try WorkerConfiguration.parse(yaml: yaml, source: "test.conf")
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test("the shipped worker.conf documents the defaults exactly")
+    func shippedFileIsTheDefault() throws {
+        let shipped = try WorkerConfiguration.load(path: repositoryURL.appendingPathComponent("worker.conf").path)
+        let defaults = WorkerConfiguration()
+        #expect(shipped.renditions == defaults.renditions)
+        #expect(shipped.keyTemplate == defaults.keyTemplate)
+        #expect(shipped.imaging == defaults.imaging)
+        #expect(shipped.concurrency == defaults.concurrency)
+        #expect(defaults.renditions == [RenditionSpec(name: "thumb", width: 150)])
+        #expect(defaults.keyTemplate.pattern == "{key}.{ext}")
+    }
+
+    @Test("the commented multi-size example in worker.conf is valid once uncommented")
+    func multiSizeExample() throws {
+        let text = try String(contentsOf: repositoryURL.appendingPathComponent("worker.conf"), encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0 == "# renditions:" })
+        let example = lines[start...].prefix { $0.hasPrefix("#") }.map { $0.dropFirst(2) }.joined(separator: "\n")
+        let configuration = try WorkerConfiguration.parse(
+            yaml: example + "\noutput:\n  key_template: \"{dir}/{stem}-{name}.{ext}\"\n", source: "example")
+        #expect(configuration.renditions.map(\.name) == ["small", "medium", "large"])
+        #expect(configuration.renditions[1].fit == .cover && configuration.renditions[1].format == .webp)
+        #expect(configuration.renditions[1].width == 320 && configuration.renditions[1].height == 320)
+    }
+
+    @Test("every section is read")
+    func fullFile() throws {
+        let configuration = try WorkerConfiguration.parse(yaml: """
+            renditions:
+              - {name: small, width: 100, format: webp, quality: 70}
+              - {name: square, size: 64x64, fit: cover, gravity: entropy}
+            output:
+              key_template: "t/{stem}-{name}.{ext}"
+            limits:
+              max_input_bytes: 1000
+              max_pixels: 2000
+              max_frames: 3
+              allowed_formats: [jpeg, SVG]
+            imaging:
+              background: "#000"
+              placeholder: false
+              concurrency: 3
+              quality: {jpeg: 90, webp: 60, avif: 40}
+            """, source: "test.conf")
+        #expect(configuration.renditions.count == 2)
+        #expect(configuration.renditions[1].height == 64 && configuration.renditions[1].gravity == .entropy)
+        #expect(configuration.keyTemplate.pattern == "t/{stem}-{name}.{ext}")
+        #expect(configuration.imaging.limits.maxInputBytes == 1000 && configuration.imaging.limits.maxPixels == 2000)
+        #expect(configuration.imaging.limits.maxFrames == 3)
+        #expect(configuration.imaging.limits.allowedFormats == [.jpeg, .svg])
+        #expect(configuration.imaging.background == RGBColor(red: 0, green: 0, blue: 0))
+        #expect(!configuration.imaging.placeholder && configuration.concurrency == 3)
+        #expect(configuration.imaging.quality.jpeg == 90 && configuration.imaging.quality.avif == 40)
+    }
+
+    @Test("every problem is reported at once, with its key and line")
+    func allProblemsAtOnce() {
+        let found = problems("""
+            renditions:
+              - name: small
+                widht: 100
+              - name: big
+                width: 0
+            limits:
+              max_pixels: lots
+              allowed_formats: [jpeg, bmp]
+            imagin:
+              placeholder: true
+            """)
+        #expect(found.count == 6, "\(found)")
+        #expect(found.contains { $0.contains("'small'") && $0.contains("give width, height or both") })
+        #expect(found.contains { $0.contains("widht") && $0.contains("did you mean 'width'") })
+        #expect(found.contains { $0.contains("width 0") })
+        #expect(found.contains { $0.contains("limits.max_pixels") && $0.contains("line 7") })
+        #expect(found.contains { $0.contains("'bmp'") })
+        #expect(found.contains { $0.contains("imagin") && $0.contains("did you mean 'imaging'") })
+    }
+
+    @Test("renditions that would write the same key are refused")
+    func collidingKeys() {
+        let found = problems("""
+            renditions:
+              - {name: a, width: 100}
+              - {name: b, width: 200}
+            """)
+        #expect(found.contains { $0.contains("same key") && $0.contains("{name}") })
+        #expect(problems("renditions:\n  - {name: a, width: 100}\n  - {name: a, width: 200}\noutput: {key_template: '{name}-{width}'}")
+            .contains { $0.contains("used twice") })
+    }
+
+    @Test("broken YAML and wrong shapes are explained")
+    func wrongShapes() {
+        #expect(problems("renditions: [").first?.contains("not valid YAML") == true)
+        #expect(problems("renditions: thumb").first?.contains("expected a list") == true)
+        #expect(problems("- a\n- b").first?.contains("expected a mapping") == true)
+        #expect(problems("renditions: []").contains { $0.contains("at least one rendition") })
+    }
+
+    @Test("a missing file says so")
+    func missingFile() {
+        #expect(throws: ConfigurationError.self) { try WorkerConfiguration.load(path: "/nonexistent/worker.conf") }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+
+/// Runs the built `thumbworker` binary and captures what it prints.
+struct CommandResult {
+    let status: Int32
+    let standardOutput: String
+    let standardError: String
+
+    /// Runs `thumbworker` with arguments in a working folder.
+    init(_ arguments: [String], in folder: URL) throws {
+        let process = Process()
+        process.executableURL = binaryURL
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        status = process.terminationStatus
+        standardOutput = String(decoding: outputData, as: UTF8.self)
+        standardError = String(decoding: errorData, as: UTF8.self)
+    }
+}
+
+/// The repository root, found from this source file's location.
+let repositoryURL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The `thumbworker` executable next to the test bundle in the build folder.
+let binaryURL: URL = {
+    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var folder = testBinary.deletingLastPathComponent()
+    while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("thumbworker").path) {
+        folder = folder.deletingLastPathComponent()
+    }
+    return folder.appendingPathComponent("thumbworker")
+}()
+
+/// A fresh empty folder under the system's temporary folder.
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("thumbworker-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// The path of a testdata file.
+func testdataPath(_ name: String) -> String {
+    repositoryURL.appendingPathComponent("testdata").appendingPathComponent(name).path
+}
+
+@Suite("thumbworker process")
+struct ProcessCommandTests {
+    @Test("good and bad inputs: outputs for the good, one clear line per bad, exit 1, a manifest per input")
+    func mixedInputs() throws {
+        let folder = try temporaryFolder()
+        let inputs = ["landscape.jpg", "alpha.png", "bomb.png", "text.jpg", "truncated.jpg"].map(testdataPath)
+        let result = try CommandResult(["process", "--json", "-o", "out"] + inputs, in: folder)
+        #expect(result.status == 1)
+        let manifests = try result.standardOutput.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
+        }
+        #expect(manifests.count == 5)
+        let byName = Dictionary(uniqueKeysWithValues: manifests.map { (URL(fileURLWithPath: $0["input"] as? String ?? "").lastPathComponent, $0) })
+        let landscape = try #require(byName["landscape.jpg"])
+        let rendition = try #require((landscape["renditions"] as? [[String: Any]])?.first)
+        #expect(rendition["width"] as? Int == 150 && rendition["height"] as? Int == 100)
+        #expect(rendition["contentType"] as? String == "image/jpeg")
+        let written = try Data(contentsOf: URL(fileURLWithPath: try #require(rendition["path"] as? String)))
+        #expect(written.prefix(3) == Data([0xFF, 0xD8, 0xFF]))
+        #expect((landscape["source"] as? [String: Any])?["width"] as? Int == 600)
+        #expect((landscape["placeholder"] as? [String: Any])?["thumbHash"] is String)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/alpha.png.jpeg").path))
+        for (file, code) in [("bomb.png", "tooManyPixels"), ("text.jpg", "unsupportedFormat"), ("truncated.jpg", "corrupt")] {
+            #expect((byName[file]?["error"] as? [String: Any])?["code"] as? String == code)
+            #expect(result.standardError.contains("\(file): \(code)"), "\(result.standardError)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/bomb.png.jpeg").path))
+    }
+
+    @Test("renditions from flags, named by the key template")
+    func renditionFlags() throws {
+        let folder = try temporaryFolder()
+        let result = try CommandResult([
+            "process", testdataPath("orientation-6.jpg"), "-o", "out",
+            "--rendition", "small=64x64,fit=cover,format=webp", "--rendition", "large=300,format=png",
+            "--key-template", "{stem}/{name}-{width}x{height}.{ext}",
+        ], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        let small = try Data(contentsOf: folder.appendingPathComponent("out/orientation-6/small-64x64.webp"))
+        #expect(small.prefix(4) == Data("RIFF".utf8))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/orientation-6/large-300x200.png").path))
+        #expect(result.standardOutput.contains("1 of 1 inputs made thumbnails"))
+    }
+
+    @Test("simple flags override every configured rendition")
+    func simpleFlags() throws {
+        let folder = try temporaryFolder()
+        let result = try CommandResult(["process", testdataPath("landscape.jpg"), "-o", "out", "--width", "60",
+                                        "--format", "webp", "--quality", "50", "--json"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("\"width\":60"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/landscape.jpg.webp").path))
+    }
+
+    @Test("bad flags and configuration exit 2 listing every problem")
+    func badConfiguration() throws {
+        let folder = try temporaryFolder()
+        let flags = try CommandResult(["process", testdataPath("landscape.jpg"), "-o", "out",
+                                       "--rendition", "a=0", "--fit", "squash"], in: folder)
+        #expect(flags.status == 2)
+        #expect(flags.standardError.contains("width 0") && flags.standardError.contains("fit 'squash'"))
+        try "renditions:\n  - name: a\n    widht: 10\nlimits:\n  max_pixels: -1\n".write(
+            to: folder.appendingPathComponent("worker.conf"), atomically: true, encoding: .utf8)
+        let file = try CommandResult(["process", testdataPath("landscape.jpg"), "-o", "out"], in: folder)
+        #expect(file.status == 2)
+        #expect(file.standardError.contains("worker.conf: 3 problems"), "\(file.standardError)")
+        #expect(file.standardError.contains("did you mean 'width'") && file.standardError.contains("limits.max_pixels (line 5)"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    }
+
+    @Test("two inputs with the same file name do not overwrite each other")
+    func sameFileName() throws {
+        let folder = try temporaryFolder()
+        let other = folder.appendingPathComponent("copy")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: testdataPath("alpha.png"), toPath: other.appendingPathComponent("landscape.jpg").path)
+        let result = try CommandResult(["process", testdataPath("landscape.jpg"), "copy/landscape.jpg", "-o", "out"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("copy/landscape.jpg") && result.standardError.contains("same file name"))
+    }
+
+    @Test("a folder or a missing file is a per-input error, not a crash")
+    func unreadableInputs() throws {
+        let folder = try temporaryFolder()
+        let result = try CommandResult(["process", repositoryURL.appendingPathComponent("testdata").path, "missing.jpg", "-o", "out"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("is a folder"))
+        #expect(result.standardError.contains("missing.jpg"))
+    }
+}
