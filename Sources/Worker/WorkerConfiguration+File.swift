@@ -50,7 +50,10 @@ extension WorkerConfiguration {
                     reader.problems.append(contentsOf: error.problems.map { "output.key_template: \($0)" })
                 }
             }
-            output.reportUnknownKeys(known: ["key_template"], reader)
+            if let value = output.string("cache_control", reader) {
+                cacheControl = value.isEmpty ? nil : value
+            }
+            output.reportUnknownKeys(known: ["key_template", "cache_control"], reader)
         }
         if let limits = top.section("limits", reader) {
             readLimits(limits, reader)

@@ -7,6 +7,8 @@ package struct WorkerConfiguration: Sendable {
     package var renditions: [RenditionSpec]
     /// How output keys are named.
     package var keyTemplate: KeyTemplate
+    /// The `Cache-Control` header written on every rendition; nil writes none.
+    package var cacheControl: String?
     /// Limits, qualities, background and placeholder switch.
     package var imaging: ImagingSettings
     /// Uploads processed at once; 0 means one per core.
@@ -18,6 +20,7 @@ package struct WorkerConfiguration: Sendable {
         thumb.format = .jpeg
         renditions = [thumb]
         keyTemplate = try! KeyTemplate("{key}.{ext}")
+        cacheControl = "public, max-age=86400"
         imaging = ImagingSettings()
         concurrency = 0
     }

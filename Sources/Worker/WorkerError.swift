@@ -4,6 +4,7 @@ package import Imaging
 package struct WorkerError: Error, Sendable, CustomStringConvertible {
     fileprivate enum Kind: Sendable, Hashable {
         case image(ImagingError.Code)
+        case notFound
         case inputUnreadable
         case outputUnwritable
     }
@@ -12,6 +13,8 @@ package struct WorkerError: Error, Sendable, CustomStringConvertible {
     package struct Code: Sendable, Hashable, CustomStringConvertible {
         fileprivate let kind: Kind
 
+        /// The input file or object does not exist.
+        package static let notFound = Code(kind: .notFound)
         /// The input file or object could not be read.
         package static let inputUnreadable = Code(kind: .inputUnreadable)
         /// An output could not be written.
@@ -21,6 +24,7 @@ package struct WorkerError: Error, Sendable, CustomStringConvertible {
         package var description: String {
             switch kind {
             case .image(let code): code.description
+            case .notFound: "notFound"
             case .inputUnreadable: "inputUnreadable"
             case .outputUnwritable: "outputUnwritable"
             }

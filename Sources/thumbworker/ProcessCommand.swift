@@ -26,21 +26,25 @@ struct ProcessCommand: AsyncParsableCommand {
     @OptionGroup var renditionOptions: RenditionOptions
 
     func run() async throws {
-        let configuration: WorkerConfiguration
-        let processor: LocalFileProcessor
+        let pipeline: ThumbnailPipeline
         do {
-            configuration = try renditionOptions.loadConfiguration()
-            processor = try LocalFileProcessor(configuration: configuration)
+            pipeline = try ThumbnailPipeline(configuration: try renditionOptions.loadConfiguration())
         } catch {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(2)
         }
+        let files = LocalFolderStore()
+        let sources = inputs.map { path in
+            let url = URL(fileURLWithPath: path)
+            let folder = (path as NSString).deletingLastPathComponent
+            return ObjectLocation(store: files, bucket: folder, key: url.lastPathComponent)
+        }
         let report = ProcessReport(json: json, total: inputs.count)
-        await processor.processAll(paths: inputs, outputDirectory: output) { manifest in
+        await pipeline.processAll(sources, into: OutputLocation(store: files, bucket: output)) { manifest in
             await report.add(manifest)
         }
         let failed = await report.finish(outputDirectory: output)
-        processor.pool.shutdown()
+        pipeline.pool.shutdown()
         if failed > 0 {
             throw ExitCode(1)
         }

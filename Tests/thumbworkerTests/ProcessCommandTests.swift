@@ -130,7 +130,7 @@ struct ProcessCommandTests {
         try FileManager.default.copyItem(atPath: testdataPath("alpha.png"), toPath: other.appendingPathComponent("landscape.jpg").path)
         let result = try CommandResult(["process", testdataPath("landscape.jpg"), "copy/landscape.jpg", "-o", "out"], in: folder)
         #expect(result.status == 1)
-        #expect(result.standardError.contains("copy/landscape.jpg") && result.standardError.contains("same file name"))
+        #expect(result.standardError.contains("copy/landscape.jpg") && result.standardError.contains("same name as"))
     }
 
     @Test("a folder or a missing file is a per-input error, not a crash")
