@@ -1,0 +1,52 @@
+package import Foundation
+
+/// A queue of upload events with SQS semantics: long polling, visibility timeout, receive count, dead-lettering.
+package protocol MessageQueue: Sendable {
+    /// Waits up to `wait` for messages and returns at most `maxMessages` (1–10), each hidden for `visibilityTimeout`.
+    func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError) -> [QueueMessage]
+    /// Deletes messages by receipt handle; returns the ones that could not be deleted.
+    func delete(_ messages: [QueueMessage]) async throws(WorkerError) -> [QueueFailure]
+    /// Hides a received message for `timeout` from now; zero makes it visible again at once.
+    func changeVisibility(_ message: QueueMessage, timeout: Duration) async throws(WorkerError)
+    /// Sends a message (used to enqueue uploads locally and by tests).
+    func send(body: String) async throws(WorkerError)
+    /// About how many messages wait to be received.
+    func approximateDepth() async throws(WorkerError) -> Int
+}
+
+/// One received message.
+package struct QueueMessage: Sendable, Hashable {
+    /// The queue's id for the message (stable across receives).
+    package var id: String
+    /// The body, e.g. an SNS envelope around an S3 event.
+    package var body: String
+    /// The handle of this receive, needed to delete it or change its visibility.
+    package var receiptHandle: String
+    /// How many times the message has been received, this time included.
+    package var receiveCount: Int
+    /// When the message was first sent.
+    package var sentAt: Date?
+
+    /// Creates a message.
+    package init(id: String, body: String, receiptHandle: String, receiveCount: Int, sentAt: Date?) {
+        self.id = id
+        self.body = body
+        self.receiptHandle = receiptHandle
+        self.receiveCount = receiveCount
+        self.sentAt = sentAt
+    }
+}
+
+/// A message the queue refused to delete, and why.
+package struct QueueFailure: Sendable, Hashable {
+    /// The message id.
+    package var messageID: String
+    /// The queue's reason.
+    package var reason: String
+
+    /// Creates a failure.
+    package init(messageID: String, reason: String) {
+        self.messageID = messageID
+        self.reason = reason
+    }
+}
