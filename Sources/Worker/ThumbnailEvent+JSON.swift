@@ -11,7 +11,7 @@ extension ThumbnailEvent {
     }
 
     /// Reads an event back from its JSON form (for receivers and tests).
-    package static func decode(json: some DataProtocol) throws -> ThumbnailEvent {
+    package static func decode(json: [UInt8]) throws -> ThumbnailEvent {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(ThumbnailEvent.self, from: Data(json))
