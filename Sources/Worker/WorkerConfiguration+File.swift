@@ -6,16 +6,18 @@ extension WorkerConfiguration {
     /// The top-level sections a configuration file may have.
     static let sections = ["renditions", "output", "limits", "imaging"]
 
-    /// Reads a YAML configuration file; every problem in it is reported at once.
-    package static func load(path: String) throws(ConfigurationError) -> WorkerConfiguration {
+    /// Reads a YAML configuration file, with `THUMBWORKER_…` environment variables over it; every problem is reported at once.
+    package static func load(path: String, environment: [String: String] = [:]) throws(ConfigurationError) -> WorkerConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(problems: ["cannot read the file (does it exist and is it readable?)"], source: path)
         }
-        return try parse(yaml: String(decoding: data, as: UTF8.self), source: path)
+        return try parse(yaml: String(decoding: data, as: UTF8.self), source: path, environment: environment)
     }
 
-    /// Parses YAML text over the defaults; keys that are absent keep their default.
-    package static func parse(yaml: String, source: String) throws(ConfigurationError) -> WorkerConfiguration {
+    /// Parses YAML text over the defaults, then environment variables over it; absent keys keep their default.
+    package static func parse(
+        yaml: String, source: String, environment: [String: String] = [:]
+    ) throws(ConfigurationError) -> WorkerConfiguration {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -23,11 +25,10 @@ extension WorkerConfiguration {
             throw ConfigurationError(problems: ["not valid YAML: \(error)"], source: source)
         }
         var configuration = WorkerConfiguration()
-        let reader = ConfigReader()
-        if let root {
-            if let top = reader.mapping(root, at: "") {
-                configuration.read(top, reader)
-            }
+        let reader = ConfigReader(environment: environment.filter { $0.key.hasPrefix("THUMBWORKER_") })
+        let top = root.map { reader.mapping($0, at: "") } ?? ConfigMapping(path: "", pairs: [], environment: reader.environment)
+        if let top {
+            configuration.read(top, reader)
         }
         let problems = reader.problems + (reader.problems.isEmpty ? configuration.crossCheckProblems() : [])
         guard problems.isEmpty else { throw ConfigurationError(problems: problems, source: source) }
@@ -36,7 +37,9 @@ extension WorkerConfiguration {
 
     private mutating func read(_ top: ConfigMapping, _ reader: ConfigReader) {
         if let list = top.value("renditions") {
-            if let items = reader.sequence(list, at: "renditions") {
+            if let oneLine = list.scalar?.string, reader.environment[ConfigReader.environmentName("renditions")] != nil {
+                renditions = readRenditions(oneLine: oneLine, reader)
+            } else if let items = reader.sequence(list, at: "renditions") {
                 renditions = items.enumerated().compactMap { index, item in
                     readRendition(item, path: "renditions[\(index)]", reader)
                 }
@@ -64,6 +67,18 @@ extension WorkerConfiguration {
         top.reportUnknownKeys(known: Self.sections, reader)
     }
 
+    /// Renditions from `THUMBWORKER_RENDITIONS`: one-line specifications separated by `;`.
+    private func readRenditions(oneLine: String, _ reader: ConfigReader) -> [RenditionSpec] {
+        oneLine.split(separator: ";").compactMap { line -> RenditionSpec? in
+            do throws(ImagingError) {
+                return try RenditionSpec(parsing: String(line).trimmingCharacters(in: .whitespaces))
+            } catch {
+                reader.problems.append("renditions (from THUMBWORKER_RENDITIONS): \(error.message)")
+                return nil
+            }
+        }
+    }
+
     private func readRendition(_ node: Node, path: String, _ reader: ConfigReader) -> RenditionSpec? {
         guard let mapping = reader.mapping(node, at: path) else { return nil }
         let fields = mapping.pairs.compactMap { pair -> (name: String, value: String)? in
@@ -89,10 +104,12 @@ extension WorkerConfiguration {
         if let value = limits.integer("max_frames", in: 1...100_000, reader) {
             imaging.limits.maxFrames = value
         }
-        if let node = limits.value("allowed_formats"), let items = reader.sequence(node, at: "limits.allowed_formats") {
+        if let node = limits.value("allowed_formats"),
+           let names = node.scalar.map({ $0.string.split(separator: ",").map(String.init) })
+            ?? reader.sequence(node, at: "limits.allowed_formats")?.map({ $0.scalar?.string ?? "" }) {
             var formats: Set<ImageFormat> = []
-            for item in items {
-                let text = item.scalar?.string ?? ""
+            for name in names {
+                let text = name.trimmingCharacters(in: .whitespaces)
                 if let format = ImageFormat(rawValue: text.lowercased()) {
                     formats.insert(format)
                 } else {

@@ -5,7 +5,7 @@ import Worker
 
 /// The options `process` and `bench` share: where the configuration comes from and flags that override it.
 struct RenditionOptions: ParsableArguments {
-    @Option(name: .long, help: "Configuration file (YAML). Default: ./worker.conf when present, else built-in defaults.")
+    @Option(name: .long, help: "Configuration file (YAML). Default: ./worker.conf when present, else built-in defaults. THUMBWORKER_* environment variables override it.")
     var config: String?
 
     @Option(name: .long, help: "A rendition NAME=SIZE[,field=value…], e.g. small=320x320,fit=cover,format=webp,quality=75. Repeatable; replaces the configured renditions.")
@@ -37,12 +37,11 @@ struct RenditionOptions: ParsableArguments {
     /// `writesOutputs: false` skips the check that renditions get distinct output names.
     func loadConfiguration(writesOutputs: Bool = true) throws(ConfigurationError) -> WorkerConfiguration {
         var configuration: WorkerConfiguration
-        if let config {
-            configuration = try WorkerConfiguration.load(path: config)
-        } else if FileManager.default.fileExists(atPath: "worker.conf") {
-            configuration = try WorkerConfiguration.load(path: "worker.conf")
+        let environment = ProcessInfo.processInfo.environment
+        if let path = config ?? (FileManager.default.fileExists(atPath: "worker.conf") ? "worker.conf" : nil) {
+            configuration = try WorkerConfiguration.load(path: path, environment: environment)
         } else {
-            configuration = WorkerConfiguration()
+            configuration = try WorkerConfiguration.parse(yaml: "", source: "environment", environment: environment)
         }
         var problems: [String] = []
         if !rendition.isEmpty {

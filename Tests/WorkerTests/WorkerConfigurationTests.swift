@@ -116,6 +116,29 @@ struct WorkerConfigurationTests {
         #expect(problems("renditions: []").contains { $0.contains("at least one rendition") })
     }
 
+    @Test("environment variables override the file, and say so when wrong")
+    func environmentOverrides() throws {
+        let configuration = try WorkerConfiguration.parse(yaml: "limits:\n  max_pixels: 1000\n", source: "test.conf", environment: [
+            "THUMBWORKER_LIMITS_MAX_PIXELS": "2000",
+            "THUMBWORKER_OUTPUT_KEY_TEMPLATE": "{stem}-{name}.{ext}",
+            "THUMBWORKER_IMAGING_QUALITY_WEBP": "55",
+            "THUMBWORKER_LIMITS_ALLOWED_FORMATS": "jpeg, png",
+            "THUMBWORKER_RENDITIONS": "small=100;square=64x64,fit=cover",
+            "OTHER_VARIABLE": "ignored",
+        ])
+        #expect(configuration.imaging.limits.maxPixels == 2000)
+        #expect(configuration.keyTemplate.pattern == "{stem}-{name}.{ext}")
+        #expect(configuration.imaging.quality.webp == 55)
+        #expect(configuration.imaging.limits.allowedFormats == [.jpeg, .png])
+        #expect(configuration.renditions.map(\.name) == ["small", "square"])
+        do {
+            _ = try WorkerConfiguration.parse(yaml: "", source: "test.conf", environment: ["THUMBWORKER_IMAGING_PLACEHOLDER": "maybe"])
+            Issue.record("a bad environment value was accepted")
+        } catch {
+            #expect(error.problems == ["imaging.placeholder (from THUMBWORKER_IMAGING_PLACEHOLDER): 'maybe' is not true or false"])
+        }
+    }
+
     @Test("a missing file says so")
     func missingFile() {
         #expect(throws: ConfigurationError.self) { try WorkerConfiguration.load(path: "/nonexistent/worker.conf") }
