@@ -54,6 +54,11 @@ package struct KeyTemplate: Sendable, Hashable, CustomStringConvertible {
 
     /// The template text.
     package var description: String { pattern }
+
+    /// Whether keys depend on the rendered size (`{width}`, `{height}`), so they are known only after rendering.
+    package var dependsOnOutputSize: Bool {
+        pattern.contains("{width}") || pattern.contains("{height}")
+    }
 }
 
 extension String {

@@ -36,12 +36,14 @@ package struct LocalFolderStore: ObjectStore {
         return [UInt8](data)
     }
 
-    /// Writes the file atomically, creating the folders on its path.
-    package func put(_ upload: ObjectUpload) async throws(WorkerError) {
+    /// Writes the file atomically, creating the folders on its path; plain files have no entity tag.
+    @discardableResult
+    package func put(_ upload: ObjectUpload) async throws(WorkerError) -> String? {
         let url = URL(fileURLWithPath: Self.path(bucket: upload.bucket, key: upload.key))
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(upload.body).write(to: url, options: .atomic)
+            return nil
         } catch {
             throw WorkerError(.outputUnwritable, "cannot write \(url.path): \(error.localizedDescription)")
         }

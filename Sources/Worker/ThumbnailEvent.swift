@@ -26,6 +26,15 @@ package struct ThumbnailEvent: Sendable, Codable {
     /// Which delivery of the queue message this was (failed only).
     package var attempt: Int?
 
+    /// Creates an event; the optional parts are filled in afterwards.
+    package init(type: String, imageId: String, time: Date, workerId: String, source: Source) {
+        self.type = type
+        self.imageId = imageId
+        self.time = time
+        self.workerId = workerId
+        self.source = source
+    }
+
     /// The original upload.
     package struct Source: Sendable, Codable, Hashable {
         /// The bucket.

@@ -1,3 +1,5 @@
+package import Imaging
+
 /// The user metadata written on every rendition: where it came from and what made it.
 ///
 /// The generator key doubles as the marker by which thumbworker recognises its own outputs.
@@ -8,20 +10,27 @@ package enum ThumbnailMetadata {
     package static let sourceBucketKey = "thumbworker-source-bucket"
     /// The source key, percent-encoded (S3 metadata travels in HTTP headers, which must be ASCII).
     package static let sourceKeyKey = "thumbworker-source-key"
+    /// The source's entity tag, so a duplicate delivery can tell the outputs are already current.
+    package static let sourceETagKey = "thumbworker-source-etag"
+    /// The rendition's width and height, `WxH`.
+    package static let sizeKey = "thumbworker-size"
     /// The generator value.
     package static let generator = "thumbworker/1"
 
     /// The metadata for a rendition of `source`.
-    package static func describing(_ source: ObjectLocation) -> [String: String] {
-        [
+    package static func describing(_ source: ObjectLocation, eTag: String?, rendition: RenderedImage) -> [String: String] {
+        var metadata = [
             generatorKey: generator,
-            sourceBucketKey: percentEncoded(source.bucket),
-            sourceKeyKey: percentEncoded(source.key),
+            sourceBucketKey: encoded(source.bucket),
+            sourceKeyKey: encoded(source.key),
+            sizeKey: "\(rendition.width)x\(rendition.height)",
         ]
+        metadata[sourceETagKey] = eTag.map(encoded)
+        return metadata
     }
 
-    /// Printable ASCII kept as is; every other byte, and `%`, written as `%XX`.
-    private static func percentEncoded(_ text: String) -> String {
+    /// A metadata value: printable ASCII kept as is; every other byte, and `%`, written as `%XX`.
+    package static func encoded(_ text: String) -> String {
         var result = ""
         for byte in text.utf8 {
             if (0x20...0x7E).contains(byte) && byte != UInt8(ascii: "%") {

@@ -22,17 +22,15 @@ package struct ThumbnailPipeline: Sendable {
         do throws(WorkerError) {
             let data = try await source.store.get(bucket: source.bucket, key: source.key,
                                                   maxBytes: configuration.imaging.limits.maxInputBytes)
-            let thumbnailer = thumbnailer
-            let renditions = configuration.renditions
-            let rendered = await pool.run { () -> Result<RenderResult, ImagingError> in
-                Result { () throws(ImagingError) in try thumbnailer.render(data, renditions: renditions) }
-            }
-            let result = try rendered.mapError(WorkerError.init(imaging:)).get()
+            let result = try await render(data)
             manifest.source = result.source
             manifest.placeholder = result.placeholder
             manifest.timings = result.timings
-            for rendition in result.renditions {
-                manifest.renditions.append(try await write(rendition, of: source, to: output))
+            manifest.renditions = try await write(result, of: source, sourceETag: nil, to: output).map { written in
+                JobManifest.Output(
+                    name: written.name, path: output.store.displayName(bucket: written.bucket, key: written.key),
+                    format: written.format, contentType: written.format.mediaType, width: written.width,
+                    height: written.height, bytes: written.bytes)
             }
         } catch {
             manifest.renditions = []
@@ -40,6 +38,36 @@ package struct ThumbnailPipeline: Sendable {
                                                  retryable: error.isRetryable)
         }
         return manifest
+    }
+
+    /// Decodes once and makes every configured rendition, on the imaging pool.
+    package func render(_ data: [UInt8]) async throws(WorkerError) -> RenderResult {
+        let thumbnailer = thumbnailer
+        let renditions = configuration.renditions
+        let rendered = await pool.run { () -> Result<RenderResult, ImagingError> in
+            Result { () throws(ImagingError) in try thumbnailer.render(data, renditions: renditions) }
+        }
+        return try rendered.mapError(WorkerError.init(imaging:)).get()
+    }
+
+    /// Writes every rendition of `source`, named by the key template, with Content-Type, Cache-Control and metadata.
+    package func write(
+        _ result: RenderResult, of source: ObjectLocation, sourceETag: String?, to output: OutputLocation
+    ) async throws(WorkerError) -> [WrittenRendition] {
+        var written: [WrittenRendition] = []
+        for rendition in result.renditions {
+            let key = output.prefix + configuration.keyTemplate.expand(
+                sourceKey: source.key, rendition: rendition.name, width: rendition.width, height: rendition.height,
+                fileExtension: rendition.format.fileExtension)
+            let eTag = try await output.store.put(ObjectUpload(
+                bucket: output.bucket, key: key, body: rendition.data, contentType: rendition.format.mediaType,
+                cacheControl: configuration.cacheControl,
+                metadata: ThumbnailMetadata.describing(source, eTag: sourceETag, rendition: rendition)))
+            written.append(WrittenRendition(
+                name: rendition.name, bucket: output.bucket, key: key, format: rendition.format,
+                width: rendition.width, height: rendition.height, bytes: rendition.data.count, eTag: eTag))
+        }
+        return written
     }
 
     /// Processes many originals, at most `pool.threadCount` at once, calling `report` as each finishes.
@@ -75,17 +103,24 @@ package struct ThumbnailPipeline: Sendable {
             }
         }
     }
+}
 
-    private func write(_ rendition: RenderedImage, of source: ObjectLocation, to output: OutputLocation) async throws(WorkerError) -> JobManifest.Output {
-        let key = output.prefix + configuration.keyTemplate.expand(
-            sourceKey: source.key, rendition: rendition.name, width: rendition.width, height: rendition.height,
-            fileExtension: rendition.format.fileExtension)
-        try await output.store.put(ObjectUpload(
-            bucket: output.bucket, key: key, body: rendition.data, contentType: rendition.format.mediaType,
-            cacheControl: configuration.cacheControl, metadata: ThumbnailMetadata.describing(source)))
-        return JobManifest.Output(
-            name: rendition.name, path: output.store.displayName(bucket: output.bucket, key: key),
-            format: rendition.format, contentType: rendition.format.mediaType, width: rendition.width,
-            height: rendition.height, bytes: rendition.data.count)
-    }
+/// One rendition as stored.
+package struct WrittenRendition: Sendable, Hashable {
+    /// The rendition name.
+    package var name: String
+    /// The bucket (or folder) written to.
+    package var bucket: String
+    /// The key written.
+    package var key: String
+    /// The format.
+    package var format: ImageFormat
+    /// Width in pixels.
+    package var width: Int
+    /// Height in pixels.
+    package var height: Int
+    /// Size in bytes.
+    package var bytes: Int
+    /// The entity tag the store returned, if any.
+    package var eTag: String?
 }

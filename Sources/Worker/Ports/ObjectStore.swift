@@ -4,8 +4,9 @@ package protocol ObjectStore: Sendable {
     func head(bucket: String, key: String) async throws(WorkerError) -> StoredObject?
     /// The object's bytes; fails with `tooLarge` as soon as more than `maxBytes` arrive.
     func get(bucket: String, key: String, maxBytes: Int) async throws(WorkerError) -> [UInt8]
-    /// Writes an object, replacing any object with the same key.
-    func put(_ upload: ObjectUpload) async throws(WorkerError)
+    /// Writes an object, replacing any object with the same key; returns its entity tag when the store gives one.
+    @discardableResult
+    func put(_ upload: ObjectUpload) async throws(WorkerError) -> String?
     /// How a person would name the object, e.g. `s3://bucket/key` or a file path.
     func displayName(bucket: String, key: String) -> String
 }

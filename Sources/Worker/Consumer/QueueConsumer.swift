@@ -1,0 +1,120 @@
+package import Logging
+import ServiceLifecycle
+
+/// A fleet member: long-polls the queue, runs a bounded number of messages at once, deletes them in batches, and
+/// on graceful shutdown stops receiving, lets in-flight work finish within the drain timeout and releases the rest.
+///
+/// Nothing here assumes the process is alone: any number of consumers, on any number of machines, share a queue.
+package struct QueueConsumer: Service {
+    /// The queue.
+    package var queue: any MessageQueue
+    /// Handles each message.
+    package var handler: MessageHandler
+    /// Batch size, waits, timeouts.
+    package var settings: ConsumerSettings
+    /// Where progress and problems are logged.
+    package var logger: Logger
+
+    /// Creates a consumer.
+    package init(queue: any MessageQueue, handler: MessageHandler, settings: ConsumerSettings, logger: Logger) {
+        self.queue = queue
+        self.handler = handler
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Receives and handles messages until graceful shutdown or cancellation, then drains.
+    package func run() async throws {
+        /// A finished batch reports how many messages it held; the drain timer reports nil.
+        await withTaskGroup(of: Int?.self) { group in
+            var inFlight = 0
+            var failedReceives = 0
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                while inFlight >= settings.maxInFlight, let finished = await group.next() {
+                    inFlight -= finished ?? 0
+                }
+                let capacity = min(settings.batchSize, settings.maxInFlight - inFlight)
+                let messages: [QueueMessage]
+                do {
+                    messages = try await cancelWhenGracefulShutdown {
+                        try await queue.receive(maxMessages: capacity, wait: settings.wait,
+                                                visibilityTimeout: settings.visibilityTimeout)
+                    }
+                    failedReceives = 0
+                } catch {
+                    if Task.isShuttingDownGracefully || Task.isCancelled { break }
+                    failedReceives += 1
+                    let pause = Duration.seconds(min(30, 1 << min(failedReceives, 5)))
+                    logger.error("cannot receive from the queue; trying again",
+                                 metadata: ["thumb.error": "\(error)", "thumb.retry.seconds": "\(pause.components.seconds)"])
+                    try? await Task.sleep(for: pause)
+                    continue
+                }
+                guard !messages.isEmpty else { continue }
+                group.addTask { await handleBatch(messages) }
+                inFlight += messages.count
+            }
+            guard inFlight > 0 else { return }
+            logger.info("draining", metadata: ["thumb.in_flight": "\(inFlight)", "thumb.drain.seconds": "\(settings.drainTimeout.components.seconds)"])
+            let drainTimeout = settings.drainTimeout
+            group.addTask {
+                try? await Task.sleep(for: drainTimeout)
+                return nil
+            }
+            while inFlight > 0, let finished = await group.next() {
+                if let finished {
+                    inFlight -= finished
+                } else if inFlight > 0 {
+                    logger.warning("drain timeout reached; releasing unfinished messages", metadata: ["thumb.in_flight": "\(inFlight)"])
+                    group.cancelAll()
+                }
+            }
+            group.cancelAll()
+        }
+        logger.info("consumer stopped")
+    }
+
+    /// Handles a received batch side by side, then deletes the finished messages with one batch call.
+    private func handleBatch(_ messages: [QueueMessage]) async -> Int {
+        let outcomes = await withTaskGroup(of: (QueueMessage, MessageHandler.Disposition).self) { group in
+            for message in messages {
+                group.addTask { (message, await handler.handle(message, logger: logger)) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let finished = outcomes.filter { $0.1 == .delete }.map(\.0)
+        // Settling must happen even when this task was cancelled at the drain timeout, or released messages would
+        // stay hidden for the whole visibility timeout: an unstructured task does not inherit the cancellation.
+        await Task {
+            await settle(finished: finished, others: outcomes.filter { $0.1 != .delete })
+        }.value
+        return messages.count
+    }
+
+    private func settle(finished: [QueueMessage], others: [(QueueMessage, MessageHandler.Disposition)]) async {
+        if !finished.isEmpty {
+            do {
+                for failure in try await queue.delete(finished) {
+                    logger.error("the queue refused to delete a message; it will be delivered again",
+                                 metadata: ["thumb.message.id": "\(failure.messageID)", "thumb.error": "\(failure.reason)"])
+                }
+            } catch {
+                logger.error("cannot delete messages; they will be delivered again", metadata: ["thumb.error": "\(error)"])
+            }
+        }
+        for (message, disposition) in others {
+            let timeout: Duration
+            switch disposition {
+            case .retryLater(let delay): timeout = delay
+            case .release: timeout = .zero
+            case .leaveForDeadLetter, .delete: continue
+            }
+            do {
+                try await queue.changeVisibility(message, timeout: timeout)
+            } catch {
+                logger.warning("cannot change the message's visibility; it returns after the visibility timeout",
+                               metadata: ["thumb.message.id": "\(message.id)", "thumb.error": "\(error)"])
+            }
+        }
+    }
+}
