@@ -73,7 +73,14 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CVipsShim"], swiftSettings: swiftSettings),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: swiftSettings),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients"], swiftSettings: swiftSettings),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "Worker",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "thumbworkerTests", dependencies: ["thumbworker"], swiftSettings: swiftSettings),
     ]
 )
