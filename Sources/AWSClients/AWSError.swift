@@ -10,6 +10,7 @@ package struct AWSError: Error, Sendable, CustomStringConvertible {
         case invalidResponse
         case responseTooLarge
         case gone
+        case cancelled
     }
 
     /// The machine-readable kind of failure.
@@ -34,6 +35,8 @@ package struct AWSError: Error, Sendable, CustomStringConvertible {
         package static let responseTooLarge = Code(kind: .responseTooLarge)
         /// The websocket connection no longer exists (API Gateway 410 GoneException).
         package static let gone = Code(kind: .gone)
+        /// The calling task was cancelled before the call finished (for example during shutdown).
+        package static let cancelled = Code(kind: .cancelled)
 
         /// The code as written in logs, e.g. `throttled`.
         package var description: String { kind.rawValue }

@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 import Yams
 
@@ -111,6 +112,22 @@ struct ConfigMapping {
             return nil
         }
         return flag
+    }
+
+    /// A list of strings (a YAML list, or a comma-separated value from the environment), if present.
+    func list(_ key: String, _ reader: ConfigReader) -> [String]? {
+        guard let node = value(key) else { return nil }
+        if let text = node.scalar?.string {
+            return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        guard let items = reader.sequence(node, at: keyPath(key)) else { return nil }
+        return items.compactMap { item in
+            guard let text = item.scalar?.string else {
+                reader.problems.append("\(origin(key, item)): expected a list of single values")
+                return nil
+            }
+            return text
+        }
     }
 
     /// Records every key that is not in `known`, suggesting the closest known one.

@@ -4,7 +4,10 @@ import Yams
 
 extension WorkerConfiguration {
     /// The top-level sections a configuration file may have.
-    static let sections = ["renditions", "output", "limits", "imaging"]
+    static let sections = [
+        "renditions", "output", "limits", "imaging", "queue", "source", "destination", "local", "aws", "notifiers",
+        "metrics", "logging",
+    ]
 
     /// Reads a YAML configuration file, with `THUMBWORKER_…` environment variables over it; every problem is reported at once.
     package static func load(path: String, environment: [String: String] = [:]) throws(ConfigurationError) -> WorkerConfiguration {
@@ -64,6 +67,18 @@ extension WorkerConfiguration {
         if let section = top.section("imaging", reader) {
             readImaging(section, reader)
         }
+        if let section = top.section("queue", reader) {
+            readQueue(section, reader)
+        }
+        readStorage(source: top.section("source", reader), destination: top.section("destination", reader),
+                    local: top.section("local", reader), reader)
+        if let section = top.section("aws", reader) {
+            readAWS(section, reader)
+        }
+        if let node = top.value("notifiers") {
+            readNotifiers(node, reader)
+        }
+        readObservability(metrics: top.section("metrics", reader), logging: top.section("logging", reader), reader)
         top.reportUnknownKeys(known: Self.sections, reader)
     }
 

@@ -13,6 +13,16 @@ package struct WorkerConfiguration: Sendable {
     package var imaging: ImagingSettings
     /// Uploads processed at once; 0 means one per core.
     package var concurrency: Int
+    /// The queue and the consumer's pacing.
+    package var queue = QueueSettings()
+    /// Source and destination buckets.
+    package var storage = StorageSettings()
+    /// How AWS is reached.
+    package var aws = AWSSettings()
+    /// Where notifications go.
+    package var notifiers: [NotifierSettings] = [.log(printsEvents: true)]
+    /// Logs and metrics.
+    package var observability = ObservabilitySettings()
 
     /// The built-in defaults: the seed app's single 150 px wide JPEG at `{key}.{ext}`.
     package init() {
@@ -55,6 +65,10 @@ package struct WorkerConfiguration: Sendable {
         }
         if renditions.isEmpty {
             problems.append("renditions: give at least one rendition")
+        }
+        if storage.destinationPrefix.isEmpty
+            && (storage.sourceBuckets.isEmpty || storage.sourceBuckets.contains(storage.destinationBucket)) {
+            problems.append("destination.bucket '\(storage.destinationBucket)' may also be a source bucket and destination.prefix is empty: the worker would make thumbnails of its own thumbnails; list the upload buckets in source.buckets without it, or set destination.prefix")
         }
         return problems
     }

@@ -51,7 +51,7 @@ private struct Harness {
 
     func handle(_ body: String, receiveCount: Int = 1) async -> MessageHandler.Disposition {
         let message = QueueMessage(id: "m1", body: body, receiptHandle: "h1", receiveCount: receiveCount, sentAt: nil)
-        return await handler.handle(message, logger: Logger(label: "test"))
+        return await handler.handle(message, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 }
 
@@ -160,7 +160,7 @@ struct QueueConsumerTests {
             _ = harness.queue.add(body: s3Event(key: "p\(index).jpg"))
         }
         let consumer = QueueConsumer(queue: harness.queue, handler: harness.handler, settings: harness.settings,
-                                     logger: Logger(label: "test"))
+                                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await consumer.run() }

@@ -1,0 +1,79 @@
+/// Where events come from and how the consumer paces itself.
+package struct QueueSettings: Sendable, Hashable {
+    /// The SQS queue URL; nil uses the local SQLite queue.
+    package var url: String?
+    /// The local queue's database file.
+    package var localPath = ".thumbworker/queue.sqlite"
+    /// Receives after which the local queue moves a message to its dead-letter store (SQS uses its redrive policy).
+    package var localMaxReceives = 5
+    /// Batch size, waits, timeouts and the permanent-failure policy.
+    package var consumer = ConsumerSettings()
+
+    /// The defaults: the local queue.
+    package init() {}
+}
+
+/// Which buckets are read and written.
+package struct StorageSettings: Sendable, Hashable {
+    /// The upload buckets whose events are processed; empty accepts any bucket the events name.
+    package var sourceBuckets: [String] = ["uploads"]
+    /// The bucket thumbnails are written to.
+    package var destinationBucket = "thumbnails"
+    /// Prepended to every thumbnail key.
+    package var destinationPrefix = ""
+    /// Whether thumbnails already made from the same source version are reused on a duplicate delivery.
+    package var reuseCurrentOutputs = true
+    /// Seconds a presigned GET URL in notifications stays valid; 0 puts plain URLs.
+    package var presignSeconds = 0
+    /// With no AWS, the folder whose subfolders are the buckets.
+    package var localRoot = ".thumbworker/buckets"
+
+    /// The defaults: `uploads` → `thumbnails`.
+    package init() {}
+}
+
+/// How AWS is reached.
+package struct AWSSettings: Sendable, Hashable {
+    /// The region; nil reads `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile.
+    package var region: String?
+    /// A custom endpoint for every service (S3-compatible stores, emulators); nil uses AWS or `AWS_ENDPOINT_URL*`.
+    package var endpointURL: String?
+    /// Path-style S3 addressing: nil decides automatically (path-style for IP addresses, localhost and custom endpoints).
+    package var pathStyle: Bool?
+
+    /// The defaults.
+    package init() {}
+}
+
+/// One place notifications go.
+package enum NotifierSettings: Sendable, Hashable {
+    /// Log every event; `printsEvents` also prints its JSON on standard output.
+    case log(printsEvents: Bool)
+    /// POST the JSON to a URL, signed with HMAC-SHA256 when a secret is given.
+    case webhook(url: String, secret: String?, timeoutSeconds: Int)
+    /// Publish to an SNS topic.
+    case sns(topicARN: String)
+    /// Broadcast to the browser clients of an API Gateway websocket API, whose connection ids are in a DynamoDB table.
+    case websocket(connectionsTable: String, endpoint: String)
+}
+
+/// Logs and metrics.
+package struct ObservabilitySettings: Sendable, Hashable {
+    /// How log lines look.
+    package enum LogFormat: String, Sendable, Hashable, CaseIterable {
+        /// Human-readable lines.
+        case text
+        /// One JSON object per line.
+        case json
+    }
+
+    /// How log lines look.
+    package var logFormat: LogFormat = .text
+    /// The lowest level logged: trace, debug, info, notice, warning, error, critical.
+    package var logLevel = "info"
+    /// The port of the Prometheus `/metrics`, `/health` and `/ready` endpoints; 0 turns them off.
+    package var metricsPort = 9464
+
+    /// The defaults.
+    package init() {}
+}

@@ -1,0 +1,118 @@
+import AWSClients
+import Foundation
+import Testing
+
+/// The send loop over a scripted transport: signing, re-signing on retry, which failures are retried.
+struct AWSClientTests {
+    /// An SQS endpoint on loopback.
+    static let endpoint = UnitTestClients.endpoint(.sqs)
+    /// A 2xx answer.
+    static let ok = AWSHTTPResponse(status: 200, text: "{}")
+    /// A retryable 503 answer.
+    static let unavailable = AWSHTTPResponse(
+        status: 503,
+        text: "<Error><Code>ServiceUnavailable</Code><Message>busy</Message></Error>"
+    )
+
+    /// Sends a small POST through `clients`.
+    static func send(_ clients: UnitTestClients) async throws(AWSError) -> AWSHTTPResponse {
+        let request = AWSHTTPRequest(method: "POST", url: endpoint.url(path: "/"), body: Array("{}".utf8))
+        return try await clients.client.send(request, to: endpoint, operation: "Test.Op", logger: UnitTestClients.logger)
+    }
+
+    @Test("every request is signed for the endpoint's service and region")
+    func signsRequests() async throws {
+        let clients = UnitTestClients([.success(Self.ok)])
+        _ = try await Self.send(clients)
+        let request = try #require(clients.transport.requests.first)
+        let authorization = try #require(request.header("Authorization"))
+        #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sqs/aws4_request"))
+        #expect(request.header("X-Amz-Date") == "20150830T123600Z")
+        #expect(request.header("x-amz-content-sha256") == nil, "only S3 sends the payload hash header")
+    }
+
+    @Test("S3 requests carry x-amz-content-sha256 with the body's hash")
+    func s3SendsPayloadHash() async throws {
+        let clients = UnitTestClients([.success(Self.ok)])
+        let endpoint = UnitTestClients.endpoint(.s3)
+        let request = AWSHTTPRequest(method: "PUT", url: endpoint.url(path: "/bucket/key"), body: Array("abc".utf8))
+        _ = try await clients.client.send(request, to: endpoint, operation: "S3.PutObject", logger: UnitTestClients.logger)
+        let sent = try #require(clients.transport.requests.first)
+        #expect(sent.header("x-amz-content-sha256") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test("a 5xx is retried, each attempt signed anew, until one succeeds")
+    func retriesServerErrorsAndResigns() async throws {
+        let clients = UnitTestClients([.success(Self.unavailable), .success(Self.unavailable), .success(Self.ok)])
+        let response = try await Self.send(clients)
+        #expect(response.status == 200)
+        let requests = clients.transport.requests
+        #expect(requests.count == 3)
+        #expect(requests.map { $0.header("X-Amz-Date") } == ["20150830T123600Z", "20150830T123601Z", "20150830T123602Z"])
+        #expect(Set(requests.compactMap { $0.header("Authorization") }).count == 3)
+        #expect(clients.sleeps.value == [.milliseconds(100), .milliseconds(200)])
+    }
+
+    @Test("a throttling code is retried even with a 400 status, whichever of SQS's two codes names it")
+    func retriesThrottling() async throws {
+        let throttled = AWSHTTPResponse(
+            status: 400,
+            headers: [("x-amzn-query-error", "AWS.SimpleQueueService.Throttled;Sender")],
+            text: #"{"__type":"com.amazonaws.sqs#RequestThrottled","message":"slow down"}"#
+        )
+        let clients = UnitTestClients([.success(throttled), .success(Self.ok)])
+        _ = try await Self.send(clients)
+        #expect(clients.transport.requests.count == 2)
+    }
+
+    @Test("a dropped connection or a timeout is retried")
+    func retriesTransportFailures() async throws {
+        let clients = UnitTestClients([
+            .failure(AWSError(.connection, "connection reset by peer", retryable: true)),
+            .failure(AWSError(.timeout, "read timed out", retryable: true)),
+            .success(Self.ok),
+        ])
+        _ = try await Self.send(clients)
+        #expect(clients.transport.requests.count == 3)
+    }
+
+    @Test("a 4xx such as AccessDenied is not retried")
+    func doesNotRetryClientErrors() async throws {
+        let denied = AWSHTTPResponse(
+            status: 403,
+            text: "<Error><Code>AccessDenied</Code><Message>no</Message><RequestId>r1</RequestId></Error>"
+        )
+        let clients = UnitTestClients([.success(denied), .success(Self.ok)])
+        let error = await #expect(throws: AWSError.self) { try await Self.send(clients) }
+        #expect(error?.serviceCode == "AccessDenied")
+        #expect(error?.requestID == "r1")
+        #expect(error?.isRetryable == false)
+        #expect(clients.transport.requests.count == 1)
+        #expect(clients.sleeps.value.isEmpty)
+    }
+
+    @Test("the last error is thrown once the attempts run out")
+    func givesUpAfterMaxAttempts() async throws {
+        let clients = UnitTestClients([.success(Self.unavailable)], maxAttempts: 2)
+        let error = await #expect(throws: AWSError.self) { try await Self.send(clients) }
+        #expect(error?.serviceCode == "ServiceUnavailable")
+        #expect(error?.statusCode == 503)
+        #expect(clients.transport.requests.count == 2)
+    }
+
+    @Test("a wait interrupted by cancellation ends the call as cancelled")
+    func cancellationDuringWait() async throws {
+        let transport = InMemoryTransport(answering: Self.unavailable)
+        let client = AWSClient(
+            transport: transport,
+            credentialProvider: StaticCredentialProvider(accessKeyID: "AKID", secretAccessKey: "secret"),
+            retryPolicy: RetryPolicy(sleep: { _ in throw CancellationError() })
+        )
+        let request = AWSHTTPRequest(method: "GET", url: Self.endpoint.url(path: "/"))
+        let error = await #expect(throws: AWSError.self) {
+            try await client.send(request, to: Self.endpoint, operation: "Test.Op", logger: UnitTestClients.logger)
+        }
+        #expect(error?.code == .cancelled)
+        #expect(transport.requests.count == 1)
+    }
+}

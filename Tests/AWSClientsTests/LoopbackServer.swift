@@ -1,0 +1,119 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One request as the loopback server received it.
+struct RecordedRequest: Sendable {
+    /// `GET`, `PUT`, `POST`.
+    let method: String
+    /// The path, without the query.
+    let path: String
+    /// The header fields.
+    let headers: HTTPHeaders
+    /// The body as UTF-8 text.
+    let body: String
+
+    /// The first value of the header `name`, compared without case.
+    func header(_ name: String) -> String? {
+        headers.first(name: name)
+    }
+}
+
+/// The answer a test endpoint gives.
+struct CannedResponse: Sendable {
+    /// The HTTP status.
+    var status: Int = 200
+    /// The body.
+    var body: String = ""
+}
+
+/// A small HTTP/1.1 server on 127.0.0.1 (an ephemeral port) that answers each request with a test's handler.
+///
+/// Every answer closes its connection, so the server stops as soon as the test body returns. It records each request.
+final class LoopbackServer: Sendable {
+    /// The port the server listens on.
+    let port: Int
+    private let recorded = Locked<[RecordedRequest]>([])
+
+    private init(port: Int) {
+        self.port = port
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// The requests received so far, in order.
+    var requests: [RecordedRequest] { recorded.value }
+
+    /// Runs `body` while a server answering with `handler` listens; the server is closed when `body` returns or throws.
+    static func run<Result: Sendable>(
+        _ handler: @escaping @Sendable (RecordedRequest) async -> CannedResponse,
+        _ body: (LoopbackServer) async throws -> Result
+    ) async throws -> Result {
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: "127.0.0.1", port: 0) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        guard let port = listener.channel.localAddress?.port else { throw ChannelError.unknownLocalAddress }
+        let server = LoopbackServer(port: port)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await withThrowingDiscardingTaskGroup { connections in
+                    try await listener.executeThenClose { inbound in
+                        for try await connection in inbound {
+                            connections.addTask { await server.answer(connection, handler) }
+                        }
+                    }
+                }
+            }
+            let result: Swift.Result<Result, any Error>
+            do {
+                result = .success(try await body(server))
+            } catch {
+                result = .failure(error)
+            }
+            listener.channel.close(promise: nil)
+            try await group.waitForAll()
+            return try result.get()
+        }
+    }
+
+    /// Reads one request from `connection`, records it, writes the handler's answer and closes.
+    private func answer(
+        _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
+        _ handler: @Sendable (RecordedRequest) async -> CannedResponse
+    ) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            var head: HTTPRequestHead?
+            var body = ByteBuffer()
+            for try await part in inbound {
+                switch part {
+                case .head(let requestHead):
+                    head = requestHead
+                case .body(var chunk):
+                    body.writeBuffer(&chunk)
+                case .end:
+                    guard let head else { return }
+                    let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+                    let request = RecordedRequest(
+                        method: head.method.rawValue, path: path, headers: head.headers, body: String(buffer: body))
+                    recorded.withLock { $0.append(request) }
+                    let response = await handler(request)
+                    let headers: HTTPHeaders = [
+                        "Content-Length": "\(response.body.utf8.count)", "Connection": "close",
+                    ]
+                    let responseHead = HTTPResponseHead(
+                        version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+                    try await outbound.write(.head(responseHead))
+                    try await outbound.write(.body(.byteBuffer(ByteBuffer(string: response.body))))
+                    try await outbound.write(.end(nil))
+                    return
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import AWSClients
+import Foundation
+import Logging
+import SigV4
+import Testing
+
+/// The ministack emulator the integration tests run against, started by `scripts/aws-emulator.sh start`.
+///
+/// ministack verifies signatures only for keys made through its IAM API, so the tests make an IAM user with an
+/// allow-all policy once per process (signed with the root key `test`/`test`) and sign everything with its key.
+enum Emulator {
+    /// The emulator's URL, from `THUMBWORKER_TEST_AWS_ENDPOINT`; `nil` when the integration tests are off.
+    static let url: URL? = ProcessInfo.processInfo.environment["THUMBWORKER_TEST_AWS_ENDPOINT"].flatMap { URL(string: $0) }
+
+    /// Whether the integration tests can run.
+    static var isAvailable: Bool { url != nil }
+
+    /// Why the integration tests are skipped.
+    static let skipReason: Comment =
+        "set THUMBWORKER_TEST_AWS_ENDPOINT (eval \"$(scripts/aws-emulator.sh start)\") to test against ministack"
+
+    /// The region every test signs for.
+    static let region = "us-east-1"
+
+    /// A logger that prints warnings and worse.
+    static let logger: Logger = {
+        var logger = Logger(label: "aws-clients-tests")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// IAM, for making the test user.
+    static let iam = AWSService(signingName: "iam", endpointPrefix: "iam", environmentID: "IAM")
+
+    /// The test user's key, made on first use and shared by every test of the process.
+    static let testCredentials = Task<Credentials, any Error> {
+        let transport = HTTPClientTransport()
+        do {
+            let credentials = try await makeIAMUser(transport: transport)
+            try await transport.shutdown()
+            return credentials
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+    }
+
+    /// The endpoint of `service` on the emulator.
+    static func endpoint(_ service: AWSService) throws -> AWSEndpoint {
+        AWSEndpoint(service: service, region: region, url: try #require(url), isCustom: true)
+    }
+
+    /// A name no other test uses: `prefix-` and 16 random hex digits.
+    static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)-\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))"
+    }
+
+    /// Runs `body` with clients signed by the test user's key (or `credentials`) on a clock `clockOffset` seconds off,
+    /// then closes the connections.
+    static func withClients<Result>(
+        credentials: Credentials? = nil,
+        clockOffset: TimeInterval = 0,
+        _ body: (EmulatorClients) async throws -> Result
+    ) async throws -> Result {
+        let transport = HTTPClientTransport()
+        do {
+            var key = credentials
+            if key == nil { key = try await testCredentials.value }
+            let client = AWSClient(
+                transport: transport,
+                credentialProvider: StaticCredentialProvider(try #require(key)),
+                now: { Date().addingTimeInterval(clockOffset) }
+            )
+            let result = try await body(try EmulatorClients(client: client, transport: transport))
+            try await transport.shutdown()
+            return result
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+    }
+
+    private static func makeIAMUser(transport: HTTPClientTransport) async throws -> Credentials {
+        let root = AWSClient(
+            transport: transport,
+            credentialProvider: StaticCredentialProvider(accessKeyID: "test", secretAccessKey: "test")
+        )
+        let endpoint = try endpoint(iam)
+        let user = uniqueName("thumbworker-test")
+        func call(_ action: String, _ parameters: [(name: String, value: String)]) async throws -> XMLTree {
+            try await root.callQuery(
+                action: action,
+                version: "2010-05-08",
+                parameters: parameters,
+                endpoint: endpoint,
+                logger: logger
+            )
+        }
+        _ = try await call("CreateUser", [(name: "UserName", value: user)])
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+        _ = try await call(
+            "PutUserPolicy",
+            [(name: "UserName", value: user), (name: "PolicyName", value: "everything"), (name: "PolicyDocument", value: policy)]
+        )
+        let key = try await call("CreateAccessKey", [(name: "UserName", value: user)])
+        return Credentials(
+            accessKeyID: try key.requiredText("AccessKeyId"),
+            secretAccessKey: try key.requiredText("SecretAccessKey")
+        )
+    }
+}
+
+/// One client per service, all on one transport and key.
+struct EmulatorClients {
+    /// The core client.
+    let client: AWSClient
+    /// The transport, for unsigned requests (presigned URLs).
+    let transport: HTTPClientTransport
+    /// S3, path-style.
+    let s3: S3Client
+    /// SQS.
+    let sqs: SQSClient
+    /// SNS.
+    let sns: SNSClient
+    /// DynamoDB.
+    let dynamoDB: DynamoDBClient
+
+    /// Makes the clients on the emulator's endpoints.
+    init(client: AWSClient, transport: HTTPClientTransport) throws {
+        self.client = client
+        self.transport = transport
+        s3 = S3Client(client: client, endpoint: try Emulator.endpoint(.s3))
+        sqs = SQSClient(client: client, endpoint: try Emulator.endpoint(.sqs))
+        sns = SNSClient(client: client, endpoint: try Emulator.endpoint(.sns))
+        dynamoDB = DynamoDBClient(client: client, endpoint: try Emulator.endpoint(.dynamoDB))
+    }
+
+    /// The management API of stage `stage` of WebSocket API `apiID`, at ministack's `/_aws/execute-api/API/STAGE`.
+    func apiGateway(apiID: String, stage: String) throws -> APIGatewayManagementClient {
+        let base = try #require(Emulator.url)
+        let endpoint = AWSEndpoint(
+            service: .apiGatewayManagement,
+            region: Emulator.region,
+            url: base.appending(path: "_aws/execute-api/\(apiID)/\(stage)"),
+            isCustom: true
+        )
+        return APIGatewayManagementClient(client: client, endpoint: endpoint)
+    }
+
+    /// Creates a bucket with a unique name and returns the name.
+    func makeBucket() async throws -> String {
+        let bucket = Emulator.uniqueName("tw")
+        let url = s3.endpoint.url(path: "/\(bucket)")
+        _ = try await client.send(
+            AWSHTTPRequest(method: "PUT", url: url),
+            to: s3.endpoint,
+            operation: "S3.CreateBucket",
+            logger: Emulator.logger
+        )
+        return bucket
+    }
+}
