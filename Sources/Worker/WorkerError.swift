@@ -7,6 +7,13 @@ package struct WorkerError: Error, Sendable, CustomStringConvertible {
         case notFound
         case inputUnreadable
         case outputUnwritable
+        case storage
+        case notificationFailed
+        case notificationRejected
+        case queueUnavailable
+        case queueUnusable
+        case queueRequestInvalid
+        case receiptHandleInvalid
     }
 
     /// The machine-readable kind of failure.
@@ -19,6 +26,20 @@ package struct WorkerError: Error, Sendable, CustomStringConvertible {
         package static let inputUnreadable = Code(kind: .inputUnreadable)
         /// An output could not be written.
         package static let outputUnwritable = Code(kind: .outputUnwritable)
+        /// The object store (S3) failed or refused: unreachable, throttling, access denied, bad credentials.
+        package static let storage = Code(kind: .storage)
+        /// A notifier could not deliver an event (unreachable, timed out, or the receiver failed); retrying may help.
+        package static let notificationFailed = Code(kind: .notificationFailed)
+        /// A notification receiver refused an event (an HTTP 4xx other than 408 or 429); fix the receiver or its URL.
+        package static let notificationRejected = Code(kind: .notificationRejected)
+        /// The queue is busy, locked or out of space for now; trying again later may succeed.
+        package static let queueUnavailable = Code(kind: .queueUnavailable)
+        /// The queue's storage cannot be used as it is (cannot be opened, read-only, damaged); a person must fix it.
+        package static let queueUnusable = Code(kind: .queueUnusable)
+        /// A queue request or setting is outside the queue's limits (e.g. more than 10 messages per receive).
+        package static let queueRequestInvalid = Code(kind: .queueRequestInvalid)
+        /// A receipt handle is stale or unknown: the message was received again, deleted or dead-lettered since.
+        package static let receiptHandleInvalid = Code(kind: .receiptHandleInvalid)
 
         /// The code as written in logs and manifests.
         package var description: String {
@@ -27,6 +48,13 @@ package struct WorkerError: Error, Sendable, CustomStringConvertible {
             case .notFound: "notFound"
             case .inputUnreadable: "inputUnreadable"
             case .outputUnwritable: "outputUnwritable"
+            case .storage: "storage"
+            case .notificationFailed: "notificationFailed"
+            case .notificationRejected: "notificationRejected"
+            case .queueUnavailable: "queueUnavailable"
+            case .queueUnusable: "queueUnusable"
+            case .queueRequestInvalid: "queueRequestInvalid"
+            case .receiptHandleInvalid: "receiptHandleInvalid"
             }
         }
     }

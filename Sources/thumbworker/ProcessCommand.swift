@@ -14,10 +14,10 @@ struct ProcessCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Image files to process.")
+    @Argument(help: "Image files or s3://bucket/key objects to process.")
     var inputs: [String]
 
-    @Option(name: [.short, .customLong("output")], help: "Folder the thumbnails are written to (created if missing).")
+    @Option(name: [.short, .customLong("output")], help: "Folder (created if missing) or s3://bucket/prefix/ the thumbnails are written to.")
     var output: String
 
     @Flag(name: .long, help: "Print one JSON manifest per input (JSON Lines) instead of a summary.")
@@ -27,24 +27,23 @@ struct ProcessCommand: AsyncParsableCommand {
 
     func run() async throws {
         let pipeline: ThumbnailPipeline
+        let locations: ProcessLocations
         do {
-            pipeline = try ThumbnailPipeline(configuration: try renditionOptions.loadConfiguration())
+            let configuration = try renditionOptions.loadConfiguration()
+            pipeline = try ThumbnailPipeline(configuration: configuration)
+            locations = try ProcessLocations(inputs: inputs, output: output, aws: configuration.aws,
+                                             environment: ProcessInfo.processInfo.environment)
         } catch {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(2)
         }
-        let files = LocalFolderStore()
-        let sources = inputs.map { path in
-            let url = URL(fileURLWithPath: path)
-            let folder = (path as NSString).deletingLastPathComponent
-            return ObjectLocation(store: files, bucket: folder, key: url.lastPathComponent)
-        }
         let report = ProcessReport(json: json, total: inputs.count)
-        await pipeline.processAll(sources, into: OutputLocation(store: files, bucket: output)) { manifest in
+        await pipeline.processAll(locations.sources, into: locations.output) { manifest in
             await report.add(manifest)
         }
         let failed = await report.finish(outputDirectory: output)
         pipeline.pool.shutdown()
+        await locations.connection?.shutdown()
         if failed > 0 {
             throw ExitCode(1)
         }

@@ -1,3 +1,4 @@
+import TestSupport
 import AWSClients
 import Foundation
 import Testing

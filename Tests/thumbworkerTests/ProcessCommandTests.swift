@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `thumbworker` binary and captures what it prints.
@@ -7,12 +8,15 @@ struct CommandResult {
     let standardOutput: String
     let standardError: String
 
-    /// Runs `thumbworker` with arguments in a working folder.
-    init(_ arguments: [String], in folder: URL) throws {
+    /// Runs `thumbworker` with arguments in a working folder (and, when given, exactly this environment).
+    init(_ arguments: [String], in folder: URL, environment: [String: String]? = nil) throws {
         let process = Process()
         process.executableURL = binaryURL
         process.arguments = arguments
         process.currentDirectoryURL = folder
+        if let environment {
+            process.environment = environment
+        }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error
@@ -140,5 +144,56 @@ struct ProcessCommandTests {
         #expect(result.status == 1)
         #expect(result.standardError.contains("is a folder"))
         #expect(result.standardError.contains("missing.jpg"))
+    }
+}
+
+@Suite("thumbworker process with S3", .enabled(if: Emulator.isAvailable, Emulator.skipReason))
+struct ProcessCommandS3Tests {
+    /// The environment that points the CLI at the emulator with the test user's key.
+    private func environment() async throws -> [String: String] {
+        let credentials = try await Emulator.testCredentials.value
+        return [
+            "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
+            "AWS_REGION": Emulator.region, "AWS_ENDPOINT_URL": try #require(Emulator.url).absoluteString,
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+    }
+
+    @Test("s3:// in and out, mixed with local files, with odd keys; errors name the object")
+    func roundTrip() async throws {
+        let environment = try await environment()
+        try await Emulator.withClients { clients in
+            let uploads = try await clients.makeBucket(), thumbs = try await clients.makeBucket()
+            let key = "in/my photo é ü+1 ~()!*'.jpg"
+            let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: testdataPath("orientation-6.jpg"))))
+            _ = try await clients.s3.putObject(.init(bucket: uploads, key: key, body: original), logger: Emulator.logger)
+            let folder = try temporaryFolder()
+            let result = try CommandResult(["process", "s3://\(uploads)/\(key)", testdataPath("alpha.png"),
+                                            "s3://\(uploads)/missing.jpg", "-o", "s3://\(thumbs)/t"],
+                                           in: folder, environment: environment)
+            #expect(result.status == 1)
+            #expect(result.standardError.contains("s3://\(uploads)/missing.jpg does not exist"), "\(result.standardError)")
+            let thumbnail = try await clients.s3.getObject(bucket: thumbs, key: "t/\(key).jpeg", maxBytes: 1 << 20, logger: Emulator.logger)
+            #expect(thumbnail.body.prefix(3) == [0xFF, 0xD8, 0xFF])
+            #expect(thumbnail.metadata.contentType == "image/jpeg")
+            #expect(thumbnail.metadata.cacheControl == "public, max-age=86400")
+            #expect(thumbnail.metadata.userMetadata["thumbworker-source-bucket"] == uploads)
+            let local = try await clients.s3.headObject(bucket: thumbs, key: "t/alpha.png.jpeg", logger: Emulator.logger)
+            #expect(local.contentType == "image/jpeg")
+
+            let download = try CommandResult(["process", "s3://\(uploads)/\(key)", "-o", "out"], in: folder, environment: environment)
+            #expect(download.status == 0, "\(download.standardError)")
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/\(key).jpeg").path))
+        }
+    }
+
+    @Test("a wrong secret is a per-input storage error, not a crash")
+    func wrongSecret() async throws {
+        var environment = try await environment()
+        environment["AWS_SECRET_ACCESS_KEY"] = "wrong"
+        let result = try CommandResult(["process", "s3://no-such-bucket-here/a.jpg", "-o", "out"], in: try temporaryFolder(),
+                                       environment: environment)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("storage") || result.standardError.contains("SignatureDoesNotMatch"), "\(result.standardError)")
     }
 }

@@ -1,38 +1,44 @@
 import NIOCore
-import NIOHTTP1
+package import NIOHTTP1
 import NIOPosix
 
 /// One request as the loopback server received it.
-struct RecordedRequest: Sendable {
+package struct RecordedRequest: Sendable {
     /// `GET`, `PUT`, `POST`.
-    let method: String
+    package let method: String
     /// The path, without the query.
-    let path: String
+    package let path: String
     /// The header fields.
-    let headers: HTTPHeaders
+    package let headers: HTTPHeaders
     /// The body as UTF-8 text.
-    let body: String
+    package let body: String
 
     /// The first value of the header `name`, compared without case.
-    func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first(name: name)
     }
 }
 
 /// The answer a test endpoint gives.
-struct CannedResponse: Sendable {
+package struct CannedResponse: Sendable {
     /// The HTTP status.
-    var status: Int = 200
+    package var status: Int = 200
     /// The body.
-    var body: String = ""
+    package var body: String = ""
+
+    /// An answer with a status and a body.
+    package init(status: Int = 200, body: String = "") {
+        self.status = status
+        self.body = body
+    }
 }
 
 /// A small HTTP/1.1 server on 127.0.0.1 (an ephemeral port) that answers each request with a test's handler.
 ///
 /// Every answer closes its connection, so the server stops as soon as the test body returns. It records each request.
-final class LoopbackServer: Sendable {
+package final class LoopbackServer: Sendable {
     /// The port the server listens on.
-    let port: Int
+    package let port: Int
     private let recorded = Locked<[RecordedRequest]>([])
 
     private init(port: Int) {
@@ -40,13 +46,13 @@ final class LoopbackServer: Sendable {
     }
 
     /// `http://127.0.0.1:PORT`.
-    var url: String { "http://127.0.0.1:\(port)" }
+    package var url: String { "http://127.0.0.1:\(port)" }
 
     /// The requests received so far, in order.
-    var requests: [RecordedRequest] { recorded.value }
+    package var requests: [RecordedRequest] { recorded.value }
 
     /// Runs `body` while a server answering with `handler` listens; the server is closed when `body` returns or throws.
-    static func run<Result: Sendable>(
+    package static func run<Result: Sendable>(
         _ handler: @escaping @Sendable (RecordedRequest) async -> CannedResponse,
         _ body: (LoopbackServer) async throws -> Result
     ) async throws -> Result {

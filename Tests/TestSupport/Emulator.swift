@@ -1,39 +1,39 @@
-import AWSClients
-import Foundation
-import Logging
-import SigV4
-import Testing
+package import AWSClients
+package import Foundation
+package import Logging
+package import SigV4
+package import Testing
 
 /// The ministack emulator the integration tests run against, started by `scripts/aws-emulator.sh start`.
 ///
 /// ministack verifies signatures only for keys made through its IAM API, so the tests make an IAM user with an
 /// allow-all policy once per process (signed with the root key `test`/`test`) and sign everything with its key.
-enum Emulator {
+package enum Emulator {
     /// The emulator's URL, from `THUMBWORKER_TEST_AWS_ENDPOINT`; `nil` when the integration tests are off.
-    static let url: URL? = ProcessInfo.processInfo.environment["THUMBWORKER_TEST_AWS_ENDPOINT"].flatMap { URL(string: $0) }
+    package static let url: URL? = ProcessInfo.processInfo.environment["THUMBWORKER_TEST_AWS_ENDPOINT"].flatMap { URL(string: $0) }
 
     /// Whether the integration tests can run.
-    static var isAvailable: Bool { url != nil }
+    package static var isAvailable: Bool { url != nil }
 
     /// Why the integration tests are skipped.
-    static let skipReason: Comment =
+    package static let skipReason: Comment =
         "set THUMBWORKER_TEST_AWS_ENDPOINT (eval \"$(scripts/aws-emulator.sh start)\") to test against ministack"
 
     /// The region every test signs for.
-    static let region = "us-east-1"
+    package static let region = "us-east-1"
 
     /// A logger that prints warnings and worse.
-    static let logger: Logger = {
+    package static let logger: Logger = {
         var logger = Logger(label: "aws-clients-tests")
         logger.logLevel = .warning
         return logger
     }()
 
     /// IAM, for making the test user.
-    static let iam = AWSService(signingName: "iam", endpointPrefix: "iam", environmentID: "IAM")
+    package static let iam = AWSService(signingName: "iam", endpointPrefix: "iam", environmentID: "IAM")
 
     /// The test user's key, made on first use and shared by every test of the process.
-    static let testCredentials = Task<Credentials, any Error> {
+    package static let testCredentials = Task<Credentials, any Error> {
         let transport = HTTPClientTransport()
         do {
             let credentials = try await makeIAMUser(transport: transport)
@@ -46,18 +46,18 @@ enum Emulator {
     }
 
     /// The endpoint of `service` on the emulator.
-    static func endpoint(_ service: AWSService) throws -> AWSEndpoint {
+    package static func endpoint(_ service: AWSService) throws -> AWSEndpoint {
         AWSEndpoint(service: service, region: region, url: try #require(url), isCustom: true)
     }
 
     /// A name no other test uses: `prefix-` and 16 random hex digits.
-    static func uniqueName(_ prefix: String) -> String {
+    package static func uniqueName(_ prefix: String) -> String {
         "\(prefix)-\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))"
     }
 
     /// Runs `body` with clients signed by the test user's key (or `credentials`) on a clock `clockOffset` seconds off,
     /// then closes the connections.
-    static func withClients<Result>(
+    package static func withClients<Result>(
         credentials: Credentials? = nil,
         clockOffset: TimeInterval = 0,
         _ body: (EmulatorClients) async throws -> Result
@@ -111,22 +111,22 @@ enum Emulator {
 }
 
 /// One client per service, all on one transport and key.
-struct EmulatorClients {
+package struct EmulatorClients {
     /// The core client.
-    let client: AWSClient
+    package let client: AWSClient
     /// The transport, for unsigned requests (presigned URLs).
-    let transport: HTTPClientTransport
+    package let transport: HTTPClientTransport
     /// S3, path-style.
-    let s3: S3Client
+    package let s3: S3Client
     /// SQS.
-    let sqs: SQSClient
+    package let sqs: SQSClient
     /// SNS.
-    let sns: SNSClient
+    package let sns: SNSClient
     /// DynamoDB.
-    let dynamoDB: DynamoDBClient
+    package let dynamoDB: DynamoDBClient
 
     /// Makes the clients on the emulator's endpoints.
-    init(client: AWSClient, transport: HTTPClientTransport) throws {
+    package init(client: AWSClient, transport: HTTPClientTransport) throws {
         self.client = client
         self.transport = transport
         s3 = S3Client(client: client, endpoint: try Emulator.endpoint(.s3))
@@ -136,7 +136,7 @@ struct EmulatorClients {
     }
 
     /// The management API of stage `stage` of WebSocket API `apiID`, at ministack's `/_aws/execute-api/API/STAGE`.
-    func apiGateway(apiID: String, stage: String) throws -> APIGatewayManagementClient {
+    package func apiGateway(apiID: String, stage: String) throws -> APIGatewayManagementClient {
         let base = try #require(Emulator.url)
         let endpoint = AWSEndpoint(
             service: .apiGatewayManagement,
@@ -148,7 +148,7 @@ struct EmulatorClients {
     }
 
     /// Creates a bucket with a unique name and returns the name.
-    func makeBucket() async throws -> String {
+    package func makeBucket() async throws -> String {
         let bucket = Emulator.uniqueName("tw")
         let url = s3.endpoint.url(path: "/\(bucket)")
         _ = try await client.send(

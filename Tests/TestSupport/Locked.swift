@@ -1,19 +1,19 @@
 import Synchronization
 
 /// A value shared between tasks and closures behind a mutex.
-final class Locked<Value: Sendable>: Sendable {
+package final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
 
     /// Starts with `value`.
-    init(_ value: Value) {
+    package init(_ value: Value) {
         mutex = Mutex(value)
     }
 
     /// The current value.
-    var value: Value { mutex.withLock { $0 } }
+    package var value: Value { mutex.withLock { $0 } }
 
     /// Changes the value and returns what `body` returns.
-    func withLock<Result: Sendable>(_ body: (inout sending Value) -> sending Result) -> Result {
+    package func withLock<Result: Sendable>(_ body: (inout sending Value) -> sending Result) -> Result {
         mutex.withLock(body)
     }
 }
