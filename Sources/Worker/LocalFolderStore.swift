@@ -1,25 +1,35 @@
+import Crypto
 import Foundation
 import Imaging
 
-/// An `ObjectStore` over plain files: the bucket is a folder path, the key a path inside it.
+/// An `ObjectStore` over plain files.
 ///
-/// Plain files have no place for metadata, so `put` writes only the bytes and `head` reports none.
+/// Without a root (for `process`), the bucket is a folder path and the key a path inside it, and only bytes are
+/// written. With a root (the embedded local backend of `run`), every bucket is a folder under the root and each
+/// object's Content-Type, Cache-Control, user metadata and MD5 entity tag are kept beside it in
+/// `BUCKET/.thumbworker-meta/KEY.json`, so the worker sees the same facts as on S3.
 package struct LocalFolderStore: ObjectStore {
-    /// A store for files on this machine.
-    package init() {}
+    /// The folder whose subfolders are buckets; nil when buckets are folder paths themselves.
+    package let root: String?
 
-    /// The file's size, or nil when there is no such file.
+    /// A store of files; `root` turns on bucket folders and metadata.
+    package init(root: String? = nil) {
+        self.root = root
+    }
+
+    /// The file's size (and, with a root, its metadata), or nil when there is no such file.
     package func head(bucket: String, key: String) async throws(WorkerError) -> StoredObject? {
-        let path = Self.path(bucket: bucket, key: key)
+        let path = try path(bucket: bucket, key: key)
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
               attributes[.type] as? FileAttributeType == .typeRegular,
               let size = (attributes[.size] as? NSNumber)?.intValue else { return nil }
-        return StoredObject(size: size)
+        let sidecar = root.flatMap { Self.readSidecar(Self.sidecarPath(root: $0, bucket: bucket, key: key)) }
+        return StoredObject(size: size, eTag: sidecar?.eTag, metadata: sidecar?.metadata ?? [:])
     }
 
     /// Reads the file, refusing it before reading when it is larger than `maxBytes`.
     package func get(bucket: String, key: String, maxBytes: Int) async throws(WorkerError) -> [UInt8] {
-        let path = Self.path(bucket: bucket, key: key)
+        let path = try path(bucket: bucket, key: key)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw WorkerError(.notFound, "\(path) does not exist")
@@ -36,25 +46,61 @@ package struct LocalFolderStore: ObjectStore {
         return [UInt8](data)
     }
 
-    /// Writes the file atomically, creating the folders on its path; plain files have no entity tag.
+    /// Writes the file atomically, creating the folders on its path; with a root, also its metadata.
     @discardableResult
     package func put(_ upload: ObjectUpload) async throws(WorkerError) -> String? {
-        let url = URL(fileURLWithPath: Self.path(bucket: upload.bucket, key: upload.key))
+        let url = URL(fileURLWithPath: try path(bucket: upload.bucket, key: upload.key))
+        let eTag = Insecure.MD5.hash(data: upload.body).map { String(format: "%02x", $0) }.joined()
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(upload.body).write(to: url, options: .atomic)
-            return nil
+            if let root {
+                let sidecar = URL(fileURLWithPath: Self.sidecarPath(root: root, bucket: upload.bucket, key: upload.key))
+                try FileManager.default.createDirectory(at: sidecar.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let facts = Sidecar(contentType: upload.contentType, cacheControl: upload.cacheControl,
+                                    metadata: upload.metadata, eTag: eTag)
+                try JSONEncoder().encode(facts).write(to: sidecar, options: .atomic)
+            }
         } catch {
             throw WorkerError(.outputUnwritable, "cannot write \(url.path): \(error.localizedDescription)")
         }
+        return root == nil ? nil : eTag
     }
 
     /// The file path.
     package func displayName(bucket: String, key: String) -> String {
-        Self.path(bucket: bucket, key: key)
+        (try? path(bucket: bucket, key: key)) ?? "\(bucket)/\(key)"
     }
 
-    private static func path(bucket: String, key: String) -> String {
-        bucket.isEmpty ? key : URL(fileURLWithPath: bucket).appendingPathComponent(key).path
+    /// The file of an object; keys that would leave their bucket (`..`) are refused.
+    private func path(bucket: String, key: String) throws(WorkerError) -> String {
+        guard let root else {
+            return bucket.isEmpty ? key : URL(fileURLWithPath: bucket).appendingPathComponent(key).path
+        }
+        let parts = ([bucket] + key.split(separator: "/").map(String.init))
+        guard !bucket.isEmpty, !key.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." || $0 == Self.sidecarFolder }) else {
+            throw WorkerError(.inputUnreadable, "'\(bucket)/\(key)' is not a usable bucket and key for the local store")
+        }
+        return parts.reduce(URL(fileURLWithPath: root)) { $0.appendingPathComponent($1) }.path
+    }
+
+    /// The metadata file of an object in a bucket under `root`.
+    private static func sidecarPath(root: String, bucket: String, key: String) -> String {
+        URL(fileURLWithPath: root).appendingPathComponent(bucket).appendingPathComponent(sidecarFolder)
+            .appendingPathComponent(key + ".json").path
+    }
+
+    private static let sidecarFolder = ".thumbworker-meta"
+
+    private static func readSidecar(_ path: String) -> Sidecar? {
+        FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(Sidecar.self, from: $0) }
+    }
+
+    /// What S3 would know about an object besides its bytes.
+    private struct Sidecar: Codable {
+        var contentType: String
+        var cacheControl: String?
+        var metadata: [String: String]
+        var eTag: String
     }
 }

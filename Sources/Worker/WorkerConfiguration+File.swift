@@ -17,6 +17,14 @@ extension WorkerConfiguration {
         return try parse(yaml: String(decoding: data, as: UTF8.self), source: path, environment: environment)
     }
 
+    /// Reads `path`, or `./worker.conf` when no path is given and it exists, or only the environment over the defaults.
+    package static func load(orDefaultAt path: String?, environment: [String: String]) throws(ConfigurationError) -> WorkerConfiguration {
+        if let path = path ?? (FileManager.default.fileExists(atPath: "worker.conf") ? "worker.conf" : nil) {
+            return try load(path: path, environment: environment)
+        }
+        return try parse(yaml: "", source: "environment", environment: environment)
+    }
+
     /// Parses YAML text over the defaults, then environment variables over it; absent keys keep their default.
     package static func parse(
         yaml: String, source: String, environment: [String: String] = [:]

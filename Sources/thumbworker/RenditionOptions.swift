@@ -36,13 +36,7 @@ struct RenditionOptions: ParsableArguments {
     ///
     /// `writesOutputs: false` skips the check that renditions get distinct output names.
     func loadConfiguration(writesOutputs: Bool = true) throws(ConfigurationError) -> WorkerConfiguration {
-        var configuration: WorkerConfiguration
-        let environment = ProcessInfo.processInfo.environment
-        if let path = config ?? (FileManager.default.fileExists(atPath: "worker.conf") ? "worker.conf" : nil) {
-            configuration = try WorkerConfiguration.load(path: path, environment: environment)
-        } else {
-            configuration = try WorkerConfiguration.parse(yaml: "", source: "environment", environment: environment)
-        }
+        var configuration = try WorkerConfiguration.load(orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
         var problems: [String] = []
         if !rendition.isEmpty {
             configuration.renditions = []

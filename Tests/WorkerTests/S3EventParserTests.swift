@@ -249,3 +249,17 @@ struct S3EventParserTests {
         #expect(S3EventParser.parseEventTime(text) == nil)
     }
 }
+
+@Suite("Events the local upload command writes")
+struct S3EventNotificationTests {
+    @Test("what upload writes, the parser reads back exactly", arguments: ["photo.jpg", "in/my photo é ü+1 ~()!*'%.jpg", "a/b/c d.png"])
+    func roundTrip(_ key: String) throws {
+        let time = Date(timeIntervalSince1970: 1_764_000_000.5)
+        let body = S3EventNotification.objectCreated(bucket: "uploads", key: key, size: 1234, eTag: "abc123", time: time)
+        let content = try S3EventParser.parse(body: body)
+        let job = try #require(content.jobs.first)
+        #expect(content.jobs.count == 1 && content.skipped.isEmpty)
+        #expect(job.bucket == "uploads" && job.key == key && job.size == 1234 && job.eTag == "abc123")
+        #expect(job.eventName == "ObjectCreated:Put" && job.eventTime == time)
+    }
+}

@@ -24,6 +24,8 @@ package struct ConsumerSettings: Sendable, Hashable {
     package var retryMaxDelay: Duration = .seconds(900)
     /// What happens after a permanent failure is notified.
     package var permanentFailures: PermanentFailurePolicy = .delete
+    /// Stop once a receive comes back empty with nothing in flight (the local demo's "exit when drained").
+    package var stopsWhenIdle = false
 
     /// The defaults.
     package init() {}

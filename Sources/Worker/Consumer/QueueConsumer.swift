@@ -50,7 +50,16 @@ package struct QueueConsumer: Service {
                     try? await Task.sleep(for: pause)
                     continue
                 }
-                guard !messages.isEmpty else { continue }
+                guard !messages.isEmpty else {
+                    if settings.stopsWhenIdle && inFlight == 0 {
+                        logger.info("the queue is drained; stopping")
+                        break
+                    }
+                    if settings.stopsWhenIdle, let finished = await group.next() {
+                        inFlight -= finished ?? 0
+                    }
+                    continue
+                }
                 group.addTask { await handleBatch(messages) }
                 inFlight += messages.count
             }
