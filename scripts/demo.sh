@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# The main job on one machine: installs what is needed, builds thumbworker, and turns every file in
-# testdata/ into thumbnails with the pipeline the worker uses. Broken test images fail with a clear
-# reason each; that is part of the demonstration.
+# The main job on one machine: installs what is needed, builds thumbworker, uploads every file in testdata/ to the
+# local originals bucket (each upload enqueues the S3 event S3 would send), then runs the worker until the queue is
+# drained. Thumbnails land in out/demo/buckets/thumbnails/, and each upload's notification (thumbnails.ready, or
+# thumbnails.failed for the deliberately broken samples) is printed as one JSON line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 swift build --product thumbworker
-output="${1:-out/demo}"
-rm -rf "$output"
-status=0
-.build/debug/thumbworker process testdata/*.* -o "$output" || status=$?
+demo="${1:-out/demo}"
+rm -rf "$demo"
+export THUMBWORKER_QUEUE_LOCAL_PATH="$demo/queue.sqlite" THUMBWORKER_LOCAL_ROOT="$demo/buckets" THUMBWORKER_QUEUE_WAIT_SECONDS=1
+thumbworker=.build/debug/thumbworker
+
+echo "== uploading testdata/ to the local bucket 'uploads' (the local queue gets one S3 event per file)"
+"$thumbworker" upload --config worker.conf --prefix in/ testdata/*.*
 echo
-echo "Thumbnails are in $output/ (exit status $status: 1 means some inputs were rejected, as expected for the broken samples)"
+echo "== running the worker until the queue is drained (notifications on stdout, logs on stderr)"
+"$thumbworker" run --config worker.conf --exit-when-idle
+echo
+echo "== thumbnails in $demo/buckets/thumbnails:"
+find "$demo/buckets/thumbnails" -type f -not -path '*/.thumbworker-meta/*' | sort

@@ -7,7 +7,8 @@ extension Thumbnailer {
     ) throws(ImagingError) -> VipsImage {
         let scale = min(1, renditions.map { Self.scale(for: $0, sourceWidth: source.width, sourceHeight: source.height) }.max() ?? 1)
         let landscape = source.width >= source.height
-        let side = { (length: Int) in Int32(max(1, (Double(length) * scale).rounded(.up))) }
+        // Rounded up so the shared image is never smaller than a rendition needs; the tolerance keeps 1024.0000001 at 1024.
+        let side = { (length: Int) in Int32(max(1, (Double(length) * scale - 1e-6).rounded(.up))) }
         var options = ThumbVipsThumbnailOptions(
             width: landscape ? side(source.width) : Int32(VIPS_MAX_COORD),
             height: landscape ? Int32(VIPS_MAX_COORD) : side(source.height),
@@ -37,7 +38,11 @@ extension Thumbnailer {
         switch input {
         case .decoded(let decoded):
             let base = try decoded.firstFrames(frames)
-            image = try VipsImage.make(.corrupt, failure) { thumb_vips_thumbnail_image(base.pointer, $0, &options) }
+            if Self.fitsExactly(rendition, base) {
+                image = base
+            } else {
+                image = try VipsImage.make(.corrupt, failure) { thumb_vips_thumbnail_image(base.pointer, $0, &options) }
+            }
         case .encoded(let buffer):
             image = try VipsImage.make(.corrupt, failure) {
                 thumb_vips_thumbnail_buffer(buffer.baseAddress, buffer.count, $0, &options)
@@ -59,7 +64,11 @@ extension Thumbnailer {
                 thumb_vips_flatten(base.pointer, $0, Double(background.red), Double(background.green), Double(background.blue))
             }
         }
-        image = try image.materialized(.corrupt, failure)
+        // Materialising separates the resize time from the encode time; the shared decoded image is already in memory,
+        // and copying it is only needed when encoding will strip its metadata in place.
+        if image !== input.decodedImage || rendition.metadata == .icc {
+            image = try image.materialized(.corrupt, failure)
+        }
         timings.resize += start.secondsUntilNow(clock)
 
         let encodeStart = clock.now
@@ -68,6 +77,16 @@ extension Thumbnailer {
         let pageHeight = image.pageHeight
         return RenderedImage(name: rendition.name, format: format, width: image.width, height: pageHeight,
                              frames: max(1, image.height / max(1, pageHeight)), data: data)
+    }
+
+    /// Whether an `inside` rendition of `image` is `image` itself: its box touches the image on one side and not less
+    /// on the other.
+    static func fitsExactly(_ rendition: RenditionSpec, _ image: VipsImage) -> Bool {
+        guard rendition.fit == .inside else { return false }
+        let (width, height) = (image.width, image.pageHeight)
+        let widthFits = rendition.width.map { $0 >= width } ?? true
+        let heightFits = rendition.height.map { $0 >= height } ?? true
+        return widthFits && heightFits && (rendition.width == width || rendition.height == height)
     }
 
     /// The factor by which a rendition scales the upright source (above 1 only when it may enlarge).

@@ -45,8 +45,8 @@ package struct AWSSettings: Sendable, Hashable {
     package init() {}
 }
 
-/// One place notifications go.
-package enum NotifierSettings: Sendable, Hashable {
+/// One place notifications go; its description never shows the webhook secret.
+package enum NotifierSettings: Sendable, Hashable, CustomStringConvertible {
     /// Log every event; `printsEvents` also prints its JSON on standard output.
     case log(printsEvents: Bool)
     /// POST the JSON to a URL, signed with HMAC-SHA256 when a secret is given.
@@ -55,6 +55,16 @@ package enum NotifierSettings: Sendable, Hashable {
     case sns(topicARN: String)
     /// Broadcast to the browser clients of an API Gateway websocket API, whose connection ids are in a DynamoDB table.
     case websocket(connectionsTable: String, endpoint: String)
+
+    /// The settings with any secret redacted.
+    package var description: String {
+        switch self {
+        case .log(let printsEvents): "log(print: \(printsEvents))"
+        case .webhook(let url, let secret, let timeout): "webhook(\(url), secret: \(secret == nil ? "none" : "<redacted>"), timeout: \(timeout)s)"
+        case .sns(let topic): "sns(\(topic))"
+        case .websocket(let table, let endpoint): "websocket(table: \(table), endpoint: \(endpoint))"
+        }
+    }
 }
 
 /// Logs and metrics.

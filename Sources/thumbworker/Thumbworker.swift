@@ -1,10 +1,10 @@
 import ArgumentParser
 
-/// The thumbworker command line: `process` files, `bench` the pipeline; `run` comes with the worker.
+/// The thumbworker command line: `run` a fleet member, `process` files, `bench` the pipeline, `upload` locally.
 @main
 struct Thumbworker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make thumbnails of uploaded images with libvips.",
-        subcommands: [ProcessCommand.self, BenchCommand.self, UploadCommand.self]
+        subcommands: [RunCommand.self, ProcessCommand.self, BenchCommand.self, UploadCommand.self]
     )
 }

@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// on graceful shutdown stops receiving, lets in-flight work finish within the drain timeout and releases the rest.
 ///
 /// Nothing here assumes the process is alone: any number of consumers, on any number of machines, share a queue.
-package struct QueueConsumer: Service {
+package struct QueueConsumer: Service, CustomStringConvertible {
     /// The queue.
     package var queue: any MessageQueue
     /// Handles each message.
@@ -22,6 +22,9 @@ package struct QueueConsumer: Service {
         self.settings = settings
         self.logger = logger
     }
+
+    /// A short name for logs and errors (the full value holds the configuration, which may hold secrets).
+    package var description: String { "QueueConsumer" }
 
     /// Receives and handles messages until graceful shutdown or cancellation, then drains.
     package func run() async throws {

@@ -1,0 +1,247 @@
+package import AWSClients
+import Foundation
+package import Logging
+
+/// The production `MessageQueue`: one SQS queue, over SQS's JSON protocol.
+///
+/// Request limits (1–10 messages, waits of 0–20 s, visibility timeouts of 0–12 h) are SQS's to enforce: a request
+/// outside them comes back as `queueRequestInvalid`. Durations are sent as whole seconds, rounded up.
+///
+/// Errors: throttling, 5xx, timeouts and dropped connections (once the client's own retries ran out) and cancellation
+/// are `queueUnavailable`, retryable. A stale or foreign receipt handle is `receiptHandleInvalid`. A missing queue,
+/// refused access or a client misconfiguration is `queueUnusable`, naming the queue URL and what to check; any other
+/// request SQS rejects is `queueRequestInvalid`. Error messages carry receipt handles cut to their first eight characters.
+package struct SQSMessageQueue: MessageQueue {
+    /// The client, whose transport the caller shuts down.
+    package let client: SQSClient
+    /// The queue's URL, e.g. `https://sqs.eu-west-1.amazonaws.com/123456789012/uploads`.
+    package let queueURL: String
+    /// Where the calls are logged, with `thumb.queue.url` set.
+    package let logger: Logger
+
+    /// The port over the queue at `queueURL`; nothing is sent before the first call.
+    package init(client: SQSClient, queueURL: String, logger: Logger) {
+        self.client = client
+        self.queueURL = queueURL
+        var logger = logger
+        logger[metadataKey: "thumb.queue.url"] = "\(queueURL)"
+        self.logger = logger
+    }
+
+    /// Long-polls for up to `wait`; each message comes with its receive count and the time it was sent.
+    ///
+    /// Cancelling the task (graceful shutdown) ends the poll at once with no messages, as the local queue does, so
+    /// the consumer stops without logging a failure. SQS keeps the abandoned poll open for the rest of `wait`: a
+    /// message arriving meanwhile is handed to it, stays hidden for `visibilityTimeout` and then comes back with its
+    /// receive count raised by one (ministack does the same; https://github.com/aws/aws-sdk-java-v2/issues/1395).
+    package func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError) -> [QueueMessage] {
+        let request = SQS.ReceiveMessageRequest(
+            queueURL: queueURL,
+            maxNumberOfMessages: maxMessages,
+            waitTimeSeconds: Self.wholeSeconds(wait),
+            visibilityTimeoutSeconds: Self.wholeSeconds(visibilityTimeout),
+            systemAttributeNames: ["ApproximateReceiveCount", "SentTimestamp"],
+            messageAttributeNames: []
+        )
+        do {
+            return try await client.receiveMessages(request, logger: logger).map(Self.queueMessage)
+        } catch where error.code == .cancelled || Task.isCancelled {
+            return []
+        } catch {
+            throw workerError(error, "ReceiveMessage")
+        }
+    }
+
+    /// Deletes with DeleteMessageBatch, ten at a time (SQS's limit); returns the entries SQS refused, with why.
+    ///
+    /// A batch that fails as a whole throws; the batches before it stay deleted, and deleting them again is harmless.
+    /// SQS may accept a stale receipt handle without deleting anything: "if you don't provide the most recently received
+    /// receipt handle for the message, the request will still succeed, but the message might not be deleted"
+    /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html).
+    package func delete(_ messages: [QueueMessage]) async throws(WorkerError) -> [QueueFailure] {
+        var failures: [QueueFailure] = []
+        for start in stride(from: 0, to: messages.count, by: Self.batchLimit) {
+            let batch = Array(messages[start..<min(start + Self.batchLimit, messages.count)])
+            // Entry ids are positions in the batch: message ids repeat when a message is passed twice.
+            let entries = batch.indices.map { SQS.DeleteEntry(id: String($0), receiptHandle: batch[$0].receiptHandle) }
+            let result: SQS.BatchResult
+            do {
+                result = try await client.deleteMessages(queueURL: queueURL, entries: entries, logger: logger)
+            } catch {
+                throw workerError(error, "DeleteMessageBatch")
+            }
+            for failure in result.failed {
+                let message = Int(failure.id).flatMap { batch.indices.contains($0) ? batch[$0] : nil }
+                failures.append(Self.queueFailure(failure, message: message))
+            }
+        }
+        return failures
+    }
+
+    /// Hides the message for `timeout` from now (zero: visible at once); a stale handle throws `receiptHandleInvalid`.
+    package func changeVisibility(_ message: QueueMessage, timeout: Duration) async throws(WorkerError) {
+        do {
+            try await client.changeMessageVisibility(
+                queueURL: queueURL,
+                receiptHandle: message.receiptHandle,
+                visibilityTimeoutSeconds: Self.wholeSeconds(timeout),
+                logger: logger
+            )
+        } catch {
+            throw workerError(error, "ChangeMessageVisibility", message: message)
+        }
+    }
+
+    /// Sends a message with `body`, visible at once unless the queue has a delivery delay.
+    package func send(body: String) async throws(WorkerError) {
+        do {
+            _ = try await client.sendMessage(SQS.SendMessageRequest(queueURL: queueURL, body: body), logger: logger)
+        } catch {
+            throw workerError(error, "SendMessage")
+        }
+    }
+
+    /// SQS's `ApproximateNumberOfMessages`: the visible messages, neither in flight nor delayed (eventually consistent).
+    package func approximateDepth() async throws(WorkerError) -> Int {
+        let attributes: [String: String]
+        do {
+            attributes = try await client.queueAttributes(
+                queueURL: queueURL,
+                names: [Self.depthAttribute],
+                logger: logger
+            )
+        } catch {
+            throw workerError(error, "GetQueueAttributes")
+        }
+        guard let depth = attributes[Self.depthAttribute].flatMap({ Int($0) }) else {
+            throw WorkerError(
+                .queueUnusable,
+                "GetQueueAttributes on \(queueURL) answered without a number for \(Self.depthAttribute) "
+                    + "(\(attributes[Self.depthAttribute] ?? "absent")): is the endpoint really SQS?"
+            )
+        }
+        return depth
+    }
+
+    /// The most entries one SQS batch call takes.
+    private static let batchLimit = 10
+
+    /// The queue attribute holding the number of visible messages.
+    private static let depthAttribute = "ApproximateNumberOfMessages"
+
+    /// Codes by which SQS says the queue URL names no queue.
+    private static let missingQueueCodes: Set<String> = [
+        "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "InvalidAddress",
+    ]
+
+    /// Codes by which SQS refuses the caller, whatever the HTTP status.
+    private static let deniedCodes: Set<String> = [
+        "AccessDenied", "AccessDeniedException", "KmsAccessDenied", "InvalidSecurity",
+    ]
+
+    /// Codes by which SQS says a receipt handle matches no message in flight
+    /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
+    private static let staleHandleCodes: Set<String> = [
+        "ReceiptHandleIsInvalid", "AWS.SimpleQueueService.MessageNotInflight", "MessageNotInflight", "InvalidIdFormat",
+    ]
+
+    /// Codes of limits that lift on their own: too many messages in flight, a throttled KMS key.
+    private static let transientCodes: Set<String> = ["OverLimit", "KmsThrottled"]
+
+    /// What SQS's actions need; named when access is denied.
+    private static let neededPermissions =
+        "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility, sqs:GetQueueAttributes and sqs:SendMessage"
+
+    /// The port's message for one received SQS message; a missing receive count counts as the first receive.
+    private static func queueMessage(_ message: SQS.Message) -> QueueMessage {
+        QueueMessage(
+            id: message.messageID,
+            body: message.body,
+            receiptHandle: message.receiptHandle,
+            receiveCount: message.approximateReceiveCount ?? 1,
+            sentAt: message.sentTimestamp
+        )
+    }
+
+    /// The port's failure for one refused entry of a DeleteMessageBatch.
+    private static func queueFailure(_ failure: SQS.BatchFailure, message: QueueMessage?) -> QueueFailure {
+        var reason = "SQS did not delete it: \(failure.code)"
+        if let explanation = failure.message {
+            reason += ": " + (message.map { redacting($0.receiptHandle, in: explanation) } ?? explanation)
+        }
+        if staleHandleCodes.contains(failure.code) {
+            reason += " (the receipt handle is stale or from another queue: the message was received again, deleted or "
+                + "moved to the dead-letter queue since; if it is still in the queue it will be delivered again)"
+        } else if !failure.senderFault {
+            reason += " (an SQS-side failure; deleting again may succeed)"
+        }
+        return QueueFailure(messageID: message?.id ?? "batch entry \(failure.id)", reason: reason)
+    }
+
+    /// The queue error for a failed call of `operation`, with `message`'s receipt handle cut short.
+    private func workerError(_ error: AWSError, _ operation: String, message: QueueMessage? = nil) -> WorkerError {
+        let code = error.serviceCode ?? ""
+        let explanation = message.map { Self.redacting($0.receiptHandle, in: error.description) } ?? error.description
+        if error.code == .cancelled {
+            return WorkerError(
+                .queueUnavailable,
+                "\(operation) on \(queueURL) was cancelled before SQS answered; it may or may not have taken effect",
+                retryable: true
+            )
+        }
+        if Self.missingQueueCodes.contains(code) {
+            return WorkerError(
+                .queueUnusable,
+                "the SQS queue \(queueURL) does not exist (\(operation): \(explanation)); check queue.url — the account "
+                    + "id, the queue name and its region, \(client.endpoint.region) here — and that the queue was not deleted"
+            )
+        }
+        if Self.deniedCodes.contains(code) || error.statusCode == 403 {
+            return WorkerError(
+                .queueUnusable,
+                "SQS refused \(operation) on \(queueURL): \(explanation); check the credentials, and that their IAM policy "
+                    + "and the queue's access policy allow \(Self.neededPermissions) on this queue (and kms:Decrypt and "
+                    + "kms:GenerateDataKey on its key if it is encrypted with a customer managed KMS key)"
+            )
+        }
+        if let message, Self.isStaleHandle(error) {
+            return WorkerError(
+                .receiptHandleInvalid,
+                "the receipt handle of message \(message.id) is no longer valid: the message was received again, deleted or "
+                    + "moved to the dead-letter queue since, or the handle comes from another queue (\(explanation))"
+            )
+        }
+        if error.isRetryable || Self.transientCodes.contains(code) {
+            return WorkerError(
+                .queueUnavailable,
+                "\(operation) on \(queueURL) failed: \(explanation); trying again later may succeed",
+                retryable: true
+            )
+        }
+        if error.code == .service, let status = error.statusCode, (400..<500).contains(status) {
+            return WorkerError(.queueRequestInvalid, "SQS rejected \(operation) on \(queueURL): \(explanation)")
+        }
+        return WorkerError(.queueUnusable, "\(operation) on \(queueURL) failed: \(explanation)")
+    }
+
+    /// Whether SQS refused a receipt handle: `ReceiptHandleIsInvalid` and kin, or AWS's `InvalidParameterValue`
+    /// "Value … for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for
+    /// visibility timeout change."
+    private static func isStaleHandle(_ error: AWSError) -> Bool {
+        guard let code = error.serviceCode else { return false }
+        return staleHandleCodes.contains(code)
+            || (code == "InvalidParameterValue" && error.message.localizedCaseInsensitiveContains("ReceiptHandle"))
+    }
+
+    /// `text` with every copy of `handle` cut to its first eight characters: AWS quotes whole handles in its errors.
+    private static func redacting(_ handle: String, in text: String) -> String {
+        guard !handle.isEmpty else { return text }
+        return text.replacingOccurrences(of: handle, with: "\(handle.prefix(8))…")
+    }
+
+    /// `duration` in whole seconds, rounded up, as SQS takes it: half a second of visibility hides for one, not none.
+    private static func wholeSeconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) + (attoseconds > 0 ? 1 : 0)
+    }
+}

@@ -1,0 +1,122 @@
+import AsyncHTTPClient
+import AWSClients
+import Foundation
+package import Logging
+
+/// Everything `run` needs, built from the configuration: the queue, the stores, the notifiers and the consumer.
+///
+/// With `queue.url` set, the queue is SQS and the buckets are S3; without it, the embedded local backends are used
+/// (a SQLite queue and folders as buckets), so the whole flow runs on one machine.
+package struct WorkerRuntime: Sendable {
+    /// The consumer service to run.
+    package let consumer: QueueConsumer
+    /// The queue it consumes.
+    package let queue: any MessageQueue
+    /// Where originals live (the local `upload` command writes here too).
+    package let sourceStore: any ObjectStore
+    private let connection: AWSConnection?
+    private let httpClient: HTTPClient
+    private let pipeline: ThumbnailPipeline
+
+    /// Builds the runtime; configuration problems (missing region, unreadable queue file) are thrown before anything runs.
+    package init(configuration: WorkerConfiguration, environment: [String: String], workerID: String, logger: Logger,
+                 stopsWhenIdle: Bool = false) async throws {
+        let connection = configuration.queue.url == nil
+            ? nil : try AWSConnection(settings: configuration.aws, environment: environment, logger: logger)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        do {
+            let queue = try Self.makeQueue(configuration.queue, connection: connection, logger: logger)
+            let store: any ObjectStore = try connection.map { S3ObjectStore(client: try $0.s3(), logger: logger) }
+                ?? LocalFolderStore(root: configuration.storage.localRoot)
+            let pipeline = try ThumbnailPipeline(configuration: configuration)
+            let processor = UploadProcessor(
+                pipeline: pipeline, sourceStore: store,
+                destination: OutputLocation(store: store, bucket: configuration.storage.destinationBucket,
+                                            prefix: configuration.storage.destinationPrefix),
+                sourceBuckets: Set(configuration.storage.sourceBuckets), workerID: workerID,
+                reusesCurrentOutputs: configuration.storage.reuseCurrentOutputs,
+                renditionURL: try Self.renditionURL(configuration.storage, connection: connection))
+            let notifier = NotifierGroup(try configuration.notifiers.map { settings in
+                try Self.makeNotifier(settings, connection: connection, httpClient: httpClient, logger: logger)
+            })
+            var consumerSettings = configuration.queue.consumer
+            consumerSettings.maxInFlight = configuration.effectiveConcurrency
+            consumerSettings.stopsWhenIdle = stopsWhenIdle
+            let handler = MessageHandler(processor: processor, notifier: notifier, queue: queue, settings: consumerSettings)
+            self.consumer = QueueConsumer(queue: queue, handler: handler, settings: consumerSettings, logger: logger)
+            self.queue = queue
+            self.sourceStore = store
+            self.pipeline = pipeline
+        } catch {
+            try? await httpClient.shutdown()
+            await connection?.shutdown()
+            throw error
+        }
+        self.connection = connection
+        self.httpClient = httpClient
+    }
+
+    /// Closes the connection pools and stops the imaging threads.
+    package func shutdown() async {
+        try? await httpClient.shutdown()
+        await connection?.shutdown()
+        pipeline.pool.shutdown()
+    }
+
+    private static func makeQueue(_ settings: QueueSettings, connection: AWSConnection?, logger: Logger) throws -> any MessageQueue {
+        if let url = settings.url, let connection {
+            return SQSMessageQueue(client: try SQSClient(client: connection.client, endpoint: connection.endpoint(.sqs)),
+                                   queueURL: url, logger: logger)
+        }
+        let folder = URL(fileURLWithPath: settings.localPath).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try SQLiteMessageQueue(path: settings.localPath, maxReceiveCount: settings.localMaxReceives)
+    }
+
+    private static func makeNotifier(
+        _ settings: NotifierSettings, connection: AWSConnection?, httpClient: HTTPClient, logger: Logger
+    ) throws -> any Notifier {
+        switch settings {
+        case .log(let printsEvents):
+            return LogNotifier(logger: logger, jsonLines: printsEvents ? LogNotifier.standardOutput : nil)
+        case .webhook(let url, let secret, let timeoutSeconds):
+            guard let address = URL(string: url) else {
+                throw ConfigurationError(problems: ["notifiers: '\(url)' is not a URL"], source: "notifiers")
+            }
+            return WebhookNotifier(configuration: .init(url: address, secret: secret, timeout: .seconds(timeoutSeconds)),
+                                   client: httpClient, logger: logger)
+        case .sns(let topicARN):
+            let aws = try requireAWS(connection, for: "an sns notifier")
+            return SNSNotifier(topicARN: topicARN, client: SNSClient(client: aws.client, endpoint: try aws.endpoint(.sns)), logger: logger)
+        case .websocket(let table, let endpoint):
+            let aws = try requireAWS(connection, for: "a websocket notifier")
+            guard let url = URL(string: endpoint) else {
+                throw ConfigurationError(problems: ["notifiers: '\(endpoint)' is not a URL"], source: "notifiers")
+            }
+            let management = APIGatewayManagementClient(
+                client: aws.client, endpoint: AWSEndpoint(service: .apiGatewayManagement, region: aws.region, url: url, isCustom: true))
+            return WebsocketBroadcastNotifier(
+                configuration: .init(tableName: table), table: DynamoDBClient(client: aws.client, endpoint: try aws.endpoint(.dynamoDB)),
+                gateway: management, logger: logger)
+        }
+    }
+
+    private static func requireAWS(_ connection: AWSConnection?, for what: String) throws -> AWSConnection {
+        guard let connection else {
+            throw ConfigurationError(problems: ["notifiers: \(what) needs AWS: set queue.url (the local backend has no SNS or API Gateway)"], source: "notifiers")
+        }
+        return connection
+    }
+
+    private static func renditionURL(_ storage: StorageSettings, connection: AWSConnection?) throws -> @Sendable (String, String) async -> String? {
+        guard let connection else { return { _, _ in nil } }
+        let s3 = try connection.s3()
+        let seconds = storage.presignSeconds
+        return { bucket, key in
+            if seconds > 0 {
+                return try? await s3.presignedGetURL(bucket: bucket, key: key, expires: .seconds(seconds)).absoluteString
+            }
+            return s3.objectURL(bucket: bucket, key: key).absoluteString
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import Worker
+
+/// `thumbworker run`: a fleet member consuming the queue until SIGTERM or SIGINT (or, with --exit-when-idle, until drained).
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Consume upload events from the queue and make thumbnails until stopped.",
+        discussion: """
+            With queue.url set, consumes SQS and reads and writes S3; without it, the local backends (a SQLite queue and \
+            folders as buckets, see `thumbworker upload`). SIGTERM or SIGINT stops receiving, lets jobs in flight finish \
+            within queue.drain_timeout_seconds, releases the rest and exits 0.
+            """
+    )
+
+    @Option(name: .long, help: "Configuration file (YAML). Default: ./worker.conf when present.")
+    var config: String?
+
+    @Option(name: .long, help: "Messages processed at once (default: imaging.concurrency, one per core).")
+    var concurrency: Int?
+
+    @Flag(name: .long, help: "Exit once the queue is empty and nothing is in flight (for demos and batch runs).")
+    var exitWhenIdle = false
+
+    func run() async throws {
+        var configuration: WorkerConfiguration
+        do {
+            configuration = try WorkerConfiguration.load(orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Terminal.standardError("thumbworker: \(error)")
+            throw ExitCode(2)
+        }
+        if let concurrency {
+            configuration.concurrency = max(1, concurrency)
+        }
+        LogSetup.bootstrap(configuration.observability)
+        let logger = Logger(label: "thumbworker")
+        let runtime: WorkerRuntime
+        do {
+            runtime = try await WorkerRuntime(configuration: configuration, environment: ProcessInfo.processInfo.environment,
+                                              workerID: Self.workerID, logger: logger, stopsWhenIdle: exitWhenIdle)
+        } catch {
+            Terminal.standardError("thumbworker: \(error)")
+            throw ExitCode(2)
+        }
+        logger.info("thumbworker started", metadata: [
+            "thumb.queue": "\(configuration.queue.url ?? configuration.queue.localPath)",
+            "thumb.concurrency": "\(configuration.effectiveConcurrency)",
+        ])
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: runtime.consumer, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await runtime.shutdown()
+            throw error
+        }
+        await runtime.shutdown()
+    }
+
+    /// This process's name in notifications: host and process id.
+    private static var workerID: String {
+        "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"
+    }
+}
