@@ -139,6 +139,32 @@ struct WorkerConfigurationTests {
         }
     }
 
+    @Test("the effective configuration reads back to the same values, with the webhook secret redacted")
+    func effectiveRoundTrip() throws {
+        let configuration = try WorkerConfiguration.parse(yaml: """
+            renditions:
+              - {name: small, width: 100, format: webp, quality: 70, background: "#102030"}
+              - {name: square, size: 64x64, fit: cover, gravity: entropy}
+            output: {key_template: "t/{stem}-{name}.{ext}"}
+            queue: {url: "https://sqs.eu-west-1.amazonaws.com/1/q", on_permanent_failure: dead-letter}
+            source: {buckets: [a, b]}
+            destination: {bucket: thumbs, prefix: "x/"}
+            aws: {region: eu-west-1, path_style: true}
+            notifiers:
+              - {type: webhook, url: "https://hooks.example.com/t", secret: "s3cr3t-value"}
+              - {type: sns, topic_arn: "arn:aws:sns:eu-west-1:1:t"}
+            logging: {format: json}
+            """, source: "test.conf")
+        let text = configuration.effectiveYAML
+        #expect(!text.contains("s3cr3t-value") && text.contains("<redacted>"))
+        let reread = try WorkerConfiguration.parse(yaml: text.replacingOccurrences(of: "<redacted>", with: "s3cr3t-value"), source: "effective")
+        #expect(reread.renditions == configuration.renditions)
+        #expect(reread.keyTemplate == configuration.keyTemplate && reread.imaging == configuration.imaging)
+        #expect(reread.queue == configuration.queue && reread.storage == configuration.storage && reread.aws == configuration.aws)
+        #expect(reread.notifiers == configuration.notifiers && reread.observability == configuration.observability)
+        #expect("\(configuration.notifiers)".contains("<redacted>") && !"\(configuration.notifiers)".contains("s3cr3t"))
+    }
+
     @Test("a missing file says so")
     func missingFile() {
         #expect(throws: ConfigurationError.self) { try WorkerConfiguration.load(path: "/nonexistent/worker.conf") }
