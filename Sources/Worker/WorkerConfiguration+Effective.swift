@@ -57,7 +57,6 @@ extension WorkerConfiguration {
             }
         }
         lines += [
-            "metrics:", "  port: \(observability.metricsPort)",
             "logging:", "  format: \(observability.logFormat.rawValue)", "  level: \(observability.logLevel)",
         ]
         return lines.joined(separator: "\n") + "\n"

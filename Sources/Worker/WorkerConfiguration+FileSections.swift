@@ -106,12 +106,8 @@ extension WorkerConfiguration {
         }
     }
 
-    /// Reads the `metrics` and `logging` sections.
-    mutating func readObservability(metrics: ConfigMapping?, logging: ConfigMapping?, _ reader: ConfigReader) {
-        if let metrics {
-            if let port = metrics.integer("port", in: 0...65_535, reader) { observability.metricsPort = port }
-            metrics.reportUnknownKeys(known: ["port"], reader)
-        }
+    /// Reads the `logging` section.
+    mutating func readObservability(logging: ConfigMapping?, _ reader: ConfigReader) {
         if let logging {
             if let text = logging.string("format", reader) {
                 if let format = ObservabilitySettings.LogFormat(rawValue: text) {

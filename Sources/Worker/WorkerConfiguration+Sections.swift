@@ -67,7 +67,7 @@ package enum NotifierSettings: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Logs and metrics.
+/// Logs.
 package struct ObservabilitySettings: Sendable, Hashable {
     /// How log lines look.
     package enum LogFormat: String, Sendable, Hashable, CaseIterable {
@@ -81,8 +81,6 @@ package struct ObservabilitySettings: Sendable, Hashable {
     package var logFormat: LogFormat = .text
     /// The lowest level logged: trace, debug, info, notice, warning, error, critical.
     package var logLevel = "info"
-    /// The port of the Prometheus `/metrics`, `/health` and `/ready` endpoints; 0 turns them off.
-    package var metricsPort = 9464
 
     /// The defaults.
     package init() {}

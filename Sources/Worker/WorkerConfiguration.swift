@@ -21,7 +21,7 @@ package struct WorkerConfiguration: Sendable {
     package var aws = AWSSettings()
     /// Where notifications go.
     package var notifiers: [NotifierSettings] = [.log(printsEvents: true)]
-    /// Logs and metrics.
+    /// Logs.
     package var observability = ObservabilitySettings()
 
     /// The built-in defaults: the seed app's single 150 px wide JPEG at `{key}.{ext}`.

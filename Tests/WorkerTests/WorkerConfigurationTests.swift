@@ -26,6 +26,8 @@ struct WorkerConfigurationTests {
         #expect(shipped.keyTemplate == defaults.keyTemplate)
         #expect(shipped.imaging == defaults.imaging)
         #expect(shipped.concurrency == defaults.concurrency)
+        #expect(shipped.queue == defaults.queue && shipped.storage == defaults.storage && shipped.aws == defaults.aws)
+        #expect(shipped.notifiers == defaults.notifiers && shipped.observability == defaults.observability)
         #expect(defaults.renditions == [RenditionSpec(name: "thumb", width: 150)])
         #expect(defaults.keyTemplate.pattern == "{key}.{ext}")
     }
