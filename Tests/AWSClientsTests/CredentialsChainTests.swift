@@ -107,6 +107,8 @@ struct CredentialsChainTests {
                         "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url + FakeContainerEndpoint.path,
                         "AWS_CONTAINER_AUTHORIZATION_TOKEN": TestSecrets.authorizationToken,
                         "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url,
+                        // The 1 s default is too tight for a loaded CI machine; this endpoint always answers.
+                        "AWS_METADATA_SERVICE_TIMEOUT": "30",
                     ]
                     let takeAway: [Source: @Sendable (inout [String: String]) -> Void] = [
                         .environment: { $0["AWS_ACCESS_KEY_ID"] = nil },

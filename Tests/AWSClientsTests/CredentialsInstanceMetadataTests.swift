@@ -9,13 +9,16 @@ struct CredentialsInstanceMetadataTests {
     private static let document = credentialDocument(
         accessKeyID: "ASIAINSTANCE", expiration: "2026-11-20T18:00:00Z", code: "Success")
 
+    /// Generous for endpoints that do answer: the production 1 s connect timeout is too tight for a loaded CI machine.
+    static let answeringTimeout: Duration = .seconds(30)
+
     @Test("a session token is fetched first and sent with both metadata requests")
     func imdsV2Flow() async throws {
         try await withTransport { transport in
             try await LoopbackServer.run(FakeInstanceMetadata.handler(document: Self.document)) { server in
                 let provider = InstanceMetadataCredentialProvider(
                     transport: transport, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url + "/"],
-                    logger: silentLogger)
+                    timeout: Self.answeringTimeout, logger: silentLogger)
                 let fetched = try await provider.fetchCredentials()
                 #expect(fetched.credentials.accessKeyID == "ASIAINSTANCE")
                 #expect(fetched.credentials.secretAccessKey == TestSecrets.secretAccessKey)
@@ -39,7 +42,8 @@ struct CredentialsInstanceMetadataTests {
         try await withTransport { transport in
             try await LoopbackServer.run(FakeInstanceMetadata.handler(document: document)) { server in
                 let provider = InstanceMetadataCredentialProvider(
-                    transport: transport, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url], logger: silentLogger)
+                    transport: transport, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url],
+                    timeout: Self.answeringTimeout, logger: silentLogger)
                 let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
                 #expect(error?.message == "instance metadata at \(server.url) answered Code InvalidRole")
             }
@@ -53,7 +57,8 @@ struct CredentialsInstanceMetadataTests {
                 CannedResponse(status: request.method == "PUT" ? 200 : 404, body: request.method == "PUT" ? "t" : "")
             }) { server in
                 let provider = InstanceMetadataCredentialProvider(
-                    transport: transport, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url], logger: silentLogger)
+                    transport: transport, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url],
+                    timeout: Self.answeringTimeout, logger: silentLogger)
                 let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
                 #expect(error?.code == .credentialsUnavailable)
                 #expect(

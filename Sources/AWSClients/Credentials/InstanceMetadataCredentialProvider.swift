@@ -23,6 +23,9 @@ package struct InstanceMetadataCredentialProvider: TemporaryCredentialProvider {
     private let http: CredentialEndpoint
 
     /// Reads the endpoint settings from `environment` (by default the process's); requests go through `transport`.
+    ///
+    /// The timeout per request is `timeout`, unless `AWS_METADATA_SERVICE_TIMEOUT` (seconds, as the AWS SDKs read it)
+    /// sets another; short by default so a machine that is not on EC2 falls through the chain quickly.
     package init(
         transport: any AWSTransport, environment: [String: String] = ProcessInfo.processInfo.environment,
         timeout: Duration = .seconds(1), logger: Logger
@@ -30,7 +33,8 @@ package struct InstanceMetadataCredentialProvider: TemporaryCredentialProvider {
         let endpoint = Result { () throws(AWSError) in try Self.endpoint(from: environment) }
         self.endpoint = endpoint
         let name = (try? endpoint.get()).map { "instance metadata at \($0)" } ?? "instance metadata"
-        http = CredentialEndpoint(transport: transport, timeout: timeout, name: name, logger: logger)
+        let configured = environment.environmentValue("AWS_METADATA_SERVICE_TIMEOUT").flatMap(Double.init).map { Duration.seconds($0) }
+        http = CredentialEndpoint(transport: transport, timeout: configured ?? timeout, name: name, logger: logger)
     }
 
     /// Fetches a session token, the role name and the role's credentials.
