@@ -114,6 +114,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "thumbworkerTests", dependencies: ["thumbworker", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "thumbworkerTests", dependencies: ["thumbworker", "Worker", "AWSClients", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

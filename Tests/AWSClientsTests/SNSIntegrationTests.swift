@@ -25,30 +25,6 @@ struct SNSIntegrationTests {
         let MessageAttributes: [String: Attribute]?
     }
 
-    /// A new queue that lets `topicARN` deliver to it, subscribed with `attributes`; returns the queue's URL.
-    static func subscribedQueue(_ aws: EmulatorClients, topicARN: String, attributes: [String: String] = [:]) async throws
-        -> String
-    {
-        let queueURL = try await aws.sqs.createQueue(name: Emulator.uniqueName("subscriber"), logger: logger)
-        let queueARN = try #require(
-            try await aws.sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"], logger: logger)["QueueArn"]
-        )
-        let policy = """
-            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},\
-            "Action":"sqs:SendMessage","Resource":"\(queueARN)","Condition":{"ArnEquals":{"aws:SourceArn":"\(topicARN)"}}}]}
-            """
-        try await aws.sqs.setQueueAttributes(queueURL: queueURL, attributes: ["Policy": policy], logger: logger)
-        let subscription = try await aws.sns.subscribe(
-            topicARN: topicARN,
-            protocol: "sqs",
-            endpoint: queueARN,
-            attributes: attributes,
-            logger: logger
-        )
-        #expect(subscription.hasPrefix(topicARN))
-        return queueURL
-    }
-
     /// The first message to arrive in the queue, waiting a few seconds at most.
     static func firstDelivery(_ aws: EmulatorClients, queueURL: String) async throws -> SQS.Message {
         var delivered: [SQS.Message] = []
@@ -65,7 +41,7 @@ struct SNSIntegrationTests {
     func publishToQueue() async throws {
         try await Emulator.withClients { aws in
             let topicARN = try await aws.sns.createTopic(name: Emulator.uniqueName("done"), logger: Self.logger)
-            let queueURL = try await Self.subscribedQueue(aws, topicARN: topicARN)
+            let queueURL = try await aws.makeSubscribedQueue(topicARN: topicARN)
             let message = #"{"status":"done","key":"out/a b+ü.webp"}"#
             let messageID = try await aws.sns.publish(
                 SNS.PublishRequest(
@@ -95,7 +71,7 @@ struct SNSIntegrationTests {
     func rawDelivery() async throws {
         try await Emulator.withClients { aws in
             let topicARN = try await aws.sns.createTopic(name: Emulator.uniqueName("raw"), logger: Self.logger)
-            let queueURL = try await Self.subscribedQueue(aws, topicARN: topicARN, attributes: ["RawMessageDelivery": "true"])
+            let queueURL = try await aws.makeSubscribedQueue(topicARN: topicARN, subscriptionAttributes: ["RawMessageDelivery": "true"])
             _ = try await aws.sns.publish(
                 SNS.PublishRequest(topicARN: topicARN, message: "bare", messageAttributes: ["status": .string("failed")]),
                 logger: Self.logger

@@ -29,19 +29,6 @@ struct SNSNotifierTests {
         let MessageAttributes: [String: Attribute]?
     }
 
-    /// A new queue subscribed to `topicARN`, with the queue policy ministack (like AWS) needs before SNS may send to it.
-    static func subscribedQueue(_ aws: EmulatorClients, topicARN: String) async throws -> String {
-        let queueURL = try await aws.sqs.createQueue(name: Emulator.uniqueName("sns-notifier"), logger: logger)
-        let queueARN = try #require(try await aws.sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"], logger: logger)["QueueArn"])
-        let policy = """
-            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},\
-            "Action":"sqs:SendMessage","Resource":"\(queueARN)","Condition":{"ArnEquals":{"aws:SourceArn":"\(topicARN)"}}}]}
-            """
-        try await aws.sqs.setQueueAttributes(queueURL: queueURL, attributes: ["Policy": policy], logger: logger)
-        _ = try await aws.sns.subscribe(topicARN: topicARN, protocol: "sqs", endpoint: queueARN, logger: logger)
-        return queueURL
-    }
-
     /// The envelopes of the first `count` messages to arrive in the queue, polling a few times at most.
     static func envelopes(_ aws: EmulatorClients, queueURL: String, count: Int) async throws -> [Envelope] {
         var bodies: [String] = []
@@ -57,7 +44,7 @@ struct SNSNotifierTests {
     func publishesEventsWithAttributes() async throws {
         try await Emulator.withClients { aws in
             let topicARN = try await aws.sns.createTopic(name: Emulator.uniqueName("thumbnails"), logger: Self.logger)
-            let queueURL = try await Self.subscribedQueue(aws, topicARN: topicARN)
+            let queueURL = try await aws.makeSubscribedQueue(topicARN: topicARN)
             let notifier = SNSNotifier(topicARN: topicARN, client: aws.sns, logger: Self.logger)
             #expect(notifier.name == "sns")
 

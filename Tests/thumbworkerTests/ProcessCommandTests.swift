@@ -30,6 +30,81 @@ struct CommandResult {
     }
 }
 
+extension CommandResult {
+    /// A result from its parts.
+    init(status: Int32, standardOutput: String, standardError: String) {
+        self.status = status
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+}
+
+/// A `thumbworker` process started without waiting for it, so a test can signal it; output goes to files.
+struct RunningCommand: Sendable {
+    private let process: Process
+    private let exit: AsyncStream<Int32>
+    private let outputURL: URL
+    private let errorURL: URL
+
+    /// Starts `thumbworker` with arguments in a working folder, with exactly this environment.
+    init(_ arguments: [String], in folder: URL, environment: [String: String]) throws {
+        let name = UUID().uuidString
+        outputURL = folder.appendingPathComponent("\(name).stdout")
+        errorURL = folder.appendingPathComponent("\(name).stderr")
+        try Data().write(to: outputURL)
+        try Data().write(to: errorURL)
+        let (exit, continuation) = AsyncStream<Int32>.makeStream()
+        self.exit = exit
+        process = Process()
+        process.executableURL = binaryURL
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = environment
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        process.terminationHandler = { process in
+            continuation.yield(process.terminationStatus)
+            continuation.finish()
+        }
+        try process.run()
+    }
+
+    /// The process id.
+    var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Sends `signal` (SIGTERM, SIGKILL…) to the process.
+    func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// What the process printed so far.
+    var standardOutput: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
+
+    /// What the process logged so far.
+    var standardError: String { (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "" }
+
+    /// Waits for the process to exit, at most `limit` (a guard against hangs, not a timing assertion);
+    /// a process still running then is killed and the test fails.
+    func result(within limit: Duration = .seconds(60)) async throws -> CommandResult {
+        let status = await withTaskGroup(of: Int32?.self) { group in
+            group.addTask { await exit.first { _ in true } }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let status else {
+            send(SIGKILL)
+            Issue.record("thumbworker \(process.arguments ?? []) did not exit within \(limit); killed it. Log:\n\(standardError)")
+            throw CancellationError()
+        }
+        return CommandResult(status: status, standardOutput: standardOutput, standardError: standardError)
+    }
+}
+
 /// The repository root, found from this source file's location.
 let repositoryURL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -150,7 +225,7 @@ struct ProcessCommandTests {
 @Suite("thumbworker process with S3", .enabled(if: Emulator.isAvailable, Emulator.skipReason))
 struct ProcessCommandS3Tests {
     /// The environment that points the CLI at the emulator with the test user's key.
-    private func environment() async throws -> [String: String] {
+    static func environment() async throws -> [String: String] {
         let credentials = try await Emulator.testCredentials.value
         return [
             "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
@@ -161,7 +236,7 @@ struct ProcessCommandS3Tests {
 
     @Test("s3:// in and out, mixed with local files, with odd keys; errors name the object")
     func roundTrip() async throws {
-        let environment = try await environment()
+        let environment = try await Self.environment()
         try await Emulator.withClients { clients in
             let uploads = try await clients.makeBucket(), thumbs = try await clients.makeBucket()
             let key = "in/my photo é ü+1 ~()!*'.jpg"
@@ -189,7 +264,7 @@ struct ProcessCommandS3Tests {
 
     @Test("a wrong secret is a per-input storage error, not a crash")
     func wrongSecret() async throws {
-        var environment = try await environment()
+        var environment = try await Self.environment()
         environment["AWS_SECRET_ACCESS_KEY"] = "wrong"
         let result = try CommandResult(["process", "s3://no-such-bucket-here/a.jpg", "-o", "out"], in: try temporaryFolder(),
                                        environment: environment)

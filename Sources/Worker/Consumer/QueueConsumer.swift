@@ -26,16 +26,39 @@ package struct QueueConsumer: Service, CustomStringConvertible {
     /// A short name for logs and errors (the full value holds the configuration, which may hold secrets).
     package var description: String { "QueueConsumer" }
 
+    /// What the consumer's child tasks report.
+    private enum Event: Sendable {
+        /// A batch of this many messages was settled.
+        case finished(Int)
+        /// SIGTERM or SIGINT arrived (graceful shutdown).
+        case shutdownRequested
+        /// The drain timeout ran out.
+        case drainTimeoutReached
+    }
+
     /// Receives and handles messages until graceful shutdown or cancellation, then drains.
     package func run() async throws {
-        /// A finished batch reports how many messages it held; the drain timer reports nil.
-        await withTaskGroup(of: Int?.self) { group in
+        await withTaskGroup(of: Event.self) { group in
+            // Wakes every wait below as soon as shutdown is requested, so a busy worker starts draining at once.
+            group.addTask {
+                try? await gracefulShutdown()
+                return .shutdownRequested
+            }
             var inFlight = 0
+            var stopping = false
             var failedReceives = 0
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                while inFlight >= settings.maxInFlight, let finished = await group.next() {
-                    inFlight -= finished ?? 0
+            func absorb(_ event: Event) {
+                switch event {
+                case .finished(let count): inFlight -= count
+                case .shutdownRequested: stopping = true
+                case .drainTimeoutReached: break
                 }
+            }
+            while !stopping && !Task.isShuttingDownGracefully && !Task.isCancelled {
+                while inFlight >= settings.maxInFlight && !stopping, let event = await group.next() {
+                    absorb(event)
+                }
+                if stopping { break }
                 let capacity = min(settings.batchSize, settings.maxInFlight - inFlight)
                 let messages: [QueueMessage]
                 do {
@@ -58,29 +81,30 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                         logger.info("the queue is drained; stopping")
                         break
                     }
-                    if settings.stopsWhenIdle, let finished = await group.next() {
-                        inFlight -= finished ?? 0
+                    if settings.stopsWhenIdle, let event = await group.next() {
+                        absorb(event)
                     }
                     continue
                 }
-                group.addTask { await handleBatch(messages) }
+                group.addTask { .finished(await handleBatch(messages)) }
                 inFlight += messages.count
             }
-            guard inFlight > 0 else { return }
-            logger.info("draining", metadata: ["thumb.in_flight": "\(inFlight)", "thumb.drain.seconds": "\(settings.drainTimeout.components.seconds)"])
-            let drainTimeout = settings.drainTimeout
-            group.addTask {
-                try? await Task.sleep(for: drainTimeout)
-                return nil
-            }
-            while inFlight > 0, let finished = await group.next() {
-                if let finished {
-                    inFlight -= finished
-                } else if inFlight > 0 {
-                    logger.warning("drain timeout reached; releasing unfinished messages", metadata: ["thumb.in_flight": "\(inFlight)"])
-                    group.cancelAll()
+            if inFlight > 0 {
+                logger.info("draining", metadata: ["thumb.in_flight": "\(inFlight)", "thumb.drain.seconds": "\(settings.drainTimeout.components.seconds)"])
+                let drainTimeout = settings.drainTimeout
+                group.addTask {
+                    try? await Task.sleep(for: drainTimeout)
+                    return .drainTimeoutReached
+                }
+                while inFlight > 0, let event = await group.next() {
+                    if case .drainTimeoutReached = event {
+                        logger.warning("drain timeout reached; releasing unfinished messages", metadata: ["thumb.in_flight": "\(inFlight)"])
+                        group.cancelAll()
+                    }
+                    absorb(event)
                 }
             }
+            // Ends the shutdown watcher and the drain timer.
             group.cancelAll()
         }
         logger.info("consumer stopped")
