@@ -58,6 +58,7 @@ extension WorkerConfiguration {
         }
         lines += [
             "logging:", "  format: \(observability.logFormat.rawValue)", "  level: \(observability.logLevel)",
+            "metrics:", "  port: \(observability.metricsPort)", "  host: \"\(observability.metricsHost)\"",
         ]
         return lines.joined(separator: "\n") + "\n"
     }

@@ -6,7 +6,7 @@ extension WorkerConfiguration {
     /// The top-level sections a configuration file may have.
     static let sections = [
         "renditions", "output", "limits", "imaging", "queue", "source", "destination", "local", "aws", "notifiers",
-        "logging",
+        "logging", "metrics",
     ]
 
     /// Reads a YAML configuration file, with `THUMBWORKER_…` environment variables over it; every problem is reported at once.
@@ -86,7 +86,7 @@ extension WorkerConfiguration {
         if let node = top.value("notifiers") {
             readNotifiers(node, reader)
         }
-        readObservability(logging: top.section("logging", reader), reader)
+        readObservability(logging: top.section("logging", reader), metrics: top.section("metrics", reader), reader)
         top.reportUnknownKeys(known: Self.sections, reader)
     }
 

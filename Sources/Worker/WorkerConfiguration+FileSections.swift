@@ -106,8 +106,8 @@ extension WorkerConfiguration {
         }
     }
 
-    /// Reads the `logging` section.
-    mutating func readObservability(logging: ConfigMapping?, _ reader: ConfigReader) {
+    /// Reads the `logging` and `metrics` sections.
+    mutating func readObservability(logging: ConfigMapping?, metrics: ConfigMapping?, _ reader: ConfigReader) {
         if let logging {
             if let text = logging.string("format", reader) {
                 if let format = ObservabilitySettings.LogFormat(rawValue: text) {
@@ -124,6 +124,17 @@ extension WorkerConfiguration {
                 }
             }
             logging.reportUnknownKeys(known: ["format", "level"], reader)
+        }
+        if let metrics {
+            if let port = metrics.integer("port", in: 0...65_535, reader) { observability.metricsPort = port }
+            if let host = metrics.string("host", reader) {
+                if host.isEmpty {
+                    reader.problems.append("metrics.host: give an address to listen on (127.0.0.1, 0.0.0.0, ::)")
+                } else {
+                    observability.metricsHost = host
+                }
+            }
+            metrics.reportUnknownKeys(known: ["port", "host"], reader)
         }
     }
 }

@@ -67,7 +67,7 @@ package enum NotifierSettings: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Logs.
+/// Logs and the metrics endpoint.
 package struct ObservabilitySettings: Sendable, Hashable {
     /// How log lines look.
     package enum LogFormat: String, Sendable, Hashable, CaseIterable {
@@ -81,6 +81,10 @@ package struct ObservabilitySettings: Sendable, Hashable {
     package var logFormat: LogFormat = .text
     /// The lowest level logged: trace, debug, info, notice, warning, error, critical.
     package var logLevel = "info"
+    /// The port serving `/metrics`, `/health` and `/ready`; 0 turns the endpoint off.
+    package var metricsPort = 9464
+    /// The address the metrics endpoint listens on: loopback by default, so nothing is exposed unless asked for.
+    package var metricsHost = "127.0.0.1"
 
     /// The defaults.
     package init() {}

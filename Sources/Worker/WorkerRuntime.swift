@@ -20,7 +20,7 @@ package struct WorkerRuntime: Sendable {
 
     /// Builds the runtime; configuration problems (missing region, unreadable queue file) are thrown before anything runs.
     package init(configuration: WorkerConfiguration, environment: [String: String], workerID: String, logger: Logger,
-                 stopsWhenIdle: Bool = false) async throws {
+                 stopsWhenIdle: Bool = false, metrics: WorkerMetrics = .disabled) async throws {
         let connection = configuration.queue.url == nil
             ? nil : try AWSConnection(settings: configuration.aws, environment: environment, logger: logger)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
@@ -35,14 +35,15 @@ package struct WorkerRuntime: Sendable {
                                             prefix: configuration.storage.destinationPrefix),
                 sourceBuckets: Set(configuration.storage.sourceBuckets), workerID: workerID,
                 reusesCurrentOutputs: configuration.storage.reuseCurrentOutputs,
-                renditionURL: try Self.renditionURL(configuration.storage, connection: connection))
+                renditionURL: try Self.renditionURL(configuration.storage, connection: connection), metrics: metrics)
             let notifier = NotifierGroup(try configuration.notifiers.map { settings in
                 try Self.makeNotifier(settings, connection: connection, httpClient: httpClient, logger: logger)
             })
             var consumerSettings = configuration.queue.consumer
             consumerSettings.maxInFlight = configuration.effectiveConcurrency
             consumerSettings.stopsWhenIdle = stopsWhenIdle
-            let handler = MessageHandler(processor: processor, notifier: notifier, queue: queue, settings: consumerSettings)
+            let handler = MessageHandler(processor: processor, notifier: notifier, queue: queue, settings: consumerSettings,
+                                         metrics: metrics)
             self.consumer = QueueConsumer(queue: queue, handler: handler, settings: consumerSettings, logger: logger)
             self.queue = queue
             self.sourceStore = store
@@ -54,6 +55,12 @@ package struct WorkerRuntime: Sendable {
         }
         self.connection = connection
         self.httpClient = httpClient
+    }
+
+    /// Readiness for `/ready`: whether the queue answers a depth request, checked at most every five seconds.
+    package func readinessProbe() -> ReadinessProbe {
+        let queue = queue
+        return ReadinessProbe(interval: .seconds(5)) { (try? await queue.approximateDepth()) != nil }
     }
 
     /// Closes the connection pools and stops the imaging threads.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import Worker
 
@@ -38,20 +40,41 @@ struct RunCommand: AsyncParsableCommand {
         }
         LogSetup.bootstrap(configuration.observability)
         let logger = Logger(label: "thumbworker")
+        let registry = PrometheusCollectorRegistry()
+        let metricsFactory = WorkerMetrics.prometheusFactory(registry: registry)
+        MetricsSystem.bootstrap(metricsFactory)
+        let metrics = WorkerMetrics(factory: metricsFactory)
         let runtime: WorkerRuntime
         do {
             runtime = try await WorkerRuntime(configuration: configuration, environment: ProcessInfo.processInfo.environment,
-                                              workerID: Self.workerID, logger: logger, stopsWhenIdle: exitWhenIdle)
+                                              workerID: Self.workerID, logger: logger, stopsWhenIdle: exitWhenIdle,
+                                              metrics: metrics)
         } catch {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(2)
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        let observability = configuration.observability
+        if observability.metricsPort != 0 {
+            do {
+                // First in the group, so it is shut down last: /metrics and /health answer while the consumer drains.
+                services.append(.init(service: try await MetricsServer.bind(
+                    host: observability.metricsHost, port: observability.metricsPort, registry: registry,
+                    readiness: runtime.readinessProbe(), beforeScrape: { metrics.sampleResidentMemory() }, logger: logger)))
+            } catch {
+                // Thumbnails matter more than metrics: several workers on one host would otherwise fight over the port.
+                logger.warning("cannot serve metrics; running without /metrics, /health and /ready", metadata: [
+                    "thumb.metrics.address": "\(observability.metricsHost):\(observability.metricsPort)", "thumb.error": "\(error)",
+                ])
+            }
         }
         logger.info("thumbworker started", metadata: [
             "thumb.queue": "\(configuration.queue.url ?? configuration.queue.localPath)",
             "thumb.concurrency": "\(configuration.effectiveConcurrency)",
         ])
+        services.append(.init(service: runtime.consumer, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: runtime.consumer, successTerminationBehavior: .gracefullyShutdownGroup)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

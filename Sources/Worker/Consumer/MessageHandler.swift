@@ -22,13 +22,17 @@ package struct MessageHandler: Sendable {
     package var queue: any MessageQueue
     /// Timeouts and retry pacing.
     package var settings: ConsumerSettings
+    /// Where messages in flight, jobs by result and notification times are recorded.
+    package var metrics: WorkerMetrics
 
     /// Creates a handler.
-    package init(processor: UploadProcessor, notifier: any Notifier, queue: any MessageQueue, settings: ConsumerSettings) {
+    package init(processor: UploadProcessor, notifier: any Notifier, queue: any MessageQueue, settings: ConsumerSettings,
+                 metrics: WorkerMetrics = .disabled) {
         self.processor = processor
         self.notifier = notifier
         self.queue = queue
         self.settings = settings
+        self.metrics = metrics
     }
 
     /// Runs the message's jobs while keeping it hidden, and returns what to do with it.
@@ -37,6 +41,8 @@ package struct MessageHandler: Sendable {
         messageLogger[metadataKey: "thumb.message.id"] = "\(message.id)"
         messageLogger[metadataKey: "thumb.attempt"] = "\(message.receiveCount)"
         let logger = messageLogger
+        metrics.messageStarted()
+        defer { metrics.messageFinished() }
         return await withTaskGroup(of: Disposition?.self) { group in
             group.addTask {
                 await keepHidden(message, logger: logger)
@@ -82,6 +88,7 @@ package struct MessageHandler: Sendable {
 
     /// Notifies for one outcome and says what it means for the message.
     private func settle(_ outcome: JobOutcome, message: QueueMessage, logger: Logger) async -> Disposition {
+        metrics.recordJob(outcome)
         switch outcome {
         case .skipped(let reason):
             logger.info("skipped", metadata: ["thumb.reason": "\(reason)"])
@@ -106,7 +113,7 @@ package struct MessageHandler: Sendable {
     /// (or refused for good, which is logged: retrying would not change the answer).
     private func deliver(_ event: ThumbnailEvent, message: QueueMessage, logger: Logger) async -> Disposition? {
         do {
-            try await notifier.notify(event)
+            try await metrics.measure(.notify) { () async throws(WorkerError) in try await notifier.notify(event) }
             return nil
         } catch where error.isRetryable {
             logger.warning("notification failed; the message will come back", metadata: ["thumb.error": "\(error)"])

@@ -21,13 +21,15 @@ package struct UploadProcessor: Sendable {
     package var renditionURL: @Sendable (_ bucket: String, _ key: String) async -> String?
     /// The time stamped on notifications.
     package var now: @Sendable () -> Date
+    /// Where download and upload times, render stages, bytes and queue lag are recorded.
+    package var metrics: WorkerMetrics
 
     /// Creates a processor.
     package init(
         pipeline: ThumbnailPipeline, sourceStore: any ObjectStore, destination: OutputLocation, sourceBuckets: Set<String>,
         workerID: String, reusesCurrentOutputs: Bool = true,
         renditionURL: @escaping @Sendable (String, String) async -> String? = { _, _ in nil },
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, metrics: WorkerMetrics = .disabled
     ) {
         self.pipeline = pipeline
         self.sourceStore = sourceStore
@@ -37,11 +39,15 @@ package struct UploadProcessor: Sendable {
         self.reusesCurrentOutputs = reusesCurrentOutputs
         self.renditionURL = renditionURL
         self.now = now
+        self.metrics = metrics
     }
 
     /// Processes one upload; never throws: every failure becomes an outcome.
     package func process(_ upload: ObjectCreatedEvent, attempt: Int, logger: Logger) async -> JobOutcome {
         var source = ThumbnailEvent.Source(bucket: upload.bucket, key: upload.key, eTag: upload.eTag, size: upload.size)
+        if let eventTime = upload.eventTime {
+            metrics.recordQueueLag(eventTime: eventTime, now: now())
+        }
         if !sourceBuckets.isEmpty && !sourceBuckets.contains(upload.bucket) {
             return .skipped("bucket \(upload.bucket) is not in source.buckets")
         }
@@ -66,12 +72,19 @@ package struct UploadProcessor: Sendable {
                 logger.info("thumbnails already current; not rendering again", metadata: ["thumb.renditions": "\(current.count)"])
                 return .ready(await readyEvent(source: source, written: current, result: nil))
             }
-            let data = try await sourceStore.get(bucket: upload.bucket, key: upload.key, maxBytes: limit)
+            let data = try await metrics.measure(.download) { () async throws(WorkerError) in
+                try await sourceStore.get(bucket: upload.bucket, key: upload.key, maxBytes: limit)
+            }
+            metrics.recordBytes(data.count, .incoming)
             let result = try await pipeline.render(data)
+            metrics.record(result.timings)
             source.format = result.source.format
             source.width = result.source.width
             source.height = result.source.height
-            let written = try await pipeline.write(result, of: location, sourceETag: source.eTag, to: destination)
+            let written = try await metrics.measure(.upload) { () async throws(WorkerError) in
+                try await pipeline.write(result, of: location, sourceETag: source.eTag, to: destination)
+            }
+            metrics.recordBytes(written.reduce(0) { $0 + $1.bytes }, .outgoing)
             return .ready(await readyEvent(source: source, written: written, result: result))
         } catch where error.isRetryable {
             return .retry(error)

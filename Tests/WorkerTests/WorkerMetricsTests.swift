@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import Testing
+import Worker
+
+@Suite("Worker metrics recorded while a message is handled")
+struct WorkerMetricsTests {
+    /// One S3 notification for `uploads/photo.jpg`, made at 10:00:00.
+    private static let event = """
+        {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventTime":"2026-11-24T10:00:00.000Z",
+        "eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"uploads"},"object":{"key":"photo.jpg","size":1}}}]}
+        """
+
+    @Test("a ready upload counts as ready and records download, upload, render stages, bytes, queue lag and in-flight")
+    func readyUpload() async throws {
+        let registry = PrometheusCollectorRegistry()
+        let metrics = WorkerMetrics(factory: WorkerMetrics.prometheusFactory(registry: registry))
+        let store = InMemoryObjectStore()
+        let image = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("testdata/landscape.jpg")))
+        store.add("uploads", "photo.jpg", image)
+        var configuration = WorkerConfiguration()
+        configuration.concurrency = 1
+        let eventTime = try #require(ISO8601DateFormatter().date(from: "2026-11-24T10:00:00Z"))
+        let processor = UploadProcessor(
+            pipeline: try ThumbnailPipeline(configuration: configuration), sourceStore: store,
+            destination: OutputLocation(store: store, bucket: "thumbs"), sourceBuckets: ["uploads"], workerID: "test-worker",
+            now: { eventTime.addingTimeInterval(90) }, metrics: metrics)
+        let handler = MessageHandler(processor: processor, notifier: RecordingNotifier(), queue: InMemoryQueue(),
+                                     settings: ConsumerSettings(), metrics: metrics)
+        let message = QueueMessage(id: "m1", body: Self.event, receiptHandle: "h1", receiveCount: 1, sentAt: nil)
+        #expect(await handler.handle(message, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) == .delete)
+
+        let text = registry.emitToString()
+        #expect(text.contains(#"thumbworker_jobs_total{result="ready"} 1"#))
+        #expect(!text.contains(#"thumbworker_jobs_total{result="failed"} 1"#))
+        for stage in ["download", "decode", "resize", "encode", "upload", "notify"] {
+            #expect(text.contains(#"thumbworker_stage_seconds_count{stage="\#(stage)"} 1"#), "stage \(stage)")
+        }
+        #expect(text.contains(#"thumbworker_bytes_total{direction="in"} \#(image.count)"#))
+        #expect(text.contains(#"thumbworker_bytes_total{direction="out"} "#))
+        #expect(text.contains("thumbworker_queue_lag_seconds_sum 90"))
+        #expect(text.contains("thumbworker_in_flight 0"))
+    }
+}
+
+@Suite("The metrics section of the configuration")
+struct MetricsSettingsTests {
+    @Test("metrics.port and metrics.host are read from the file and the environment, and bad ports are reported")
+    func parse() throws {
+        let defaults = WorkerConfiguration().observability
+        #expect(defaults.metricsPort == 9464 && defaults.metricsHost == "127.0.0.1")
+        let file = try WorkerConfiguration.parse(yaml: "metrics: {port: 0, host: 0.0.0.0}", source: "test.conf")
+        #expect(file.observability.metricsPort == 0 && file.observability.metricsHost == "0.0.0.0")
+        let environment = try WorkerConfiguration.parse(yaml: "", source: "test", environment: ["THUMBWORKER_METRICS_PORT": "9100"])
+        #expect(environment.observability.metricsPort == 9100)
+        let reread = try WorkerConfiguration.parse(yaml: file.effectiveYAML, source: "effective")
+        #expect(reread.observability == file.observability)
+        #expect(throws: ConfigurationError.self) {
+            try WorkerConfiguration.parse(yaml: "metrics: {port: 70000, color: red}", source: "test.conf")
+        }
+    }
+}
