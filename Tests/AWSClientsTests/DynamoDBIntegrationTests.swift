@@ -9,53 +9,6 @@ struct DynamoDBIntegrationTests {
     /// The tests' logger.
     static let logger = Emulator.logger
 
-    /// Creates a table keyed by the string `id` and fills it with `items`; returns its name.
-    static func makeTable(_ aws: EmulatorClients, items: [DynamoDB.Item]) async throws -> String {
-        struct Definition: Encodable {
-            struct Attribute: Encodable {
-                let AttributeName: String
-                let AttributeType: String
-            }
-
-            struct Key: Encodable {
-                let AttributeName: String
-                let KeyType: String
-            }
-
-            let TableName: String
-            let AttributeDefinitions: [Attribute]
-            let KeySchema: [Key]
-            let BillingMode: String
-        }
-        struct Put: Encodable {
-            let TableName: String
-            let Item: DynamoDB.Item
-        }
-        let table = Emulator.uniqueName("connections")
-        let definition = Definition(
-            TableName: table,
-            AttributeDefinitions: [.init(AttributeName: "id", AttributeType: "S")],
-            KeySchema: [.init(AttributeName: "id", KeyType: "HASH")],
-            BillingMode: "PAY_PER_REQUEST"
-        )
-        let endpoint = aws.dynamoDB.endpoint
-        let _: EmptyAnswer = try await aws.client.callJSON(
-            target: "DynamoDB_20120810.CreateTable",
-            input: definition,
-            endpoint: endpoint,
-            logger: logger
-        )
-        for item in items {
-            let _: EmptyAnswer = try await aws.client.callJSON(
-                target: "DynamoDB_20120810.PutItem",
-                input: Put(TableName: table, Item: item),
-                endpoint: endpoint,
-                logger: logger
-            )
-        }
-        return table
-    }
-
     @Test("Scan pages through every item via LastEvaluatedKey, typed values intact; DeleteItem removes one")
     func scanAndDelete() async throws {
         try await Emulator.withClients { aws in
@@ -66,7 +19,7 @@ struct DynamoDBIntegrationTests {
                     "tags": .list([.string("a"), .number("\(index)")]), "meta": .map(["stage": .string("prod")]),
                 ]
             }
-            let table = try await Self.makeTable(aws, items: items)
+            let table = try await aws.makeTable(key: "id", items: items)
             let firstPage = try await aws.dynamoDB.scan(DynamoDB.ScanRequest(tableName: table, limit: 2), logger: Self.logger)
             #expect(firstPage.items.count == 2)
             #expect(firstPage.lastEvaluatedKey != nil)

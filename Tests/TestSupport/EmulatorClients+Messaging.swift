@@ -1,4 +1,4 @@
-package import AWSClients
+import AWSClients
 import Foundation
 import SigV4
 import Testing

@@ -14,53 +14,13 @@ struct WebsocketBroadcastNotifierTests {
     /// The tests' logger.
     static let logger = Emulator.logger
 
-    /// Creates a table keyed by the string attribute `key` holding the connection ids `ids`; returns its name.
-    static func makeConnectionTable(_ aws: EmulatorClients, key: String, ids: [String]) async throws -> String {
-        struct Definition: Encodable {
-            struct Attribute: Encodable {
-                let AttributeName: String
-                let AttributeType: String
-            }
-
-            struct Key: Encodable {
-                let AttributeName: String
-                let KeyType: String
-            }
-
-            let TableName: String
-            let AttributeDefinitions: [Attribute]
-            let KeySchema: [Key]
-            let BillingMode: String
-        }
-        struct Put: Encodable {
-            let TableName: String
-            let Item: DynamoDB.Item
-        }
-        let table = Emulator.uniqueName("connections")
-        let definition = Definition(
-            TableName: table,
-            AttributeDefinitions: [.init(AttributeName: key, AttributeType: "S")],
-            KeySchema: [.init(AttributeName: key, KeyType: "HASH")],
-            BillingMode: "PAY_PER_REQUEST"
-        )
-        let endpoint = aws.dynamoDB.endpoint
-        let _: EmptyAnswer = try await aws.client.callJSON(
-            target: "DynamoDB_20120810.CreateTable", input: definition, endpoint: endpoint, logger: logger)
-        for id in ids {
-            let item: DynamoDB.Item = [key: .string(id), "imageId": .string("in/cat.jpg")]
-            let _: EmptyAnswer = try await aws.client.callJSON(
-                target: "DynamoDB_20120810.PutItem", input: Put(TableName: table, Item: item), endpoint: endpoint, logger: logger)
-        }
-        return table
-    }
-
     @Test("stale connections across several Scan pages are all deleted and the broadcast succeeds", arguments: [nil, "id"])
     func prunesStaleConnections(customKey: String?) async throws {
         let key = customKey ?? "connectionId"
         let ids = (0..<7).map { "stale-\($0)-\(Emulator.uniqueName("c"))=" }
         let (logger, records) = MetadataLogHandler.logger()
         try await Emulator.withClients { aws in
-            let table = try await Self.makeConnectionTable(aws, key: key, ids: ids)
+            let table = try await aws.makeTable(key: key, items: ids.map { [key: .string($0), "imageId": .string("in/cat.jpg")] })
             var configuration = WebsocketBroadcastNotifier.Configuration(tableName: table, pageSize: 2, maxConcurrentPosts: 3)
             if let customKey { configuration.connectionIDAttribute = customKey }
             let notifier = WebsocketBroadcastNotifier(
