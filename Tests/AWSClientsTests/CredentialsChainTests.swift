@@ -119,7 +119,7 @@ struct CredentialsChainTests {
                     for source in Source.allCases.prefix(while: { $0 != winner }) {
                         takeAway[source]?(&environment)
                     }
-                    let (logger, lines) = RecordingLogHandler.logger()
+                    let (logger, records) = MetadataLogHandler.logger()
                     let chain = CredentialProviderChain.default(
                         transport: transport, region: nil, logger: logger, environment: environment)
                     let expected: [Source: String] = [
@@ -131,7 +131,7 @@ struct CredentialsChainTests {
                         .environment: "environment", .webIdentity: "web identity", .profile: "profile 'default'",
                         .container: "container", .instanceMetadata: "instance metadata",
                     ]
-                    let logged = lines.value
+                    let logged = records.value.map(\.line)
                     #expect(logged.contains { $0.hasPrefix("info using AWS credentials") && $0.contains(names[winner]!) })
                     TestSecrets.expectAbsent(from: logged)
                 }

@@ -69,7 +69,7 @@ struct CredentialsRedactionTests {
                 try await LoopbackServer.run(leakyAnswers) { server in
                     var environment = Self.environment(home: home, tokenFile: tokenFile, server: server.url)
                     environment["AWS_ACCESS_KEY_ID"] = nil
-                    let (logger, lines) = RecordingLogHandler.logger()
+                    let (logger, records) = MetadataLogHandler.logger()
                     var errors: [AWSError] = []
                     let sources: [any TemporaryCredentialProvider] = [
                         ContainerCredentialProvider(transport: transport, environment: environment, logger: logger),
@@ -85,8 +85,8 @@ struct CredentialsRedactionTests {
                     #expect(errors.count == 4)
                     #expect(errors.last?.message.contains("environment: AWS_SECRET_ACCESS_KEY is set") == true)
                     TestSecrets.expectAbsent(from: errors.flatMap { TestSecrets.renderings(of: $0) })
-                    TestSecrets.expectAbsent(from: lines.value)
-                    #expect(!lines.value.isEmpty)
+                    TestSecrets.expectAbsent(from: records.value.map(\.line))
+                    #expect(!records.value.map(\.line).isEmpty)
                 }
             }
         }

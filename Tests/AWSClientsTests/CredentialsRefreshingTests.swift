@@ -75,19 +75,19 @@ struct CredentialsRefreshingTests {
         try await withTransport { transport in
             try await LoopbackServer.run(handler) { server async throws in
                 let clock = ManualClock(Self.expiry.addingTimeInterval(-3600))
-                let (logger, lines) = RecordingLogHandler.logger()
+                let (logger, records) = MetadataLogHandler.logger()
                 let source = FakeContainerEndpoint.provider(on: server, transport: transport)
                 let cache = RefreshingCredentialProvider(source, now: clock.now, logger: logger)
                 #expect(try await accessKeyID(from: cache) == "ASIAHIT1")
                 clock.advance(by: 3600 - 60)
                 #expect(try await accessKeyID(from: cache) == "ASIAHIT1", "still valid: used despite the failure")
-                #expect(lines.value.contains { $0.hasPrefix("warning AWS credentials refresh failed") })
+                #expect(records.value.map(\.line).contains { $0.hasPrefix("warning AWS credentials refresh failed") })
                 clock.advance(by: 61)
                 let error = await #expect(throws: AWSError.self) { try await cache.credentials() }
                 #expect(error?.statusCode == 500)
                 #expect(error?.isRetryable == true)
                 #expect(server.requests.count == 3)
-                TestSecrets.expectAbsent(from: lines.value)
+                TestSecrets.expectAbsent(from: records.value.map(\.line))
             }
         }
     }

@@ -107,34 +107,6 @@ final class OneShotLatch: Sendable {
     }
 }
 
-/// A log handler that keeps every rendered line, so tests can look for secrets in logs.
-struct RecordingLogHandler: LogHandler {
-    /// The lines logged, shared by every copy of the handler.
-    let lines: Locked<[String]>
-    /// The logger's own metadata.
-    var metadata: Logger.Metadata = [:]
-    /// Everything is recorded.
-    var logLevel: Logger.Level = .trace
-
-    /// One metadata value.
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    /// Records `level message metadata`.
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        lines.withLock { $0.append("\(event.level) \(event.message) \(merged)") }
-    }
-
-    /// A logger at trace level and the lines it records.
-    static func logger() -> (Logger, Locked<[String]>) {
-        let lines = Locked<[String]>([])
-        return (Logger(label: "credentials-test") { _ in RecordingLogHandler(lines: lines) }, lines)
-    }
-}
-
 /// A provider with a fixed answer that counts its calls, for chain tests.
 final class CountingProvider: CredentialProvider {
     private let answer: Result<Credentials, AWSError>
