@@ -60,8 +60,7 @@ struct RunEndToEndTests {
             // The log notifier prints one JSON line per event.
             #expect(run.standardOutput.split(separator: "\n").count == 3, "\(run.standardOutput)")
 
-            #expect(try await wiring.depth(of: wiring.workQueue) == 0)
-            #expect(try await wiring.depth(of: wiring.deadLetterQueue) == 0)
+            try await wiring.expectQueuesEmpty()
         }
     }
 
@@ -131,8 +130,7 @@ struct RunEndToEndTests {
                 events += try await wiring.events(covering: keys, known: events)
                 try await wiring.expectEveryUploadReady(keys, events: events)
                 #expect(Set(webhook.requests.map(\.body).compactMap { body in keys.first { body.contains($0) } }) == Set(keys))
-                #expect(try await wiring.depth(of: wiring.workQueue) == 0)
-                #expect(try await wiring.depth(of: wiring.deadLetterQueue) == 0)
+                try await wiring.expectQueuesEmpty()
             }
         }
     }
@@ -206,8 +204,7 @@ struct RunEndToEndTests {
                 #expect(second.standardError.contains("thumb.attempt=2"), "the killed worker's messages came back")
                 events += try await wiring.events(covering: keys, known: events)
                 try await wiring.expectEveryUploadReady(keys, events: events)
-                #expect(try await wiring.depth(of: wiring.workQueue) == 0)
-                #expect(try await wiring.depth(of: wiring.deadLetterQueue) == 0)
+                try await wiring.expectQueuesEmpty()
             }
         }
     }
@@ -398,6 +395,12 @@ struct Wiring {
             to: aws.s3.endpoint, operation: "S3.ListObjectsV2", logger: Emulator.logger)
         let tree = try #require(XMLTree(parsing: response.body))
         return tree.children.filter { $0.name == "Contents" }.compactMap { $0.child("Key")?.text }.sorted()
+    }
+
+    /// Nothing is left in the work queue or the dead-letter queue.
+    func expectQueuesEmpty() async throws {
+        #expect(try await depth(of: workQueue) == 0)
+        #expect(try await depth(of: deadLetterQueue) == 0)
     }
 
     /// Every upload has at least one ready event (duplicates allowed: at-least-once) and exactly its renditions exist.
