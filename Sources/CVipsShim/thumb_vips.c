@@ -45,6 +45,12 @@ int thumb_vips_has_icc_profile(VipsImage *image) {
     return vips_image_get_typeof(image, VIPS_META_ICC_NAME) != 0;
 }
 
+int thumb_vips_is_progressive_jpeg(VipsImage *image) {
+    int multiscan = 0;
+    return vips_image_get_typeof(image, "jpeg-multiscan") && !vips_image_get_int(image, "jpeg-multiscan", &multiscan) &&
+           multiscan != 0;
+}
+
 const char *thumb_vips_loader_name(VipsImage *image) {
     const char *name = NULL;
     if (vips_image_get_typeof(image, VIPS_META_LOADER) && !vips_image_get_string(image, VIPS_META_LOADER, &name)) {

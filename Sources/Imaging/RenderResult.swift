@@ -16,6 +16,8 @@ package struct SourceInfo: Sendable, Hashable, Codable {
     package var hasAlpha: Bool
     /// Whether the image embeds an ICC colour profile (converted to sRGB when it does).
     package var hasProfile: Bool
+    /// Whether it is a progressive JPEG, whose decoding holds the whole image's coefficients in memory.
+    package var isProgressive: Bool
 }
 
 /// One encoded rendition.

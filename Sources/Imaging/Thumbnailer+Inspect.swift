@@ -58,7 +58,8 @@ extension Thumbnailer {
             orientation: header.orientation,
             frames: frames,
             hasAlpha: header.hasAlpha,
-            hasProfile: thumb_vips_has_icc_profile(header.pointer) != 0
+            hasProfile: thumb_vips_has_icc_profile(header.pointer) != 0,
+            isProgressive: format == .jpeg && thumb_vips_is_progressive_jpeg(header.pointer) != 0
         )
     }
 

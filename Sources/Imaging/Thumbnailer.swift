@@ -25,9 +25,15 @@ package struct Thumbnailer: Sendable {
     /// The libvips version in use.
     package static var libvipsVersion: String { LibVips.version }
 
-    /// Makes every rendition of one upload.
+    /// How many frames the renditions decode, for `inspect(_:framesWanted:)`: one unless a rendition is animated.
+    package static func framesWanted(by renditions: [RenditionSpec]) -> Int {
+        renditions.map { $0.animated ? $0.maxFrames : 1 }.max() ?? 1
+    }
+
+    /// Makes every rendition of one upload; `inspected` skips the header check when the caller already made it
+    /// with `inspect(data, framesWanted: framesWanted(by: renditions))`.
     package func render(
-        _ data: [UInt8], renditions: [RenditionSpec], strategy: DecodeStrategy = .decodeOnce
+        _ data: [UInt8], renditions: [RenditionSpec], strategy: DecodeStrategy = .decodeOnce, inspected: SourceInfo? = nil
     ) throws(ImagingError) -> RenderResult {
         guard !renditions.isEmpty else {
             throw ImagingError(.invalidRendition, "no renditions were asked for")
@@ -37,10 +43,13 @@ package struct Thumbnailer: Sendable {
         }
         let clock = ContinuousClock()
         var timings = StageTimings()
-        let framesWanted = renditions.map { $0.animated ? $0.maxFrames : 1 }.max() ?? 1
-
         var start = clock.now
-        let source = try inspect(data, framesWanted: framesWanted)
+        let source: SourceInfo
+        if let inspected {
+            source = inspected
+        } else {
+            source = try inspect(data, framesWanted: Self.framesWanted(by: renditions))
+        }
         timings.inspect = start.secondsUntilNow(clock)
 
         return try data.withBytes { buffer throws(ImagingError) -> RenderResult in

@@ -7,13 +7,16 @@ package struct ThumbnailPipeline: Sendable {
     package let configuration: WorkerConfiguration
     /// The threads libvips work runs on.
     package let pool: ImagingPool
+    /// Admits renders while their estimated memory fits; nil when `imaging.memory_budget_mb` is 0.
+    package let memoryBudget: MemoryBudget?
     private let thumbnailer: Thumbnailer
 
-    /// Prepares libvips and a pool sized by `configuration.concurrency`.
+    /// Prepares libvips, a pool sized by `configuration.concurrency` and the memory budget.
     package init(configuration: WorkerConfiguration) throws(ImagingError) {
         self.configuration = configuration
         self.thumbnailer = try Thumbnailer(settings: configuration.imaging)
         self.pool = ImagingPool(threadCount: configuration.effectiveConcurrency)
+        self.memoryBudget = configuration.memoryBudgetBytes > 0 ? MemoryBudget(capacity: configuration.memoryBudgetBytes) : nil
     }
 
     /// Processes one original; failures are reported in the manifest, never thrown.
@@ -40,14 +43,28 @@ package struct ThumbnailPipeline: Sendable {
         return manifest
     }
 
-    /// Decodes once and makes every configured rendition, on the imaging pool.
+    /// Checks the header, waits until the decode's estimated memory fits the budget, then decodes once and makes
+    /// every configured rendition, on the imaging pool.
     package func render(_ data: [UInt8]) async throws(WorkerError) -> RenderResult {
         let thumbnailer = thumbnailer
         let renditions = configuration.renditions
-        let rendered = await pool.run { () -> Result<RenderResult, ImagingError> in
-            Result { () throws(ImagingError) in try thumbnailer.render(data, renditions: renditions) }
+        let inspected = await pool.run { () -> Result<(SourceInfo, Double), ImagingError> in
+            let start = ContinuousClock.now
+            return Result { () throws(ImagingError) in
+                (try thumbnailer.inspect(data, framesWanted: Thumbnailer.framesWanted(by: renditions)), start.secondsUntilNow(ContinuousClock()))
+            }
         }
-        return try rendered.mapError(WorkerError.init(imaging:)).get()
+        let (source, inspectSeconds) = try inspected.mapError(WorkerError.init(imaging:)).get()
+        let reserved = await memoryBudget?.acquire(source.estimatedDecodeBytes)
+        let rendered = await pool.run { () -> Result<RenderResult, ImagingError> in
+            Result { () throws(ImagingError) in try thumbnailer.render(data, renditions: renditions, inspected: source) }
+        }
+        if let reserved {
+            await memoryBudget?.release(reserved)
+        }
+        var result = try rendered.mapError(WorkerError.init(imaging:)).get()
+        result.timings.inspect = inspectSeconds
+        return result
     }
 
     /// Writes every rendition of `source`, named by the key template, with Content-Type, Cache-Control and metadata.

@@ -25,7 +25,7 @@ extension WorkerConfiguration {
             "  max_frames: \(imaging.limits.maxFrames)",
             "  allowed_formats: [\(imaging.limits.allowedFormats.map(\.rawValue).sorted().joined(separator: ", "))]",
             "imaging:", "  background: \"\(imaging.background.hex)\"", "  placeholder: \(imaging.placeholder)",
-            "  concurrency: \(concurrency)", "  quality:", "    jpeg: \(imaging.quality.jpeg)", "    webp: \(imaging.quality.webp)",
+            "  concurrency: \(concurrency)", "  memory_budget_mb: \(memoryBudgetBytes >> 20)", "  quality:", "    jpeg: \(imaging.quality.jpeg)", "    webp: \(imaging.quality.webp)",
             "    avif: \(imaging.quality.avif)",
             "queue:", "  url: \"\(queue.url ?? "")\"", "  local_path: \"\(queue.localPath)\"",
             "  local_max_receives: \(queue.localMaxReceives)", "  batch_size: \(queue.consumer.batchSize)",

@@ -159,12 +159,15 @@ extension WorkerConfiguration {
         if let value = section.integer("concurrency", in: 0...1024, reader) {
             concurrency = value
         }
+        if let value = section.integer("memory_budget_mb", in: 0...1_048_576, reader) {
+            memoryBudgetBytes = value << 20
+        }
         if let quality = section.section("quality", reader) {
             if let value = quality.integer("jpeg", in: 1...100, reader) { imaging.quality.jpeg = value }
             if let value = quality.integer("webp", in: 1...100, reader) { imaging.quality.webp = value }
             if let value = quality.integer("avif", in: 1...100, reader) { imaging.quality.avif = value }
             quality.reportUnknownKeys(known: ["jpeg", "webp", "avif"], reader)
         }
-        section.reportUnknownKeys(known: ["background", "placeholder", "concurrency", "quality"], reader)
+        section.reportUnknownKeys(known: ["background", "placeholder", "concurrency", "memory_budget_mb", "quality"], reader)
     }
 }

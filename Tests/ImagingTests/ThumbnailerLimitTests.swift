@@ -120,3 +120,17 @@ struct ImageFormatTests {
         #expect(ImageFormat(sniffing: [UInt8]()) == nil)
     }
 }
+
+@Suite("Decode memory is estimated from the header")
+struct DecodeMemoryEstimateTests {
+    @Test("a progressive JPEG is estimated far above the same picture as a baseline JPEG")
+    func progressiveCostsMore() throws {
+        let thumbnailer = try Thumbnailer()
+        let baseline = try thumbnailer.inspect(testdata("landscape.jpg"))
+        let progressive = try thumbnailer.inspect(testdata("progressive.jpg"))
+        #expect(!baseline.isProgressive && progressive.isProgressive)
+        #expect(progressive.estimatedDecodeBytes - baseline.estimatedDecodeBytes == 600 * 400 * 14)
+        let animation = try thumbnailer.inspect(testdata("animated.gif"), framesWanted: 3)
+        #expect(animation.estimatedDecodeBytes > (8 << 20) + 120 * 80 * 4 * 2)
+    }
+}

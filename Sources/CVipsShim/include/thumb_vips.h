@@ -76,6 +76,9 @@ int thumb_vips_open_header(const void *data, size_t length, VipsImage **out);
 /** Whether the image carries an embedded ICC profile. */
 int thumb_vips_has_icc_profile(VipsImage *image);
 
+/** Whether a JPEG is progressive (libjpeg then keeps every coefficient of the whole image while decoding). */
+int thumb_vips_is_progressive_jpeg(VipsImage *image);
+
 /** The loader libvips picked for the image (e.g. "jpegload_buffer"), or NULL. */
 const char *thumb_vips_loader_name(VipsImage *image);
 
