@@ -35,7 +35,7 @@ package struct LocalFolderStore: ObjectStore {
             throw WorkerError(.notFound, "\(path) does not exist")
         }
         if isFolder.boolValue {
-            throw WorkerError(.inputUnreadable, "\(path) is a folder; give the files in it (e.g. \(path)/*)")
+            throw WorkerError(.inputUnreadable, "it is a folder; give the files in it (e.g. \(path)/*)")
         }
         if let object = try await head(bucket: bucket, key: key), object.size > maxBytes {
             throw WorkerError(imaging: ImagingError(.tooLarge, "the file is \(object.size) bytes; the limit is \(maxBytes) (limits.max_input_bytes)"))

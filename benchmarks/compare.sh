@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Side by side, one run, same inputs: one rendition (320 px wide JPEG, quality 80) from each 2725×2225 baseline
+# JPEG of the corpus, made by thumbworker, a C libvips loop (the ceiling), vipsthumbnail (one process per image,
+# and batch), ImageMagick (`convert`, what thumbd uses) and Pillow. Each is measured in img/s pinned to one
+# core (taskset -c 0, one worker) and on all cores (2 workers: threads or processes), and its output is
+# compared (PSNR) with a reference made by a lanczos3 resize of the full-size decode. Prints a markdown table.
+#
+# Usage: benchmarks/compare.sh [SECONDS per contestant and run, default 10] [WORKERS for the all-cores run,
+#        default: nproc]
+# Installs what it needs: Debian packages (libvips-dev, libvips-tools, imagemagick, python3-venv), and
+# Pillow + numpy (pinned below) in benchmarks/.venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-10}"
+workers="${2:-$(getconf _NPROCESSORS_ONLN)}"
+pillow_version=10.4.0
+numpy_version=1.26.4
+width=320
+quality=80
+corpus=benchmarks/corpus/2725x2225
+
+log() { echo "compare: $*" >&2; }
+
+# --- what it needs -------------------------------------------------------------------------------------------
+scripts/install-deps.sh --tests
+if ! /usr/bin/convert -version 2>/dev/null | grep -q ImageMagick; then
+    log "installing imagemagick"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq imagemagick >/dev/null
+fi
+convert=/usr/bin/convert   # /usr/local/bin/convert may be a stand-in: use Debian's
+ls "$corpus"/*.jpg >/dev/null 2>&1 || benchmarks/make-corpus.sh benchmarks/corpus >/dev/null
+files=("$PWD/$corpus"/*.jpg)
+venv=benchmarks/.venv
+if ! "$venv/bin/python" -c "import PIL, numpy; assert PIL.__version__ == '$pillow_version' and numpy.__version__ == '$numpy_version'" 2>/dev/null; then
+    log "setting up $venv (Pillow $pillow_version, numpy $numpy_version)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q "Pillow==$pillow_version" "numpy==$numpy_version"
+fi
+py="$PWD/$venv/bin/python"
+helper="$PWD/benchmarks/sidebyside.py"
+
+log "building thumbworker (release) and benchmarks/c/thumbnail_loop.c"
+swift build -c release --product thumbworker >&2
+thumbworker="$PWD/.build/release/thumbworker"
+work="$(mktemp -d /tmp/compare.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+# shellcheck disable=SC2046
+cc -O2 -Wall -o "$work/thumbnail_loop" benchmarks/c/thumbnail_loop.c $(pkg-config --cflags --libs vips) -lpthread
+
+# Fairness: no ThumbHash placeholder stage in thumbworker (the others make none); every contestant runs one
+# image per worker, with no extra threads of its own (libvips and ImageMagick threading off).
+export THUMBWORKER_IMAGING_PLACEHOLDER=false
+export VIPS_CONCURRENCY=1 MAGICK_THREAD_LIMIT=1 OMP_NUM_THREADS=1
+
+# --- machine -------------------------------------------------------------------------------------------------
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "cpu: $(getconf _NPROCESSORS_ONLN) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+    echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+    echo "swift: $(swift --version 2>&1 | head -1)"
+    echo "libvips: $(pkg-config --modversion vips); vipsthumbnail: $(vipsthumbnail --vips-version 2>/dev/null | head -1)"
+    echo "libjpeg-turbo: $(dpkg-query -W -f='${Version}' libjpeg62-turbo 2>/dev/null)"
+    echo "imagemagick: $($convert -version | head -1 | sed 's/^Version: //')"
+    echo "python: $("$py" -c 'import sys; print(sys.version.split()[0])'); Pillow $pillow_version; numpy $numpy_version"
+    echo "inputs: ${#files[@]} × $(vipsheader -f width "${files[0]}")×$(vipsheader -f height "${files[0]}") baseline JPEG ($corpus)"
+    echo "seconds per run: $seconds; all-cores workers: $workers"
+} > "$work/machine.txt"
+cat "$work/machine.txt" >&2
+
+# --- reference: full-size decode, lanczos3 straight to the target size (no shrink-on-load, no box pre-shrink) -
+mkdir -p "$work/reference"
+for f in "${files[@]}"; do
+    w=$(vipsheader -f width "$f"); h=$(vipsheader -f height "$f")
+    th=$(( (h * width + w / 2) / w ))
+    vips resize "$f" "$work/reference/$(basename "${f%.*}").png" "$(echo "$width / $w" | bc -l)" \
+        --vscale "$(echo "$th / $h" | bc -l)" --kernel lanczos3 --gap 0
+done
+
+field() { "$py" -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['$1'])"; }
+psnr() { "$py" "$helper" psnr "$work/reference" "$1" | field psnr_db; }
+results="$work/results.jsonl"
+: > "$results"
+record() {  # name, json 1 core, json all cores, output dir
+    "$py" - "$1" "$2" "$3" "$(psnr "$4")" >> "$results" <<'PY'
+import json, sys
+name, one, two, psnr = sys.argv[1:]
+def parse(text):  # a pretty-printed JSON document (thumbworker) or one JSON line last
+    try:
+        return json.loads(text)
+    except ValueError:
+        return json.loads(text.strip().splitlines()[-1])
+one, two = parse(one), parse(two)
+print(json.dumps({'name': name, 'ips1': one['images_per_second'], 'ips2': two['images_per_second'],
+                  'rss1': one.get('peak_rss_bytes'), 'rss2': two.get('peak_rss_bytes'), 'psnr': float(psnr)}))
+PY
+    log "$(tail -1 "$results")"
+}
+
+# --- 1. thumbworker ------------------------------------------------------------------------------------------
+log "thumbworker"
+tw=(bench "$corpus" --rendition "t=$width,quality=$quality" --duration "$seconds" --json)
+one=$(taskset -c 0 "$thumbworker" "${tw[@]}" --concurrency 1)
+two=$("$thumbworker" "${tw[@]}" --concurrency "$workers")
+mkdir -p "$work/out-thumbworker"
+THUMBWORKER_OUTPUT_KEY_TEMPLATE='{stem}.{ext}' "$thumbworker" process "${files[@]}" -o "$work/out-thumbworker" \
+    --rendition "t=$width,quality=$quality" >/dev/null
+record "thumbworker (\`bench\`, inputs in memory)" "$one" "$two" "$work/out-thumbworker"
+
+# --- 2. C loop over vips_thumbnail_buffer + vips_jpegsave_buffer ----------------------------------------------
+log "C libvips loop"
+one=$(taskset -c 0 "$work/thumbnail_loop" -t 1 -d "$seconds" -w "$width" -q "$quality" "${files[@]}")
+two=$("$work/thumbnail_loop" -t "$workers" -d "$seconds" -w "$width" -q "$quality" "${files[@]}")
+mkdir -p "$work/out-c"
+"$work/thumbnail_loop" -o "$work/out-c" -w "$width" -q "$quality" "${files[@]}"
+record "C libvips loop (\`vips_thumbnail_buffer\` + \`vips_jpegsave_buffer\`, in memory, threads)" "$one" "$two" "$work/out-c"
+
+# --- 3. vipsthumbnail ----------------------------------------------------------------------------------------
+log "vipsthumbnail, one process per image"
+vt="vipsthumbnail {in} -s $width -o {outdir}/%s.jpg[Q=$quality]"
+one=$(taskset -c 0 "$py" "$helper" procloop --duration "$seconds" --workers 1 --output "$work/out-vt" "$vt" "${files[@]}")
+two=$("$py" "$helper" procloop --duration "$seconds" --workers "$workers" --output "$work/out-vt" "$vt" "${files[@]}")
+record "vipsthumbnail, one process per image" "$one" "$two" "$work/out-vt"
+
+log "vipsthumbnail, batch"
+vtb="vipsthumbnail {all} -s $width -o {outdir}/%s.jpg[Q=$quality]"
+one=$(taskset -c 0 "$py" "$helper" procloop --batch --duration "$seconds" --workers 1 --output "$work/out-vtb" "$vtb" "${files[@]}")
+two=$("$py" "$helper" procloop --batch --duration "$seconds" --workers "$workers" --output "$work/out-vtb" "$vtb" "${files[@]}")
+record "vipsthumbnail, batch of ${#files[@]} (whole set per process, repeated)" "$one" "$two" "$work/out-vtb"
+
+# --- 4. ImageMagick ------------------------------------------------------------------------------------------
+log "ImageMagick"
+im="$convert -define jpeg:size=$((2 * width))x524 {in} -thumbnail ${width}x -quality $quality {out}"
+one=$(taskset -c 0 "$py" "$helper" procloop --duration "$seconds" --workers 1 --output "$work/out-im" "$im" "${files[@]}")
+two=$("$py" "$helper" procloop --duration "$seconds" --workers "$workers" --output "$work/out-im" "$im" "${files[@]}")
+record "ImageMagick \`convert -define jpeg:size=640x524 -thumbnail 320x\`, one process per image" "$one" "$two" "$work/out-im"
+
+# --- 5. Pillow -----------------------------------------------------------------------------------------------
+log "Pillow"
+one=$(taskset -c 0 "$py" "$helper" pillow --duration "$seconds" --procs 1 --width "$width" --quality "$quality" "${files[@]}")
+two=$("$py" "$helper" pillow --duration "$seconds" --procs "$workers" --width "$width" --quality "$quality" "${files[@]}")
+mkdir -p "$work/out-pillow"
+"$py" "$helper" pillow --output "$work/out-pillow" --width "$width" --quality "$quality" "${files[@]}"
+record "Pillow (\`draft\` + \`thumbnail\` LANCZOS, in memory, processes)" "$one" "$two" "$work/out-pillow"
+
+# --- table ---------------------------------------------------------------------------------------------------
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/machine.txt"
+echo '```'
+cat "$work/machine.txt"
+echo '```'
+echo
+"$py" "$helper" table "$results"
