@@ -156,23 +156,6 @@ int thumb_vips_alpha_minimum(VipsImage *in, double *minimum) {
     return result;
 }
 
-int thumb_vips_write_rgba(VipsImage *in, void **pixels, size_t *length) {
-    VipsImage *srgb = NULL;
-    if (vips_colourspace(in, &srgb, VIPS_INTERPRETATION_sRGB, NULL)) {
-        return -1;
-    }
-    VipsImage *rgba = NULL;
-    int result = vips_image_hasalpha(srgb) ? (g_object_ref(srgb), rgba = srgb, 0)
-                                           : vips_bandjoin_const1(srgb, &rgba, 255, NULL);
-    g_object_unref(srgb);
-    if (result) {
-        return -1;
-    }
-    *pixels = vips_image_write_to_memory(rgba, length);
-    g_object_unref(rgba);
-    return *pixels ? 0 : -1;
-}
-
 int thumb_vips_save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data, size_t *length) {
     gboolean strip = options->strip ? TRUE : FALSE;
     switch (options->format) {

@@ -23,15 +23,28 @@ struct DecodedImage: CustomTestStringConvertible {
     init(_ encoded: [UInt8]) throws {
         // libvips reads the buffer lazily, so every pixel must be fetched while the bytes are pinned.
         let decoded = encoded.withUnsafeBytes { buffer -> (width: Int, height: Int, rgba: [UInt8])? in
-            var image: UnsafeMutablePointer<VipsImage>?
-            guard thumb_vips_open_header(buffer.baseAddress, buffer.count, &image) == 0, let image else { return nil }
+            var header: UnsafeMutablePointer<VipsImage>?
+            guard thumb_vips_open_header(buffer.baseAddress, buffer.count, &header) == 0, let header else { return nil }
+            defer { g_object_unref(header) }
+            var eightBit: UnsafeMutablePointer<VipsImage>?
+            guard thumb_vips_to_8bit(header, &eightBit) == 0, let eightBit else { return nil }
+            defer { g_object_unref(eightBit) }
+            guard let image = vips_image_copy_memory(eightBit) else { return nil }
             defer { g_object_unref(image) }
-            var pixels: UnsafeMutableRawPointer?
-            var length = 0
-            guard thumb_vips_write_rgba(image, &pixels, &length) == 0, let pixels else { return nil }
-            defer { thumb_vips_free(pixels) }
-            return (Int(vips_image_get_width(image)), Int(vips_image_get_height(image)),
-                    Array(UnsafeRawBufferPointer(start: pixels, count: length)))
+            guard let data = vips_image_get_data(image) else { return nil }
+            let (width, height, bands) = (Int(vips_image_get_width(image)), Int(vips_image_get_height(image)),
+                                          Int(vips_image_get_bands(image)))
+            let pixels = UnsafeRawBufferPointer(start: data, count: width * height * bands)
+            var rgba: [UInt8] = []
+            rgba.reserveCapacity(width * height * 4)
+            for offset in stride(from: 0, to: pixels.count, by: bands) {
+                switch bands {
+                case 1, 2: rgba += [pixels[offset], pixels[offset], pixels[offset], bands == 2 ? pixels[offset + 1] : 255]
+                case 3: rgba += [pixels[offset], pixels[offset + 1], pixels[offset + 2], 255]
+                default: rgba += [pixels[offset], pixels[offset + 1], pixels[offset + 2], pixels[offset + 3]]
+                }
+            }
+            return (width, height, rgba)
         }
         let image = try #require(decoded, "libvips could not decode the output")
         (width, height, rgba) = (image.width, image.height, image.rgba)

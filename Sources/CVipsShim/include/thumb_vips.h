@@ -105,9 +105,6 @@ int thumb_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, i
 /** The smallest value of the last band (the alpha channel of an image that has one). */
 int thumb_vips_alpha_minimum(VipsImage *in, double *minimum);
 
-/** Writes the image as packed 8-bit RGBA pixels into a buffer to free with thumb_vips_free. */
-int thumb_vips_write_rgba(VipsImage *in, void **pixels, size_t *length);
-
 /** Encodes the image into a buffer to free with thumb_vips_free. */
 int thumb_vips_save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data, size_t *length);
 
