@@ -146,6 +146,10 @@ int thumb_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, i
     return vips_extract_area(in, out, left, top, width, height, NULL);
 }
 
+int thumb_vips_copy(VipsImage *in, VipsImage **out) {
+    return vips_copy(in, out, NULL);
+}
+
 int thumb_vips_alpha_minimum(VipsImage *in, double *minimum) {
     VipsImage *alpha = NULL;
     if (vips_extract_band(in, &alpha, vips_image_get_bands(in) - 1, NULL)) {

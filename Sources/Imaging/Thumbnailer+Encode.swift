@@ -2,8 +2,11 @@ import CVipsShim
 
 extension Thumbnailer {
     /// Encodes a finished rendition, applying its metadata policy.
-    func encode(_ image: VipsImage, as format: ImageFormat, rendition: RenditionSpec) throws(ImagingError) -> [UInt8] {
+    func encode(_ pixels: VipsImage, as format: ImageFormat, rendition: RenditionSpec) throws(ImagingError) -> [UInt8] {
+        // The pixels may be shared with other renditions: fields are removed from a copy of the metadata only.
+        var image = pixels
         if rendition.metadata == .icc {
+            image = try pixels.withOwnMetadata()
             image.removeMetadata(keepingICC: true)
         }
         var options = ThumbVipsSaveOptions(

@@ -24,10 +24,41 @@ extension Thumbnailer {
         return try eightBit.materialized(.corrupt, "the \(source.format.rawValue) image cannot be decoded")
     }
 
-    /// Resizes (and crops, pads, flattens) one rendition, then encodes it.
+    /// Makes every rendition from the shared decode, largest first. Each is resized from the smallest image already
+    /// made that is at least twice its size (the margin libvips' own shrink-on-load leaves for its lanczos3 reduce),
+    /// so a 150 px rendition is reduced from the 320 px one rather than from the 1024 px intermediate.
+    func makeRenditions(
+        _ renditions: [RenditionSpec], from decoded: VipsImage, source: SourceInfo, timings: inout StageTimings
+    ) throws(ImagingError) -> [RenderedImage] {
+        let scales = renditions.map { Self.scale(for: $0, sourceWidth: source.width, sourceHeight: source.height) }
+        // Whole-picture images in memory, largest first; the intermediate is always last resort.
+        var bases = [decoded]
+        var outputs: [Int: RenderedImage] = [:]
+        for index in renditions.indices.sorted(by: { scales[$0] > scales[$1] }) {
+            let rendition = renditions[index]
+            let neededWidth = 2 * scales[index] * Double(source.width)
+            let base = rendition.animated ? decoded : bases.last { Double($0.width) >= neededWidth } ?? decoded
+            let made = try makeRendition(rendition, from: .decoded(base), source: source, timings: &timings)
+            outputs[index] = made.output
+            if Self.canServeAsBase(made.pixels, for: rendition, decoded: decoded) {
+                bases.append(made.pixels)
+            }
+        }
+        return renditions.indices.compactMap { outputs[$0] }
+    }
+
+    /// Whether a rendition's pixels (in memory, with the intermediate's metadata) can stand in for the intermediate:
+    /// the whole picture, one frame, not flattened.
+    private static func canServeAsBase(_ pixels: VipsImage, for rendition: RenditionSpec, decoded: VipsImage) -> Bool {
+        rendition.fit == .inside && !rendition.animated && pixels.hasAlpha == decoded.hasAlpha
+            && pixels.pageHeight == pixels.height
+    }
+
+    /// Resizes (and crops, pads, flattens) one rendition, then encodes it; returns the encoded rendition and the
+    /// in-memory pixels it was encoded from.
     func makeRendition(
         _ rendition: RenditionSpec, from input: ResizeInput, source: SourceInfo, timings: inout StageTimings
-    ) throws(ImagingError) -> RenderedImage {
+    ) throws(ImagingError) -> (output: RenderedImage, pixels: VipsImage) {
         let clock = ContinuousClock()
         let start = clock.now
         let frames = rendition.animated ? min(rendition.maxFrames, source.frames) : 1
@@ -64,9 +95,8 @@ extension Thumbnailer {
                 thumb_vips_flatten(base.pointer, $0, Double(background.red), Double(background.green), Double(background.blue))
             }
         }
-        // Materialising separates the resize time from the encode time; the shared decoded image is already in memory,
-        // and copying it is only needed when encoding will strip its metadata in place.
-        if image !== input.decodedImage || rendition.metadata == .icc {
+        // Materialising separates the resize time from the encode time; the shared decoded image is already in memory.
+        if image !== input.decodedImage {
             image = try image.materialized(.corrupt, failure)
         }
         timings.resize += start.secondsUntilNow(clock)
@@ -75,8 +105,9 @@ extension Thumbnailer {
         let data = try encode(image, as: format, rendition: rendition)
         timings.encode += encodeStart.secondsUntilNow(clock)
         let pageHeight = image.pageHeight
-        return RenderedImage(name: rendition.name, format: format, width: image.width, height: pageHeight,
-                             frames: max(1, image.height / max(1, pageHeight)), data: data)
+        let output = RenderedImage(name: rendition.name, format: format, width: image.width, height: pageHeight,
+                                   frames: max(1, image.height / max(1, pageHeight)), data: data)
+        return (output, image)
     }
 
     /// Whether an `inside` rendition of `image` is `image` itself: its box touches the image on one side and not less

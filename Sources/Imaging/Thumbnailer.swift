@@ -6,7 +6,8 @@ import CVipsShim
 package struct Thumbnailer: Sendable {
     /// How renditions get their pixels.
     package enum DecodeStrategy: String, Sendable, CaseIterable {
-        /// Decode once (shrink-on-load sized for the largest rendition), derive every rendition from that.
+        /// Decode once (shrink-on-load sized for the largest rendition), derive every rendition from that or from a
+        /// larger rendition already made.
         case decodeOnce = "once"
         /// Decode the upload again for each rendition (the naive way; kept as the benchmark baseline).
         case decodePerRendition = "per-rendition"
@@ -60,9 +61,7 @@ package struct Thumbnailer: Sendable {
                 start = clock.now
                 let decoded = try decodeIntermediate(buffer, source: source, renditions: renditions)
                 timings.decode = start.secondsUntilNow(clock)
-                for rendition in renditions {
-                    outputs.append(try makeRendition(rendition, from: .decoded(decoded), source: source, timings: &timings))
-                }
+                outputs = try makeRenditions(renditions, from: decoded, source: source, timings: &timings)
                 if settings.placeholder {
                     start = clock.now
                     placeholder = try makePlaceholder(from: .decoded(decoded), source: source)
@@ -70,7 +69,7 @@ package struct Thumbnailer: Sendable {
                 }
             case .decodePerRendition:
                 for rendition in renditions {
-                    outputs.append(try makeRendition(rendition, from: .encoded(buffer), source: source, timings: &timings))
+                    outputs.append(try makeRendition(rendition, from: .encoded(buffer), source: source, timings: &timings).output)
                 }
                 if settings.placeholder {
                     start = clock.now

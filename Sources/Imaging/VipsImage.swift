@@ -50,6 +50,11 @@ final class VipsImage {
         return VipsImage(owning: copy)
     }
 
+    /// The same pixels with metadata of its own, so removing fields from it leaves this image untouched.
+    func withOwnMetadata() throws(ImagingError) -> VipsImage {
+        try VipsImage.make(.encodeFailed, "the image's metadata cannot be copied") { thumb_vips_copy(pointer, $0) }
+    }
+
     /// Removes every metadata field except the ICC profile.
     func removeMetadata(keepingICC: Bool) {
         guard let fields = vips_image_get_fields(pointer) else { return }

@@ -195,6 +195,25 @@ struct ThumbnailerStrategyTests {
         #expect(once.timings.decode > 0 && each.timings.decode == 0)
     }
 
+    @Test("a rendition reduced from a larger one keeps the picture and the order asked for")
+    func cascadedRenditions() throws {
+        // `tiny` (40) is reduced from `thumb` (90, at least twice its size), `thumb` and `small` from `large`, which
+        // is the intermediate itself; `large` removes metadata fields from its own copy of them.
+        let renditions = try ["tiny=40,metadata=all", "large=300,metadata=icc", "small=150", "thumb=90"].map(spec)
+        let thumbnailer = try thumbnailer()
+        let once = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodeOnce)
+        let each = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodePerRendition)
+        #expect(once.renditions.map(\.name) == ["tiny", "large", "small", "thumb"])
+        #expect(once.renditions.map(\.width) == each.renditions.map(\.width))
+        #expect(once.renditions.map(\.height) == each.renditions.map(\.height))
+        for (cascaded, direct) in zip(once.renditions, each.renditions) {
+            let (a, b) = (try DecodedImage(cascaded.data), try DecodedImage(direct.data))
+            #expect(a.showsUprightQuadrants, "\(cascaded.name): \(a)")
+            let difference = zip(a.rgba, b.rgba).map { abs(Int($0) - Int($1)) }.reduce(0, +)
+            #expect(Double(difference) / Double(a.rgba.count) < 3, "\(cascaded.name): mean difference per channel")
+        }
+    }
+
     @Test("the placeholder carries a ThumbHash and the dominant colour")
     func placeholder() throws {
         let result = try thumbnailer().render(testdata("alpha.png"), renditions: [spec("t=50")])

@@ -102,6 +102,9 @@ int thumb_vips_embed_centre(VipsImage *in, VipsImage **out, int width, int heigh
 /** Cuts out a rectangle (used to take the first frame of an animation). */
 int thumb_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height);
 
+/** A new image over the same pixels with its own copy of the metadata, so fields can be removed from it alone. */
+int thumb_vips_copy(VipsImage *in, VipsImage **out);
+
 /** The smallest value of the last band (the alpha channel of an image that has one). */
 int thumb_vips_alpha_minimum(VipsImage *in, double *minimum);
 
