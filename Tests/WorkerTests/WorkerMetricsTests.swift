@@ -13,14 +13,17 @@ struct WorkerMetricsTests {
         "eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"uploads"},"object":{"key":"photo.jpg","size":1}}}]}
         """
 
-    @Test("a ready upload counts as ready and records download, upload, render stages, bytes, queue lag and in-flight")
-    func readyUpload() async throws {
-        let registry = PrometheusCollectorRegistry()
-        let metrics = WorkerMetrics(factory: WorkerMetrics.prometheusFactory(registry: registry))
-        let store = InMemoryObjectStore()
-        let image = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    /// The landscape test image.
+    private static func image() throws -> [UInt8] {
+        try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("testdata/landscape.jpg")))
-        store.add("uploads", "photo.jpg", image)
+    }
+
+    /// A handler over in-memory fakes holding `uploads/photo.jpg`, recording into `metrics`, whose clock reads 90 s
+    /// after the event.
+    private static func handler(metrics: WorkerMetrics, queue: InMemoryQueue = InMemoryQueue()) throws -> MessageHandler {
+        let store = InMemoryObjectStore()
+        store.add("uploads", "photo.jpg", try image())
         var configuration = WorkerConfiguration()
         configuration.concurrency = 1
         let eventTime = try #require(ISO8601DateFormatter().date(from: "2026-11-24T10:00:00Z"))
@@ -28,10 +31,22 @@ struct WorkerMetricsTests {
             pipeline: try ThumbnailPipeline(configuration: configuration), sourceStore: store,
             destination: OutputLocation(store: store, bucket: "thumbs"), sourceBuckets: ["uploads"], workerID: "test-worker",
             now: { eventTime.addingTimeInterval(90) }, metrics: metrics)
-        let handler = MessageHandler(processor: processor, notifier: RecordingNotifier(), queue: InMemoryQueue(),
-                                     settings: ConsumerSettings(), metrics: metrics)
+        var settings = ConsumerSettings()
+        settings.wait = .milliseconds(20)
+        settings.stopsWhenIdle = true
+        return MessageHandler(processor: processor, notifier: RecordingNotifier(), queue: queue, settings: settings, metrics: metrics)
+    }
+
+    /// A logger that drops everything.
+    private static let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    @Test("a ready upload counts as ready and records download, upload, render stages, bytes, queue lag and in-flight")
+    func readyUpload() async throws {
+        let registry = PrometheusCollectorRegistry()
+        let metrics = WorkerMetrics(factory: WorkerMetrics.prometheusFactory(registry: registry))
+        let handler = try Self.handler(metrics: metrics)
         let message = QueueMessage(id: "m1", body: Self.event, receiptHandle: "h1", receiveCount: 1, sentAt: nil)
-        #expect(await handler.handle(message, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) == .delete)
+        #expect(await handler.handle(message, logger: Self.silent) == .delete)
 
         let text = registry.emitToString()
         #expect(text.contains(#"thumbworker_jobs_total{result="ready"} 1"#))
@@ -39,10 +54,22 @@ struct WorkerMetricsTests {
         for stage in ["download", "decode", "resize", "encode", "upload", "notify"] {
             #expect(text.contains(#"thumbworker_stage_seconds_count{stage="\#(stage)"} 1"#), "stage \(stage)")
         }
-        #expect(text.contains(#"thumbworker_bytes_total{direction="in"} \#(image.count)"#))
+        #expect(text.contains(#"thumbworker_bytes_total{direction="in"} \#(try Self.image().count)"#))
         #expect(text.contains(#"thumbworker_bytes_total{direction="out"} "#))
         #expect(text.contains("thumbworker_queue_lag_seconds_sum 90"))
         #expect(text.contains("thumbworker_in_flight 0"))
+    }
+
+    @Test("the consumer times the receive that brought the message, not the empty long poll that ends the run")
+    func receiveStage() async throws {
+        let registry = PrometheusCollectorRegistry()
+        let metrics = WorkerMetrics(factory: WorkerMetrics.prometheusFactory(registry: registry))
+        let queue = InMemoryQueue()
+        _ = queue.add(body: Self.event)
+        let handler = try Self.handler(metrics: metrics, queue: queue)
+        try await QueueConsumer(queue: queue, handler: handler, settings: handler.settings, logger: Self.silent).run()
+        #expect(queue.deletedIDs.count == 1)
+        #expect(registry.emitToString().contains(#"thumbworker_stage_seconds_count{stage="receive"} 1"#))
     }
 }
 

@@ -61,12 +61,16 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                 if stopping { break }
                 let capacity = min(settings.batchSize, settings.maxInFlight - inFlight)
                 let messages: [QueueMessage]
+                let receiveStart = ContinuousClock.now
                 do {
                     messages = try await cancelWhenGracefulShutdown {
                         try await queue.receive(maxMessages: capacity, wait: settings.wait,
                                                 visibilityTimeout: settings.visibilityTimeout)
                     }
                     failedReceives = 0
+                    if !messages.isEmpty {
+                        handler.metrics.record(.receive, ContinuousClock.now - receiveStart)
+                    }
                 } catch {
                     if Task.isShuttingDownGracefully || Task.isCancelled { break }
                     failedReceives += 1

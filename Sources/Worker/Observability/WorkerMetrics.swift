@@ -11,6 +11,8 @@ package import Prometheus
 package struct WorkerMetrics: Sendable {
     /// A timed step of one job.
     package enum Stage: String, Sendable, CaseIterable {
+        /// A queue receive that brought messages (long polls that come back empty are not counted).
+        case receive
         /// GET of the original.
         case download
         /// Reading the header and checking limits.
