@@ -6,12 +6,18 @@ import NIOPosix
 package struct RecordedRequest: Sendable {
     /// `GET`, `PUT`, `POST`.
     package let method: String
-    /// The path, without the query.
-    package let path: String
+    /// The request target as sent: the path and the query, percent-encoded.
+    package let uri: String
     /// The header fields.
     package let headers: HTTPHeaders
+    /// The body's bytes.
+    package let bytes: [UInt8]
+
+    /// The path, without the query.
+    package var path: String { uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri }
+
     /// The body as UTF-8 text.
-    package let body: String
+    package var body: String { String(decoding: bytes, as: UTF8.self) }
 
     /// The first value of the header `name`, compared without case.
     package func header(_ name: String) -> String? {
@@ -22,14 +28,23 @@ package struct RecordedRequest: Sendable {
 /// The answer a test endpoint gives.
 package struct CannedResponse: Sendable {
     /// The HTTP status.
-    package var status: Int = 200
-    /// The body.
-    package var body: String = ""
+    package var status: Int
+    /// Header fields sent as given; the server adds `Content-Length` (unless given: a HEAD answer's is the size a GET
+    /// would send) and `Connection: close`.
+    package var headers: HTTPHeaders
+    /// The body's bytes.
+    package var bytes: [UInt8]
 
-    /// An answer with a status and a body.
-    package init(status: Int = 200, body: String = "") {
+    /// An answer with a status, a text body and header fields.
+    package init(status: Int = 200, body: String = "", headers: HTTPHeaders = [:]) {
+        self.init(status: status, headers: headers, bytes: Array(body.utf8))
+    }
+
+    /// An answer with a status, header fields and a body of any bytes.
+    package init(status: Int, headers: HTTPHeaders, bytes: [UInt8]) {
         self.status = status
-        self.body = body
+        self.headers = headers
+        self.bytes = bytes
     }
 }
 
@@ -104,18 +119,19 @@ package final class LoopbackServer: Sendable {
                     body.writeBuffer(&chunk)
                 case .end:
                     guard let head else { return }
-                    let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
                     let request = RecordedRequest(
-                        method: head.method.rawValue, path: path, headers: head.headers, body: String(buffer: body))
+                        method: head.method.rawValue, uri: head.uri, headers: head.headers, bytes: Array(buffer: body))
                     recorded.withLock { $0.append(request) }
                     let response = await handler(request)
-                    let headers: HTTPHeaders = [
-                        "Content-Length": "\(response.body.utf8.count)", "Connection": "close",
-                    ]
+                    var headers = response.headers
+                    if !headers.contains(name: "Content-Length") {
+                        headers.add(name: "Content-Length", value: "\(response.bytes.count)")
+                    }
+                    headers.replaceOrAdd(name: "Connection", value: "close")
                     let responseHead = HTTPResponseHead(
                         version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
                     try await outbound.write(.head(responseHead))
-                    try await outbound.write(.body(.byteBuffer(ByteBuffer(string: response.body))))
+                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.bytes))))
                     try await outbound.write(.end(nil))
                     return
                 }

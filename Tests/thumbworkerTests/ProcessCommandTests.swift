@@ -77,6 +77,16 @@ struct RunningCommand: Sendable {
         kill(process.processIdentifier, signal)
     }
 
+    /// Runs `body`; when it throws, kills the process if it still runs, so a failed test leaves no worker polling.
+    func killedOnFailure<Result>(_ body: () async throws -> Result) async throws -> Result {
+        do {
+            return try await body()
+        } catch {
+            if process.isRunning { send(SIGKILL) }
+            throw error
+        }
+    }
+
     /// What the process printed so far.
     var standardOutput: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
 

@@ -254,8 +254,12 @@ struct Wiring {
     let environment: [String: String]
 
     /// Creates everything; with `notifiesFromBucket`, the uploads bucket sends its ObjectCreated events to the topic.
-    /// `extraNotifiers` are YAML items appended to the `notifiers` list.
-    static func make(_ aws: EmulatorClients, notifiesFromBucket: Bool = true, extraNotifiers: String = "") async throws -> Wiring {
+    /// `extraNotifiers` are YAML items appended to the `notifiers` list; `endpoint` replaces the emulator's URL as the
+    /// worker's AWS endpoint (a proxy in front of it); `metricsPort` serves /metrics (0: off).
+    static func make(
+        _ aws: EmulatorClients, notifiesFromBucket: Bool = true, extraNotifiers: String = "", endpoint: String? = nil,
+        metricsPort: Int = 0
+    ) async throws -> Wiring {
         let logger = Emulator.logger
         let uploads = try await aws.makeBucket(), thumbnails = try await aws.makeBucket()
         let uploadsTopic = try await aws.sns.createTopic(name: Emulator.uniqueName("uploads"), logger: logger)
@@ -294,12 +298,17 @@ struct Wiring {
                 print: true
             \(extraNotifiers)aws:
               region: \(Emulator.region)
+            metrics:
+              port: \(metricsPort)
 
             """
         try configuration.write(to: folder.appendingPathComponent("worker.conf"), atomically: true, encoding: .utf8)
+        var environment = try await ProcessCommandS3Tests.environment()
+        if let endpoint {
+            environment["AWS_ENDPOINT_URL"] = endpoint
+        }
         return Wiring(aws: aws, uploads: uploads, thumbnails: thumbnails, workQueue: workQueue, deadLetterQueue: deadLetterQueue,
-                      notificationsQueue: notificationsQueue, folder: folder,
-                      environment: try await ProcessCommandS3Tests.environment())
+                      notificationsQueue: notificationsQueue, folder: folder, environment: environment)
     }
 
     /// Starts `thumbworker run --config worker.conf` with `arguments`.
