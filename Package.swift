@@ -128,3 +128,30 @@ let package = Package(
         .testTarget(name: "thumbworkerTests", dependencies: ["thumbworker", "Worker", "AWSClients", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )
+
+// Microbenchmarks of Imaging with ordo-one/benchmark (benchmarks/README.md), added only when THUMBWORKER_BENCHMARKS
+// is set, so `swift build` and the tests never resolve the benchmark package or need its malloc interposer:
+//
+//     THUMBWORKER_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark
+//
+// The plugin only picks up targets whose folder sits in one named `Benchmarks`, hence benchmarks/Benchmarks/.
+// The "MallocInterposer" trait alone: the default "RuntimeInterposer" trait needs swift-runtime-interposer.
+if Context.environment["THUMBWORKER_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"])
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "ImagingBenchmarks",
+            dependencies: [
+                "Imaging",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "benchmarks/Benchmarks/ImagingBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        )
+    )
+}

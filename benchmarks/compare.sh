@@ -11,6 +11,7 @@
 # Pillow + numpy (pinned below) in benchmarks/.venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
 seconds="${1:-10}"
 workers="${2:-$(getconf _NPROCESSORS_ONLN)}"
 pillow_version=10.4.0
@@ -31,11 +32,8 @@ convert=/usr/bin/convert   # /usr/local/bin/convert may be a stand-in: use Debia
 ls "$corpus"/*.jpg >/dev/null 2>&1 || benchmarks/make-corpus.sh benchmarks/corpus >/dev/null
 files=("$PWD/$corpus"/*.jpg)
 venv=benchmarks/.venv
-if ! "$venv/bin/python" -c "import PIL, numpy; assert PIL.__version__ == '$pillow_version' and numpy.__version__ == '$numpy_version'" 2>/dev/null; then
-    log "setting up $venv (Pillow $pillow_version, numpy $numpy_version)"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q "Pillow==$pillow_version" "numpy==$numpy_version"
-fi
+ensure_venv "$venv" "import PIL, numpy; assert PIL.__version__ == '$pillow_version' and numpy.__version__ == '$numpy_version'" \
+    "Pillow==$pillow_version" "numpy==$numpy_version"
 py="$PWD/$venv/bin/python"
 helper="$PWD/benchmarks/sidebyside.py"
 
@@ -54,12 +52,8 @@ export VIPS_CONCURRENCY=1 MAGICK_THREAD_LIMIT=1 OMP_NUM_THREADS=1
 
 # --- machine -------------------------------------------------------------------------------------------------
 {
-    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "cpu: $(getconf _NPROCESSORS_ONLN) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-    echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
-    echo "swift: $(swift --version 2>&1 | head -1)"
-    echo "libvips: $(pkg-config --modversion vips); vipsthumbnail: $(vipsthumbnail --vips-version 2>/dev/null | head -1)"
-    echo "libjpeg-turbo: $(dpkg-query -W -f='${Version}' libjpeg62-turbo 2>/dev/null)"
+    machine_description
+    echo "vipsthumbnail: $(vipsthumbnail --vips-version 2>/dev/null | head -1)"
     echo "imagemagick: $($convert -version | head -1 | sed 's/^Version: //')"
     echo "python: $("$py" -c 'import sys; print(sys.version.split()[0])'); Pillow $pillow_version; numpy $numpy_version"
     echo "inputs: ${#files[@]} × $(vipsheader -f width "${files[0]}")×$(vipsheader -f height "${files[0]}") baseline JPEG ($corpus)"

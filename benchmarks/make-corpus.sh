@@ -9,6 +9,9 @@
 #   OUTDIR/2725x2225/<name>-<where>.jpg               2725x2225 baseline crops, Q90,
 #                                                     4:2:0 (same size as sharp's
 #                                                     benchmark input)
+#   OUTDIR/alpha/<name>-<where>.png                   one 2725x2225 RGBA PNG: a crop with an alpha
+#                                                     ramp (0 at the left edge, 255 at the right), for
+#                                                     the PNG-with-alpha → WebP microbenchmark
 #   OUTDIR/SOURCES.txt                                package/version/path/licence/sha256
 #   OUTDIR/licenses/                                  the packages' copyright files
 #
@@ -219,6 +222,21 @@ while read -r name where; do
   log "crop:  $(basename "$dest")  (${x},${y} of ${w}x${h})"
 done <<< "$CROPS"
 
+# ---------------------------------------------------------------- 3. PNG with alpha
+ALPHA_FROM=Dragonfly_by_Bolly-centre
+alphadir="$out/alpha"
+mkdir -p "$alphadir"
+dest="$alphadir/$ALPHA_FROM.png"
+if ! { [ -f "$dest" ] && [ "$(dims "$dest")" = "${CROP_W}x${CROP_H}" ] \
+    && [ "$(vipsheader -f bands "$dest")" = 4 ]; }; then
+  vips grey "$work/ramp.v" "$CROP_W" "$CROP_H" --uchar
+  vips bandjoin "$cropdir/$ALPHA_FROM.jpg $work/ramp.v" "$work/alpha.v"
+  vips pngsave "$work/alpha.v" "$work/alpha.png"
+  rm -f "$work/ramp.v" "$work/alpha.v"
+  mv "$work/alpha.png" "$dest"
+  log "alpha: $(basename "$dest")  (RGBA, alpha ramp left to right)"
+fi
+
 # ---------------------------------------------------------------- SOURCES.txt
 {
   echo "# Benchmark corpus, built by benchmarks/make-corpus.sh from Debian 12 (bookworm) packages."
@@ -240,17 +258,20 @@ done <<< "$CROPS"
     src=$(large_of "$name")
     printf '%s | %s | %s\n' "${CROP_W}x${CROP_H}/$name-$where.jpg" "large/$(basename "$src")" "$where"
   done <<< "$CROPS"
+  echo "#"
+  echo "# alpha/: RGBA PNG (vips grey --uchar as the alpha band, bandjoin, pngsave), same licence as its crop"
+  echo "alpha/$ALPHA_FROM.png | ${CROP_W}x${CROP_H}/$ALPHA_FROM.jpg | alpha 0 (left) to 255 (right)"
 } > "$work/SOURCES.txt"
 mv "$work/SOURCES.txt" "$out/SOURCES.txt"
 
-# ---------------------------------------------------------------- 3. summary
+# ---------------------------------------------------------------- 4. summary
 log "done in $((SECONDS - t0)) s"
 printf '%-58s %11s %6s %-11s %10s\n' file WxH MP mode bytes
 total=0
-for f in "$out"/large/*.jpg "$cropdir"/*.jpg; do
+for f in "$out"/large/*.jpg "$cropdir"/*.jpg "$alphadir"/*.png; do
   w=$(vipsheader -f width "$f"); h=$(vipsheader -f height "$f")
   b=$(stat -c %s "$f"); total=$((total + b))
   printf '%-58s %11s %6s %-11s %10d\n' "${f#"$out"/}" "${w}x$h" \
-    "$(awk -v p=$((w * h)) 'BEGIN{printf "%.1f", p/1e6}')" "$(jpeg_mode "$f")" "$b"
+    "$(awk -v p=$((w * h)) 'BEGIN{printf "%.1f", p/1e6}')" "$(case $f in *.png) echo png-rgba ;; *) jpeg_mode "$f" ;; esac)" "$b"
 done
-printf '%-58s %11s %6s %-11s %10d\n' "total ($(ls "$out"/large/*.jpg "$cropdir"/*.jpg | wc -l) files)" "" "" "" "$total"
+printf '%-58s %11s %6s %-11s %10d\n' "total ($(ls "$out"/large/*.jpg "$cropdir"/*.jpg "$alphadir"/*.png | wc -l) files)" "" "" "" "$total"

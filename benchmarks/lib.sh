@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Helpers shared by the benchmark scripts; sourced, not run:  . "$(dirname "$0")/lib.sh"
+#
+#   ensure_venv VENV CHECK PACKAGE==VERSION...   create the Python venv VENV if needed and pip-install the pinned
+#                                                packages unless the Python statement CHECK already succeeds in it
+#   machine_description                          the lines every results block starts with: date and load, CPU,
+#                                                OS and kernel, Swift, libvips, libjpeg-turbo
+
+ensure_venv() {
+    local venv=$1 check=$2
+    shift 2
+    if ! "$venv/bin/python" -c "$check" 2>/dev/null; then
+        echo "benchmarks: setting up $venv ($*)" >&2
+        [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check "$@"
+    fi
+}
+
+machine_description() {
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "cpu: $(getconf _NPROCESSORS_ONLN) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+    echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+    echo "swift: $(swift --version 2>&1 | head -1)"
+    echo "libvips: $(pkg-config --modversion vips)"
+    echo "libjpeg-turbo: $(dpkg-query -W -f='${Version}' libjpeg62-turbo 2>/dev/null)"
+}
