@@ -29,6 +29,7 @@ extension WorkerConfiguration {
             "    avif: \(imaging.quality.avif)",
             "queue:", "  url: \"\(queue.url ?? "")\"", "  local_path: \"\(queue.localPath)\"",
             "  local_max_receives: \(queue.localMaxReceives)", "  batch_size: \(queue.consumer.batchSize)",
+            "  max_in_flight: \(queue.maxInFlight)",
             "  wait_seconds: \(queue.consumer.wait.components.seconds)",
             "  visibility_timeout_seconds: \(queue.consumer.visibilityTimeout.components.seconds)",
             "  drain_timeout_seconds: \(queue.consumer.drainTimeout.components.seconds)",

@@ -7,6 +7,7 @@ extension WorkerConfiguration {
         if let path = section.string("local_path", reader) { queue.localPath = path }
         if let value = section.integer("local_max_receives", in: 1...1000, reader) { queue.localMaxReceives = value }
         if let value = section.integer("batch_size", in: 1...10, reader) { queue.consumer.batchSize = value }
+        if let value = section.integer("max_in_flight", in: 0...1000, reader) { queue.maxInFlight = value }
         if let value = section.integer("wait_seconds", in: 0...20, reader) { queue.consumer.wait = .seconds(value) }
         if let value = section.integer("visibility_timeout_seconds", in: 10...43_200, reader) {
             queue.consumer.visibilityTimeout = .seconds(value)
@@ -22,7 +23,7 @@ extension WorkerConfiguration {
             }
         }
         section.reportUnknownKeys(known: [
-            "url", "local_path", "local_max_receives", "batch_size", "wait_seconds", "visibility_timeout_seconds",
+            "url", "local_path", "local_max_receives", "batch_size", "max_in_flight", "wait_seconds", "visibility_timeout_seconds",
             "drain_timeout_seconds", "retry_base_seconds", "retry_max_seconds", "on_permanent_failure",
         ], reader)
         if queue.consumer.drainTimeout >= queue.consumer.visibilityTimeout {

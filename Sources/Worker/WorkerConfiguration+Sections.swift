@@ -6,6 +6,9 @@ package struct QueueSettings: Sendable, Hashable {
     package var localPath = ".thumbworker/queue.sqlite"
     /// Receives after which the local queue moves a message to its dead-letter store (SQS uses its redrive policy).
     package var localMaxReceives = 5
+    /// Messages held at once; 0 means twice the imaging concurrency, so downloads, uploads and notifications of some
+    /// jobs overlap with the imaging of others.
+    package var maxInFlight = 0
     /// Batch size, waits, timeouts and the permanent-failure policy.
     package var consumer = ConsumerSettings()
 

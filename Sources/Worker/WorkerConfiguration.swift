@@ -42,6 +42,11 @@ package struct WorkerConfiguration: Sendable {
         concurrency > 0 ? concurrency : ProcessInfo.processInfo.activeProcessorCount
     }
 
+    /// Messages the consumer holds at once: `queue.max_in_flight`, or twice the imaging concurrency when that is 0.
+    package var effectiveMaxInFlight: Int {
+        queue.maxInFlight > 0 ? queue.maxInFlight : 2 * effectiveConcurrency
+    }
+
     /// Problems that only show when the parts are combined, e.g. two renditions writing the same key.
     ///
     /// `checkingOutputKeys: false` skips the key check, for uses that write nothing (the benchmark).

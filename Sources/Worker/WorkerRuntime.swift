@@ -40,7 +40,7 @@ package struct WorkerRuntime: Sendable {
                 try Self.makeNotifier(settings, connection: connection, httpClient: httpClient, logger: logger)
             })
             var consumerSettings = configuration.queue.consumer
-            consumerSettings.maxInFlight = configuration.effectiveConcurrency
+            consumerSettings.maxInFlight = configuration.effectiveMaxInFlight
             consumerSettings.stopsWhenIdle = stopsWhenIdle
             let handler = MessageHandler(processor: processor, notifier: notifier, queue: queue, settings: consumerSettings,
                                          metrics: metrics)

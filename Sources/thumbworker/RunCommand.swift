@@ -21,8 +21,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Configuration file (YAML). Default: ./worker.conf when present.")
     var config: String?
 
-    @Option(name: .long, help: "Messages processed at once (default: imaging.concurrency, one per core).")
+    @Option(name: .long, help: "Images processed at once (default: imaging.concurrency, one per core).")
     var concurrency: Int?
+
+    @Option(name: .long, help: "Messages held at once (default: queue.max_in_flight, twice the concurrency).")
+    var maxInFlight: Int?
 
     @Flag(name: .long, help: "Exit once the queue is empty and nothing is in flight (for demos and batch runs).")
     var exitWhenIdle = false
@@ -37,6 +40,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let concurrency {
             configuration.concurrency = max(1, concurrency)
+        }
+        if let maxInFlight {
+            configuration.queue.maxInFlight = max(1, maxInFlight)
         }
         LogSetup.bootstrap(configuration.observability)
         let logger = Logger(label: "thumbworker")
@@ -70,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         logger.info("thumbworker started", metadata: [
             "thumb.queue": "\(configuration.queue.url ?? configuration.queue.localPath)",
-            "thumb.concurrency": "\(configuration.effectiveConcurrency)",
+            "thumb.concurrency": "\(configuration.effectiveConcurrency)", "thumb.max_in_flight": "\(configuration.effectiveMaxInFlight)",
         ])
         services.append(.init(service: runtime.consumer, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

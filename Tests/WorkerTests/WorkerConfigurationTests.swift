@@ -73,6 +73,7 @@ struct WorkerConfigurationTests {
         #expect(configuration.imaging.background == RGBColor(red: 0, green: 0, blue: 0))
         #expect(!configuration.imaging.placeholder && configuration.concurrency == 3)
         #expect(configuration.imaging.quality.jpeg == 90 && configuration.imaging.quality.avif == 40)
+        #expect(configuration.effectiveMaxInFlight == 6, "twice the imaging concurrency unless queue.max_in_flight is set")
     }
 
     @Test("every problem is reported at once, with its key and line")
@@ -126,8 +127,10 @@ struct WorkerConfigurationTests {
             "THUMBWORKER_IMAGING_QUALITY_WEBP": "55",
             "THUMBWORKER_LIMITS_ALLOWED_FORMATS": "jpeg, png",
             "THUMBWORKER_RENDITIONS": "small=100;square=64x64,fit=cover",
+            "THUMBWORKER_QUEUE_MAX_IN_FLIGHT": "5",
             "OTHER_VARIABLE": "ignored",
         ])
+        #expect(configuration.queue.maxInFlight == 5 && configuration.effectiveMaxInFlight == 5)
         #expect(configuration.imaging.limits.maxPixels == 2000)
         #expect(configuration.keyTemplate.pattern == "{stem}-{name}.{ext}")
         #expect(configuration.imaging.quality.webp == 55)

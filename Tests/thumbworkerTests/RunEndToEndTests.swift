@@ -137,7 +137,7 @@ struct RunEndToEndTests {
 
     @Test("SIGTERM while the worker is at capacity: a job slower than drain_timeout_seconds is released at the timeout")
     func drainTimeoutAtCapacity() async throws {
-        // The webhook answers after 8 s; drain_timeout_seconds is 5. With --concurrency 1, one message fills the worker.
+        // The webhook answers after 8 s; drain_timeout_seconds is 5. With --max-in-flight 1, one message fills the worker.
         try await LoopbackServer.run({ _ in
             try? await Task.sleep(for: .seconds(8))
             return CannedResponse(status: 200)
@@ -148,7 +148,7 @@ struct RunEndToEndTests {
                 try await wiring.upload("landscape.jpg", as: "slow/landscape.jpg")
                 try await wiring.waitForDepth(of: wiring.workQueue, atLeast: 2)
 
-                let worker = try await wiring.run(["--concurrency", "1"])
+                let worker = try await wiring.run(["--concurrency", "1", "--max-in-flight", "1"])
                 var events: [ThumbnailEvent] = []
                 for _ in 0..<30 where events.isEmpty {
                     events += try await wiring.events(count: 1, polls: 1)

@@ -14,7 +14,7 @@ package struct ConsumerSettings: Sendable, Hashable {
     package var wait: Duration = .seconds(20)
     /// How long a received message stays hidden; extended by the heartbeat while its job runs.
     package var visibilityTimeout: Duration = .seconds(120)
-    /// Messages processed at once (default: one per core).
+    /// Messages held at once; the imaging pool bounds how many of their images are decoded at the same time.
     package var maxInFlight = 2
     /// How long in-flight jobs may finish after SIGTERM before they are released; keep it below the visibility timeout.
     package var drainTimeout: Duration = .seconds(60)

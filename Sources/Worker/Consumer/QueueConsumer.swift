@@ -77,7 +77,8 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                     let pause = Duration.seconds(min(30, 1 << min(failedReceives, 5)))
                     logger.error("cannot receive from the queue; trying again",
                                  metadata: ["thumb.error": "\(error)", "thumb.retry.seconds": "\(pause.components.seconds)"])
-                    try? await Task.sleep(for: pause)
+                    // SIGTERM must not wait out the pause: a worker whose queue is down still stops at once.
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
                     continue
                 }
                 guard !messages.isEmpty else {
