@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Side by side, one run, same inputs: one rendition (320 px wide JPEG, quality 80) from each 2725×2225 baseline
 # JPEG of the corpus, made by thumbworker, a C libvips loop (the ceiling), vipsthumbnail (one process per image,
-# and batch), ImageMagick (`convert`, what thumbd uses) and Pillow. Each is measured in img/s pinned to one
+# and batch), ImageMagick (`convert`, what thumbd uses), Pillow and Pillow-SIMD. Each is measured in img/s pinned to one
 # core (taskset -c 0, one worker) and on all cores (2 workers: threads or processes), and its output is
 # compared (PSNR) with a reference made by a lanczos3 resize of the full-size decode. Prints a markdown table.
 #
 # Usage: benchmarks/compare.sh [SECONDS per contestant and run, default 10] [WORKERS for the all-cores run,
 #        default: nproc]
 # Installs what it needs: Debian packages (libvips-dev, libvips-tools, imagemagick, python3-venv), and
-# Pillow + numpy (pinned below) in benchmarks/.venv.
+# Pillow + numpy (pinned below) in benchmarks/.venv, and Pillow-SIMD (built with AVX2) in benchmarks/.venv-simd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/lib.sh
 seconds="${1:-10}"
 workers="${2:-$(getconf _NPROCESSORS_ONLN)}"
 pillow_version=10.4.0
+pillow_simd_version=12.1.1.post0
 numpy_version=1.26.4
 width=320
 quality=80
@@ -35,6 +36,11 @@ venv=benchmarks/.venv
 ensure_venv "$venv" "import PIL, numpy; assert PIL.__version__ == '$pillow_version' and numpy.__version__ == '$numpy_version'" \
     "Pillow==$pillow_version" "numpy==$numpy_version"
 py="$PWD/$venv/bin/python"
+# Pillow-SIMD compiles from PyPI with AVX2 enabled; when it does not build, its row is left out.
+simd_venv=benchmarks/.venv-simd
+simd_py="$PWD/$simd_venv/bin/python"
+CC="cc -mavx2" ensure_venv "$simd_venv" "import PIL, numpy; assert PIL.__version__ == '$pillow_simd_version'" \
+    "pillow-simd==$pillow_simd_version" "numpy==$numpy_version" || { log "Pillow-SIMD did not build; leaving it out"; simd_py=""; }
 helper="$PWD/benchmarks/sidebyside.py"
 
 log "building thumbworker (release) and benchmarks/c/thumbnail_loop.c"
@@ -98,7 +104,22 @@ two=$("$thumbworker" "${tw[@]}" --concurrency "$workers")
 mkdir -p "$work/out-thumbworker"
 THUMBWORKER_OUTPUT_KEY_TEMPLATE='{stem}.{ext}' "$thumbworker" process "${files[@]}" -o "$work/out-thumbworker" \
     --rendition "t=$width,quality=$quality" >/dev/null
-record "thumbworker (\`bench\`, inputs in memory)" "$one" "$two" "$work/out-thumbworker"
+record "thumbworker (\`bench\`, inputs in memory, threads)" "$one" "$two" "$work/out-thumbworker"
+# All cores again with one process per core: threads in one process trail processes (benchmarks/scaling.sh).
+pids=()
+for ((index = 0; index < workers; index++)); do
+    "$thumbworker" "${tw[@]}" --concurrency 1 > "$work/thumbworker-process.$index" &
+    pids+=("$!")
+done
+wait "${pids[@]}"
+two=$("$py" - "$work"/thumbworker-process.* <<'PY'
+import json, sys
+runs = [json.load(open(path)) for path in sys.argv[1:]]
+print(json.dumps({'images_per_second': sum(run['images_per_second'] for run in runs),
+                  'peak_rss_bytes': max(run['peak_rss_bytes'] for run in runs)}))
+PY
+)
+record "thumbworker (\`bench\`, inputs in memory, one process per core)" "$one" "$two" "$work/out-thumbworker"
 
 # --- 2. C loop over vips_thumbnail_buffer + vips_jpegsave_buffer ----------------------------------------------
 log "C libvips loop"
@@ -128,13 +149,18 @@ one=$(taskset -c 0 "$py" "$helper" procloop --duration "$seconds" --workers 1 --
 two=$("$py" "$helper" procloop --duration "$seconds" --workers "$workers" --output "$work/out-im" "$im" "${files[@]}")
 record "ImageMagick \`convert -define jpeg:size=640x524 -thumbnail 320x\`, one process per image" "$one" "$two" "$work/out-im"
 
-# --- 5. Pillow -----------------------------------------------------------------------------------------------
-log "Pillow"
-one=$(taskset -c 0 "$py" "$helper" pillow --duration "$seconds" --procs 1 --width "$width" --quality "$quality" "${files[@]}")
-two=$("$py" "$helper" pillow --duration "$seconds" --procs "$workers" --width "$width" --quality "$quality" "${files[@]}")
-mkdir -p "$work/out-pillow"
-"$py" "$helper" pillow --output "$work/out-pillow" --width "$width" --quality "$quality" "${files[@]}"
-record "Pillow (\`draft\` + \`thumbnail\` LANCZOS, in memory, processes)" "$one" "$two" "$work/out-pillow"
+# --- 5. Pillow and Pillow-SIMD -------------------------------------------------------------------------------
+pillow() {  # python, name, output folder
+    local one two
+    log "$2"
+    one=$(taskset -c 0 "$1" "$helper" pillow --duration "$seconds" --procs 1 --width "$width" --quality "$quality" "${files[@]}")
+    two=$("$1" "$helper" pillow --duration "$seconds" --procs "$workers" --width "$width" --quality "$quality" "${files[@]}")
+    mkdir -p "$3"
+    "$1" "$helper" pillow --output "$3" --width "$width" --quality "$quality" "${files[@]}"
+    record "$2 (\`draft\` + \`thumbnail\` LANCZOS, in memory, processes)" "$one" "$two" "$3"
+}
+pillow "$py" "Pillow $pillow_version" "$work/out-pillow"
+[[ -n "$simd_py" ]] && pillow "$simd_py" "Pillow-SIMD $pillow_simd_version (AVX2)" "$work/out-pillow-simd"
 
 # --- table ---------------------------------------------------------------------------------------------------
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/machine.txt"
