@@ -175,4 +175,38 @@ struct QueueConsumerTests {
         #expect(harness.notifier.events.count == 5)
         #expect(harness.uploads.keys(in: "thumbs").count == 5)
     }
+
+    @Test("a slow message does not hold back the next: the slot its batch companion frees is used while it still runs")
+    func slowMessageKeepsSlotsMoving() async throws {
+        let notifier = RecordingNotifier(holding: "slow.jpg")
+        let harness = try Harness(notifier: notifier) { $0.maxInFlight = 2 }
+        for key in ["slow.jpg", "fast.jpg", "later.jpg"] {
+            harness.uploads.add("uploads", key, try testImage("landscape.jpg"))
+        }
+        _ = harness.queue.add(body: s3Event(key: "slow.jpg"))
+        _ = harness.queue.add(body: s3Event(key: "fast.jpg"))
+        let consumer = QueueConsumer(queue: harness.queue, handler: harness.handler, settings: harness.settings,
+                                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let notified = { (key: String) in notifier.events.contains { $0.source.key == key } }
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await consumer.run() }
+                for _ in 0..<400 where !notified("fast.jpg") {
+                    try await Task.sleep(for: .milliseconds(25))
+                }
+                _ = harness.queue.add(body: s3Event(key: "later.jpg"))
+                for _ in 0..<400 where !notified("later.jpg") {
+                    try await Task.sleep(for: .milliseconds(25))
+                }
+                #expect(notified("later.jpg") && !notified("slow.jpg"), "the later message ran while the slow one was held")
+                notifier.release()
+                for _ in 0..<400 where harness.queue.deletedIDs.count < 3 {
+                    try await Task.sleep(for: .milliseconds(25))
+                }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        #expect(harness.queue.deletedIDs.count == 3)
+    }
 }

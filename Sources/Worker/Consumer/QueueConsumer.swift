@@ -28,108 +28,176 @@ package struct QueueConsumer: Service, CustomStringConvertible {
 
     /// What the consumer's child tasks report.
     private enum Event: Sendable {
-        /// A batch of this many messages was settled.
-        case finished(Int)
+        /// A receive came back with these messages after this long.
+        case received([QueueMessage], Duration)
+        /// A receive failed.
+        case receiveFailed(any Error)
+        /// One message's jobs ran; this is what should happen to it.
+        case handled(QueueMessage, MessageHandler.Disposition)
+        /// The oldest unsettled message has waited long enough for companions to share its batch call.
+        case settleDue
+        /// A batch of deletes and visibility changes was sent.
+        case settled
         /// SIGTERM or SIGINT arrived (graceful shutdown).
         case shutdownRequested
         /// The drain timeout ran out.
         case drainTimeoutReached
     }
 
+    /// How long a handled message may wait for others to share its DeleteMessageBatch call.
+    private static let settleDelay = Duration.milliseconds(250)
+
     /// Receives and handles messages until graceful shutdown or cancellation, then drains.
+    ///
+    /// One event loop: a receive runs whenever a slot is free, each message is handled as its own child task and frees
+    /// its slot when done (so one slow message never holds back the next receive), and handled messages are settled in
+    /// batches — when a batch is full, when nothing else is in flight, or after `settleDelay`.
     package func run() async throws {
         await withTaskGroup(of: Event.self) { group in
-            // Wakes every wait below as soon as shutdown is requested, so a busy worker starts draining at once.
+            // Wakes the loop as soon as shutdown is requested, so a busy worker starts draining at once.
             group.addTask {
                 try? await gracefulShutdown()
                 return .shutdownRequested
             }
             var inFlight = 0
+            var receiving = false
             var stopping = false
+            var finishing = false
             var failedReceives = 0
-            func absorb(_ event: Event) {
-                switch event {
-                case .finished(let count): inFlight -= count
-                case .shutdownRequested: stopping = true
-                case .drainTimeoutReached: break
+            // With --exit-when-idle: the last receive was empty, so wait for a job to finish before asking again.
+            var awaitingWork = false
+            var unsettled: [(QueueMessage, MessageHandler.Disposition)] = []
+            var settleTimerRunning = false
+
+            func settleUnsettled() {
+                guard !unsettled.isEmpty else { return }
+                let batch = unsettled
+                unsettled = []
+                group.addTask {
+                    // Settling must happen even when the loop was cancelled at the drain timeout, or released
+                    // messages would stay hidden for the whole visibility timeout: an unstructured task does not
+                    // inherit the cancellation.
+                    await Task { await settle(batch) }.value
+                    return .settled
                 }
             }
-            while !stopping && !Task.isShuttingDownGracefully && !Task.isCancelled {
-                while inFlight >= settings.maxInFlight && !stopping, let event = await group.next() {
-                    absorb(event)
-                }
-                if stopping { break }
+            func receiveIfPossible() {
+                guard !stopping, !receiving, !awaitingWork, inFlight < settings.maxInFlight else { return }
+                receiving = true
                 let capacity = min(settings.batchSize, settings.maxInFlight - inFlight)
-                let messages: [QueueMessage]
-                let receiveStart = ContinuousClock.now
-                do {
-                    messages = try await cancelWhenGracefulShutdown {
-                        try await queue.receive(maxMessages: capacity, wait: settings.wait,
-                                                visibilityTimeout: settings.visibilityTimeout)
+                let pause = failedReceives == 0 ? nil : Duration.seconds(min(30, 1 << min(failedReceives, 5)))
+                group.addTask {
+                    if let pause {
+                        // SIGTERM must not wait out the pause: a worker whose queue is down still stops at once.
+                        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
                     }
-                    failedReceives = 0
-                    if !messages.isEmpty {
-                        handler.metrics.record(.receive, ContinuousClock.now - receiveStart)
+                    let start = ContinuousClock.now
+                    do {
+                        let messages = try await cancelWhenGracefulShutdown {
+                            try await queue.receive(maxMessages: capacity, wait: settings.wait,
+                                                    visibilityTimeout: settings.visibilityTimeout)
+                        }
+                        return .received(messages, ContinuousClock.now - start)
+                    } catch {
+                        return .receiveFailed(error)
                     }
-                } catch {
-                    if Task.isShuttingDownGracefully || Task.isCancelled { break }
-                    failedReceives += 1
-                    let pause = Duration.seconds(min(30, 1 << min(failedReceives, 5)))
-                    logger.error("cannot receive from the queue; trying again",
-                                 metadata: ["thumb.error": "\(error)", "thumb.retry.seconds": "\(pause.components.seconds)"])
-                    // SIGTERM must not wait out the pause: a worker whose queue is down still stops at once.
-                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
-                    continue
                 }
-                guard !messages.isEmpty else {
-                    if settings.stopsWhenIdle && inFlight == 0 {
-                        logger.info("the queue is drained; stopping")
+            }
+            func beginShutdown() {
+                guard !stopping else { return }
+                stopping = true
+                if inFlight > 0 {
+                    logger.info("draining", metadata: ["thumb.in_flight": "\(inFlight)", "thumb.drain.seconds": "\(settings.drainTimeout.components.seconds)"])
+                    let drainTimeout = settings.drainTimeout
+                    group.addTask {
+                        try? await Task.sleep(for: drainTimeout)
+                        return .drainTimeoutReached
+                    }
+                }
+            }
+
+            receiveIfPossible()
+            while let event = await group.next() {
+                switch event {
+                case .received(let messages, let duration):
+                    receiving = false
+                    failedReceives = 0
+                    if stopping || Task.isShuttingDownGracefully {
+                        // The poll ended as shutdown began: hand its messages straight back.
+                        unsettled += messages.map { ($0, .release) }
+                        settleUnsettled()
+                        beginShutdown()
                         break
                     }
-                    if settings.stopsWhenIdle, let event = await group.next() {
-                        absorb(event)
+                    if messages.isEmpty {
+                        if settings.stopsWhenIdle && inFlight == 0 {
+                            logger.info("the queue is drained; stopping")
+                            beginShutdown()
+                        } else if settings.stopsWhenIdle {
+                            awaitingWork = true
+                        }
+                        break
                     }
-                    continue
-                }
-                group.addTask { .finished(await handleBatch(messages)) }
-                inFlight += messages.count
-            }
-            if inFlight > 0 {
-                logger.info("draining", metadata: ["thumb.in_flight": "\(inFlight)", "thumb.drain.seconds": "\(settings.drainTimeout.components.seconds)"])
-                let drainTimeout = settings.drainTimeout
-                group.addTask {
-                    try? await Task.sleep(for: drainTimeout)
-                    return .drainTimeoutReached
-                }
-                while inFlight > 0, let event = await group.next() {
-                    if case .drainTimeoutReached = event {
+                    handler.metrics.record(.receive, duration)
+                    for message in messages {
+                        inFlight += 1
+                        group.addTask { .handled(message, await handler.handle(message, logger: logger)) }
+                    }
+                case .receiveFailed(let error):
+                    receiving = false
+                    if Task.isShuttingDownGracefully || Task.isCancelled {
+                        beginShutdown()
+                        break
+                    }
+                    failedReceives += 1
+                    logger.error("cannot receive from the queue; trying again", metadata: [
+                        "thumb.error": "\(error)", "thumb.retry.seconds": "\(min(30, 1 << min(failedReceives, 5)))",
+                    ])
+                case .handled(let message, let disposition):
+                    inFlight -= 1
+                    awaitingWork = false
+                    unsettled.append((message, disposition))
+                    if unsettled.count >= settings.batchSize || inFlight == 0 {
+                        settleUnsettled()
+                    } else if !settleTimerRunning {
+                        settleTimerRunning = true
+                        group.addTask {
+                            try? await Task.sleep(for: Self.settleDelay)
+                            return .settleDue
+                        }
+                    }
+                case .settleDue:
+                    settleTimerRunning = false
+                    settleUnsettled()
+                case .settled:
+                    break
+                case .shutdownRequested:
+                    beginShutdown()
+                case .drainTimeoutReached:
+                    if inFlight > 0 {
                         logger.warning("drain timeout reached; releasing unfinished messages", metadata: ["thumb.in_flight": "\(inFlight)"])
+                        // Handlers release their messages when cancelled; settling is shielded from the cancellation.
                         group.cancelAll()
                     }
-                    absorb(event)
                 }
+                if Task.isCancelled && !stopping {
+                    beginShutdown()
+                }
+                if stopping && inFlight == 0 && !receiving && !finishing {
+                    // Everything is handled: settle the rest, then end the watcher and the timers.
+                    finishing = true
+                    settleUnsettled()
+                    group.cancelAll()
+                }
+                receiveIfPossible()
             }
-            // Ends the shutdown watcher and the drain timer.
-            group.cancelAll()
         }
         logger.info("consumer stopped")
     }
 
-    /// Handles a received batch side by side, then deletes the finished messages with one batch call.
-    private func handleBatch(_ messages: [QueueMessage]) async -> Int {
-        let outcomes = await withTaskGroup(of: (QueueMessage, MessageHandler.Disposition).self) { group in
-            for message in messages {
-                group.addTask { (message, await handler.handle(message, logger: logger)) }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
-        }
-        let finished = outcomes.filter { $0.1 == .delete }.map(\.0)
-        // Settling must happen even when this task was cancelled at the drain timeout, or released messages would
-        // stay hidden for the whole visibility timeout: an unstructured task does not inherit the cancellation.
-        await Task {
-            await settle(finished: finished, others: outcomes.filter { $0.1 != .delete })
-        }.value
-        return messages.count
+    /// Deletes the finished messages with one batch call and changes the others' visibility as their dispositions say.
+    private func settle(_ batch: [(QueueMessage, MessageHandler.Disposition)]) async {
+        await settle(finished: batch.filter { $0.1 == .delete }.map(\.0), others: batch.filter { $0.1 != .delete })
     }
 
     private func settle(finished: [QueueMessage], others: [(QueueMessage, MessageHandler.Disposition)]) async {
