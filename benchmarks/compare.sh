@@ -43,13 +43,7 @@ CC="cc -mavx2" ensure_venv "$simd_venv" "import PIL, numpy; assert PIL.__version
     "pillow-simd==$pillow_simd_version" "numpy==$numpy_version" || { log "Pillow-SIMD did not build; leaving it out"; simd_py=""; }
 helper="$PWD/benchmarks/sidebyside.py"
 
-log "building thumbworker (release) and benchmarks/c/thumbnail_loop.c"
-swift build -c release --product thumbworker >&2
-thumbworker="$PWD/.build/release/thumbworker"
-work="$(mktemp -d /tmp/compare.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
-# shellcheck disable=SC2046
-cc -O2 -Wall -o "$work/thumbnail_loop" benchmarks/c/thumbnail_loop.c $(pkg-config --cflags --libs vips) -lpthread
+build_contestants compare
 
 # Fairness: no ThumbHash placeholder stage in thumbworker (the others make none); every contestant runs one
 # image per worker, with no extra threads of its own (libvips and ImageMagick threading off).

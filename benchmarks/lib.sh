@@ -5,6 +5,9 @@
 #                                                packages unless the Python statement CHECK already succeeds in it
 #   machine_description                          the lines every results block starts with: date and load, CPU,
 #                                                OS and kernel, Swift, libvips, libjpeg-turbo
+#   build_contestants NAME                       release-build thumbworker and compile the C libvips loop
+#                                                (benchmarks/c/thumbnail_loop.c) into a new folder /tmp/NAME.*;
+#                                                sets $thumbworker and $work (the folder, removed on exit)
 
 ensure_venv() {
     local venv=$1 check=$2
@@ -23,4 +26,14 @@ machine_description() {
     echo "swift: $(swift --version 2>&1 | head -1)"
     echo "libvips: $(pkg-config --modversion vips)"
     echo "libjpeg-turbo: $(dpkg-query -W -f='${Version}' libjpeg62-turbo 2>/dev/null)"
+}
+
+build_contestants() {
+    echo "benchmarks: building thumbworker (release) and benchmarks/c/thumbnail_loop.c" >&2
+    swift build -c release --product thumbworker >&2
+    thumbworker="$PWD/.build/release/thumbworker"
+    work="$(mktemp -d "/tmp/$1.XXXXXX")"
+    trap 'rm -rf "$work"' EXIT
+    # shellcheck disable=SC2046
+    cc -O2 -Wall -o "$work/thumbnail_loop" benchmarks/c/thumbnail_loop.c $(pkg-config --cflags --libs vips) -lpthread
 }

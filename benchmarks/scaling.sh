@@ -27,13 +27,7 @@ fi
 ls "$corpus"/*.jpg >/dev/null 2>&1 || benchmarks/make-corpus.sh benchmarks/corpus >/dev/null
 files=("$PWD/$corpus"/*.jpg)
 
-log "building thumbworker (release) and benchmarks/c/thumbnail_loop.c"
-swift build -c release --product thumbworker >&2
-thumbworker="$PWD/.build/release/thumbworker"
-work="$(mktemp -d /tmp/scaling.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
-# shellcheck disable=SC2046
-cc -O2 -Wall -o "$work/thumbnail_loop" benchmarks/c/thumbnail_loop.c $(pkg-config --cflags --libs vips) -lpthread
+build_contestants scaling
 export VIPS_CONCURRENCY=1
 machine="$(machine_description)"
 

@@ -176,6 +176,30 @@ struct QueueConsumerTests {
         #expect(harness.uploads.keys(in: "thumbs").count == 5)
     }
 
+    @Test("on SIGTERM an SQS-like long poll is let finish, and the message it brings is released, not hidden")
+    func shutdownLetsTheLongPollFinish() async throws {
+        let queue = LongPollQueue()
+        let harness = try Harness { $0.wait = .seconds(2) }
+        let consumer = QueueConsumer(queue: queue, handler: harness.handler, settings: harness.settings,
+                                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        var late = ""
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await consumer.run() }
+                // The consumer's first receive is waiting (2 s) on an empty queue; shut down, then a message arrives.
+                try await Task.sleep(for: .milliseconds(200))
+                trigger.triggerGracefulShutdown()
+                try await Task.sleep(for: .milliseconds(200))
+                late = queue.messages.add(body: s3Event(key: "late.jpg"))
+                try await group.waitForAll()
+            }
+        }
+        #expect(queue.hiddenByAbandonedPolls.isEmpty, "no receive was abandoned")
+        #expect(queue.messages.visibilityChanges.map(\.id) == [late])
+        #expect(queue.messages.visibilityChanges.first?.timeout == .zero, "released for another worker at once")
+        #expect(queue.messages.deletedIDs.isEmpty && harness.notifier.events.isEmpty, "not handled while stopping")
+    }
+
     @Test("a slow message does not hold back the next: the slot its batch companion frees is used while it still runs")
     func slowMessageKeepsSlotsMoving() async throws {
         let notifier = RecordingNotifier(holding: "slow.jpg")

@@ -211,6 +211,17 @@ struct ProcessCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
 
+    @Test("run refuses to start when its thumbnails would land where it reads uploads (recursion guard)")
+    func recursionGuard() throws {
+        let folder = try temporaryFolder()
+        try "source:\n  buckets: [photos]\ndestination:\n  bucket: photos\n".write(
+            to: folder.appendingPathComponent("worker.conf"), atomically: true, encoding: .utf8)
+        let run = try CommandResult(["run", "--exit-when-idle"], in: folder)
+        #expect(run.status == 2)
+        #expect(run.standardError.contains("thumbnails of its own thumbnails"), "\(run.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".thumbworker").path), "nothing was started")
+    }
+
     @Test("two inputs with the same file name do not overwrite each other")
     func sameFileName() throws {
         let folder = try temporaryFolder()

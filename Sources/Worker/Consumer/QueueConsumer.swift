@@ -92,11 +92,15 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                         try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
                     }
                     let start = ContinuousClock.now
+                    let receive = { @Sendable in
+                        try await queue.receive(maxMessages: capacity, wait: settings.wait,
+                                                visibilityTimeout: settings.visibilityTimeout)
+                    }
                     do {
-                        let messages = try await cancelWhenGracefulShutdown {
-                            try await queue.receive(maxMessages: capacity, wait: settings.wait,
-                                                    visibilityTimeout: settings.visibilityTimeout)
-                        }
+                        // An SQS long poll is let finish on shutdown (what it brings is released at once): cancelled,
+                        // it could still take a message on the server and hide it for the visibility timeout.
+                        let messages = queue.abandonedReceiveMayHideMessages
+                            ? try await receive() : try await cancelWhenGracefulShutdown(receive)
                         return .received(messages, ContinuousClock.now - start)
                     } catch {
                         return .receiveFailed(error)
@@ -106,6 +110,9 @@ package struct QueueConsumer: Service, CustomStringConvertible {
             func beginShutdown() {
                 guard !stopping else { return }
                 stopping = true
+                if receiving && queue.abandonedReceiveMayHideMessages {
+                    logger.info("letting the current long poll finish", metadata: ["thumb.wait.seconds": "\(settings.wait.components.seconds)"])
+                }
                 if inFlight > 0 {
                     logger.info("draining", metadata: ["thumb.in_flight": "\(inFlight)", "thumb.drain.seconds": "\(settings.drainTimeout.components.seconds)"])
                     let drainTimeout = settings.drainTimeout

@@ -12,6 +12,14 @@ package protocol MessageQueue: Sendable {
     func send(body: String) async throws(WorkerError)
     /// About how many messages wait to be received.
     func approximateDepth() async throws(WorkerError) -> Int
+    /// Whether a receive cancelled while it waits may still take messages on the server, which then stay hidden for the
+    /// visibility timeout (an SQS long poll does); a consumer that is shutting down lets such a receive finish.
+    var abandonedReceiveMayHideMessages: Bool { get }
+}
+
+extension MessageQueue {
+    /// A queue in this process gives nothing to a receive that was cancelled.
+    package var abandonedReceiveMayHideMessages: Bool { false }
 }
 
 /// One received message.
