@@ -81,11 +81,13 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                     return .settled
                 }
             }
+            // After failed receives: 2, 4, 8, 16, then 30 s.
+            func receivePause() -> Duration { .seconds(min(30, 1 << min(failedReceives, 5))) }
             func receiveIfPossible() {
                 guard !stopping, !receiving, !awaitingWork, inFlight < settings.maxInFlight else { return }
                 receiving = true
                 let capacity = min(settings.batchSize, settings.maxInFlight - inFlight)
-                let pause = failedReceives == 0 ? nil : Duration.seconds(min(30, 1 << min(failedReceives, 5)))
+                let pause = failedReceives == 0 ? nil : receivePause()
                 group.addTask {
                     if let pause {
                         // SIGTERM must not wait out the pause: a worker whose queue is down still stops at once.
@@ -158,7 +160,7 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                     }
                     failedReceives += 1
                     logger.error("cannot receive from the queue; trying again", metadata: [
-                        "thumb.error": "\(error)", "thumb.retry.seconds": "\(min(30, 1 << min(failedReceives, 5)))",
+                        "thumb.error": "\(error)", "thumb.retry.seconds": "\(receivePause().components.seconds)",
                     ])
                 case .handled(let message, let disposition):
                     inFlight -= 1
