@@ -123,25 +123,20 @@ mkdir -p "$work/out-c"
 "$work/thumbnail_loop" -o "$work/out-c" -w "$width" -q "$quality" "${files[@]}"
 record "C libvips loop (\`vips_thumbnail_buffer\` + \`vips_jpegsave_buffer\`, in memory, threads)" "$one" "$two" "$work/out-c"
 
-# --- 3. vipsthumbnail ----------------------------------------------------------------------------------------
-log "vipsthumbnail, one process per image"
-vt="vipsthumbnail {in} -s $width -o {outdir}/%s.jpg[Q=$quality]"
-one=$(taskset -c 0 "$py" "$helper" procloop --duration "$seconds" --workers 1 --output "$work/out-vt" "$vt" "${files[@]}")
-two=$("$py" "$helper" procloop --duration "$seconds" --workers "$workers" --output "$work/out-vt" "$vt" "${files[@]}")
-record "vipsthumbnail, one process per image" "$one" "$two" "$work/out-vt"
-
-log "vipsthumbnail, batch"
-vtb="vipsthumbnail {all} -s $width -o {outdir}/%s.jpg[Q=$quality]"
-one=$(taskset -c 0 "$py" "$helper" procloop --batch --duration "$seconds" --workers 1 --output "$work/out-vtb" "$vtb" "${files[@]}")
-two=$("$py" "$helper" procloop --batch --duration "$seconds" --workers "$workers" --output "$work/out-vtb" "$vtb" "${files[@]}")
-record "vipsthumbnail, batch of ${#files[@]} (whole set per process, repeated)" "$one" "$two" "$work/out-vtb"
-
-# --- 4. ImageMagick ------------------------------------------------------------------------------------------
-log "ImageMagick"
-im="$convert -define jpeg:size=$((2 * width))x524 {in} -thumbnail ${width}x -quality $quality {out}"
-one=$(taskset -c 0 "$py" "$helper" procloop --duration "$seconds" --workers 1 --output "$work/out-im" "$im" "${files[@]}")
-two=$("$py" "$helper" procloop --duration "$seconds" --workers "$workers" --output "$work/out-im" "$im" "${files[@]}")
-record "ImageMagick \`convert -define jpeg:size=640x524 -thumbnail 320x\`, one process per image" "$one" "$two" "$work/out-im"
+# --- 3 and 4. command-line tools, one process per image (or per set with --batch) -----------------------------
+command_line() {  # name, output folder, command template, [--batch]
+    local one two
+    log "$1"
+    one=$(taskset -c 0 "$py" "$helper" procloop ${4:-} --duration "$seconds" --workers 1 --output "$2" "$3" "${files[@]}")
+    two=$("$py" "$helper" procloop ${4:-} --duration "$seconds" --workers "$workers" --output "$2" "$3" "${files[@]}")
+    record "$1" "$one" "$two" "$2"
+}
+command_line "vipsthumbnail, one process per image" "$work/out-vt" \
+    "vipsthumbnail {in} -s $width -o {outdir}/%s.jpg[Q=$quality]"
+command_line "vipsthumbnail, batch of ${#files[@]} (whole set per process, repeated)" "$work/out-vtb" \
+    "vipsthumbnail {all} -s $width -o {outdir}/%s.jpg[Q=$quality]" --batch
+command_line "ImageMagick \`convert -define jpeg:size=640x524 -thumbnail 320x\`, one process per image" "$work/out-im" \
+    "$convert -define jpeg:size=$((2 * width))x524 {in} -thumbnail ${width}x -quality $quality {out}"
 
 # --- 5. Pillow and Pillow-SIMD -------------------------------------------------------------------------------
 pillow() {  # python, name, output folder

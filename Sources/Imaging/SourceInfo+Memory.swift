@@ -3,13 +3,14 @@ extension SourceInfo {
     ///
     /// Baseline JPEGs shrink on load and PNG and TIFF decode sequentially, so they hold little; a progressive JPEG
     /// keeps every DCT coefficient of the whole image (measured here: 250–330 MB for 14–24 MP, about 16 bytes a
-    /// pixel), and WebP, GIF and HEIF decode whole frames into memory.
-    package var estimatedDecodeBytes: Int {
+    /// pixel), and WebP, GIF and HEIF decode whole frames into memory — as many as the renditions want
+    /// (`Thumbnailer.framesWanted(by:)`), not as many as the file has.
+    package func estimatedDecodeBytes(framesWanted: Int) -> Int {
         let pixels = width * height
         let bytesPerPixel = switch format {
         case .jpeg: isProgressive ? 16 : 2
         case .png, .tiff: 2
-        default: 4 * max(1, frames)
+        default: 4 * min(frames, max(1, framesWanted))
         }
         return Self.fixedOverheadBytes + pixels * bytesPerPixel
     }

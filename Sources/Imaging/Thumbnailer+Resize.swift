@@ -14,7 +14,7 @@ extension Thumbnailer {
             height: landscape ? Int32(VIPS_MAX_COORD) : side(source.height),
             size: Int32(VIPS_SIZE_DOWN.rawValue),
             crop: Int32(VIPS_INTERESTING_NONE.rawValue),
-            pages: Int32(Self.framesToDecode(renditions, source: source)),
+            pages: Int32(min(Self.framesWanted(by: renditions), source.frames)),
             convert_profile_to_srgb: source.hasProfile ? 1 : 0
         )
         let decoded = try VipsImage.make(.corrupt, "the \(source.format.rawValue) image cannot be decoded") {
@@ -40,7 +40,10 @@ extension Thumbnailer {
             let base = rendition.animated ? decoded : bases.last { Double($0.width) >= neededWidth } ?? decoded
             let made = try makeRendition(rendition, from: .decoded(base), source: source, timings: &timings)
             outputs[index] = made.output
-            if Self.canServeAsBase(made.pixels, for: rendition, decoded: decoded) {
+            // Only a smaller image is worth keeping: an enlarged rendition (upscale) is no better base than the
+            // intermediate, and the intermediate itself may come back as the largest rendition.
+            if Self.canServeAsBase(made.pixels, for: rendition, decoded: decoded), let smallest = bases.last,
+               made.pixels.width < smallest.width {
                 bases.append(made.pixels)
             }
         }
@@ -95,10 +98,9 @@ extension Thumbnailer {
                 thumb_vips_flatten(base.pointer, $0, Double(background.red), Double(background.green), Double(background.blue))
             }
         }
-        // Materialising separates the resize time from the encode time; the shared decoded image is already in memory.
-        if image !== input.decodedImage {
-            image = try image.materialized(.corrupt, failure)
-        }
+        // Materialising separates the resize time from the encode time (an image already in memory, such as the shared
+        // intermediate, comes back as it is).
+        image = try image.materialized(.corrupt, failure)
         timings.resize += start.secondsUntilNow(clock)
 
         let encodeStart = clock.now
@@ -129,12 +131,6 @@ extension Thumbnailer {
         case .cover, .fill: max(horizontal ?? 0, vertical ?? 0)
         }
         return rendition.upscale ? scale : min(scale, 1)
-    }
-
-    /// How many frames the shared decode must hold: the most any animated rendition keeps, else one.
-    static func framesToDecode(_ renditions: [RenditionSpec], source: SourceInfo) -> Int {
-        let wanted = renditions.map { $0.animated ? $0.maxFrames : 1 }.max() ?? 1
-        return min(wanted, source.frames)
     }
 
     /// The libvips thumbnail box for a rendition.

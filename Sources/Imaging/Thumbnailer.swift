@@ -88,12 +88,6 @@ enum ResizeInput {
     case decoded(VipsImage)
     /// The encoded upload, decoded again with shrink-on-load.
     case encoded(UnsafeRawBufferPointer)
-
-    /// The decoded intermediate image, if that is the input.
-    var decodedImage: VipsImage? {
-        if case .decoded(let image) = self { return image }
-        return nil
-    }
 }
 
 extension ContinuousClock.Instant {

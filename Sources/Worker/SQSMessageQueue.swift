@@ -28,15 +28,15 @@ package struct SQSMessageQueue: MessageQueue {
         self.logger = logger
     }
 
-    /// Long-polls for up to `wait`; each message comes with its receive count and the time it was sent.
-    ///
-    /// Cancelling the task (graceful shutdown) ends the poll at once with no messages, as the local queue does, so
-    /// the consumer stops without logging a failure. SQS keeps the abandoned poll open for the rest of `wait`: a
-    /// message arriving meanwhile is handed to it, stays hidden for `visibilityTimeout` and then comes back with its
-    /// receive count raised by one (ministack does the same; https://github.com/aws/aws-sdk-java-v2/issues/1395).
     /// SQS keeps a long poll going after the client gives up on it, and hides what it hands to it.
     package var abandonedReceiveMayHideMessages: Bool { true }
 
+    /// Long-polls for up to `wait`; each message comes with its receive count and the time it was sent.
+    ///
+    /// Cancelling the task ends the poll at once with no messages, as the local queue does. SQS keeps the abandoned
+    /// poll open for the rest of `wait`: a message arriving meanwhile is handed to it, stays hidden for
+    /// `visibilityTimeout` and then comes back with its receive count raised by one (ministack does the same;
+    /// https://github.com/aws/aws-sdk-java-v2/issues/1395) — which is why the consumer lets a poll finish on shutdown.
     package func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError) -> [QueueMessage] {
         let request = SQS.ReceiveMessageRequest(
             queueURL: queueURL,

@@ -48,14 +48,15 @@ package struct ThumbnailPipeline: Sendable {
     package func render(_ data: [UInt8]) async throws(WorkerError) -> RenderResult {
         let thumbnailer = thumbnailer
         let renditions = configuration.renditions
+        let framesWanted = Thumbnailer.framesWanted(by: renditions)
         let inspected = await pool.run { () -> Result<(SourceInfo, Double), ImagingError> in
             let start = ContinuousClock.now
             return Result { () throws(ImagingError) in
-                (try thumbnailer.inspect(data, framesWanted: Thumbnailer.framesWanted(by: renditions)), start.secondsUntilNow(ContinuousClock()))
+                (try thumbnailer.inspect(data, framesWanted: framesWanted), start.secondsUntilNow(ContinuousClock()))
             }
         }
         let (source, inspectSeconds) = try inspected.mapError(WorkerError.init(imaging:)).get()
-        let reserved = await memoryBudget?.acquire(source.estimatedDecodeBytes)
+        let reserved = await memoryBudget?.acquire(source.estimatedDecodeBytes(framesWanted: framesWanted))
         let rendered = await pool.run { () -> Result<RenderResult, ImagingError> in
             Result { () throws(ImagingError) in try thumbnailer.render(data, renditions: renditions, inspected: source) }
         }

@@ -29,6 +29,9 @@ extension WorkerConfiguration {
         if queue.consumer.drainTimeout >= queue.consumer.visibilityTimeout {
             reader.problems.append("queue.drain_timeout_seconds must be shorter than queue.visibility_timeout_seconds, or a draining job's message could be delivered to another worker meanwhile")
         }
+        if queue.consumer.drainTimeout < queue.consumer.wait {
+            reader.problems.append("queue.drain_timeout_seconds must be at least queue.wait_seconds, or the drain timeout could cut short the long poll shutdown lets finish, and a message SQS hands to it would stay hidden")
+        }
     }
 
     /// Reads the `source`, `destination` and `local` sections.

@@ -3,21 +3,12 @@ import Worker
 
 @Suite("The recursion guard")
 struct RecursionGuardTests {
-    private func problems(_ yaml: String) -> [String] {
-        do {
-            _ = try WorkerConfiguration.parse(yaml: yaml, source: "test.conf")
-            return []
-        } catch {
-            return error.problems
-        }
-    }
-
     @Test("refuses a destination bucket that is also a source without a prefix between them", arguments: [
         "source: {buckets: [photos]}\ndestination: {bucket: photos}",
         "source: {buckets: []}\ndestination: {bucket: thumbs}",
     ])
     func refuses(_ yaml: String) {
-        #expect(problems(yaml).contains { $0.contains("thumbnails of its own thumbnails") })
+        #expect(configurationProblems(yaml).contains { $0.contains("thumbnails of its own thumbnails") })
     }
 
     @Test("accepts separate buckets, or one bucket with a destination prefix", arguments: [
@@ -26,6 +17,6 @@ struct RecursionGuardTests {
         "source: {buckets: []}\ndestination: {bucket: thumbs, prefix: t/}",
     ])
     func accepts(_ yaml: String) {
-        #expect(problems(yaml).isEmpty)
+        #expect(configurationProblems(yaml).isEmpty)
     }
 }

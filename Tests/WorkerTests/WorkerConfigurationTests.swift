@@ -9,15 +9,6 @@ private let repositoryURL = URL(fileURLWithPath: #filePath)
 
 @Suite("The configuration file")
 struct WorkerConfigurationTests {
-    private func problems(_ yaml: String) -> [String] {
-        do {
-            _ = try WorkerConfiguration.parse(yaml: yaml, source: "test.conf")
-            return []
-        } catch {
-            return error.problems
-        }
-    }
-
     @Test("the shipped worker.conf documents the defaults exactly")
     func shippedFileIsTheDefault() throws {
         let shipped = try WorkerConfiguration.load(path: repositoryURL.appendingPathComponent("worker.conf").path)
@@ -78,7 +69,7 @@ struct WorkerConfigurationTests {
 
     @Test("every problem is reported at once, with its key and line")
     func allProblemsAtOnce() {
-        let found = problems("""
+        let found = configurationProblems("""
             renditions:
               - name: small
                 widht: 100
@@ -99,24 +90,33 @@ struct WorkerConfigurationTests {
         #expect(found.contains { $0.contains("imagin") && $0.contains("did you mean 'imaging'") })
     }
 
+    @Test("the drain timeout must fit between the long-poll wait and the visibility timeout")
+    func drainTimeoutBounds() {
+        #expect(configurationProblems("queue: {drain_timeout_seconds: 30, wait_seconds: 20, visibility_timeout_seconds: 60}").isEmpty)
+        #expect(configurationProblems("queue: {drain_timeout_seconds: 60, visibility_timeout_seconds: 60}")
+            .contains { $0.contains("shorter than queue.visibility_timeout_seconds") })
+        #expect(configurationProblems("queue: {drain_timeout_seconds: 10, wait_seconds: 20}")
+            .contains { $0.contains("at least queue.wait_seconds") })
+    }
+
     @Test("renditions that would write the same key are refused")
     func collidingKeys() {
-        let found = problems("""
+        let found = configurationProblems("""
             renditions:
               - {name: a, width: 100}
               - {name: b, width: 200}
             """)
         #expect(found.contains { $0.contains("same key") && $0.contains("{name}") })
-        #expect(problems("renditions:\n  - {name: a, width: 100}\n  - {name: a, width: 200}\noutput: {key_template: '{name}-{width}'}")
+        #expect(configurationProblems("renditions:\n  - {name: a, width: 100}\n  - {name: a, width: 200}\noutput: {key_template: '{name}-{width}'}")
             .contains { $0.contains("used twice") })
     }
 
     @Test("broken YAML and wrong shapes are explained")
     func wrongShapes() {
-        #expect(problems("renditions: [").first?.contains("not valid YAML") == true)
-        #expect(problems("renditions: thumb").first?.contains("expected a list") == true)
-        #expect(problems("- a\n- b").first?.contains("expected a mapping") == true)
-        #expect(problems("renditions: []").contains { $0.contains("at least one rendition") })
+        #expect(configurationProblems("renditions: [").first?.contains("not valid YAML") == true)
+        #expect(configurationProblems("renditions: thumb").first?.contains("expected a list") == true)
+        #expect(configurationProblems("- a\n- b").first?.contains("expected a mapping") == true)
+        #expect(configurationProblems("renditions: []").contains { $0.contains("at least one rendition") })
     }
 
     @Test("environment variables override the file, and say so when wrong")

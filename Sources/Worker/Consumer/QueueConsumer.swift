@@ -84,7 +84,9 @@ package struct QueueConsumer: Service, CustomStringConvertible {
             // After failed receives: 2, 4, 8, 16, then 30 s.
             func receivePause() -> Duration { .seconds(min(30, 1 << min(failedReceives, 5))) }
             func receiveIfPossible() {
-                guard !stopping, !receiving, !awaitingWork, inFlight < settings.maxInFlight else { return }
+                guard !stopping, !Task.isShuttingDownGracefully, !receiving, !awaitingWork, inFlight < settings.maxInFlight else {
+                    return
+                }
                 receiving = true
                 let capacity = min(settings.batchSize, settings.maxInFlight - inFlight)
                 let pause = failedReceives == 0 ? nil : receivePause()
@@ -92,6 +94,7 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                     if let pause {
                         // SIGTERM must not wait out the pause: a worker whose queue is down still stops at once.
                         try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+                        if Task.isShuttingDownGracefully { return .received([], .zero) }
                     }
                     let start = ContinuousClock.now
                     let receive = { @Sendable in
@@ -131,7 +134,7 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                 case .received(let messages, let duration):
                     receiving = false
                     failedReceives = 0
-                    if stopping || Task.isShuttingDownGracefully {
+                    if stopping || Task.isShuttingDownGracefully || Task.isCancelled {
                         // The poll ended as shutdown began: hand its messages straight back.
                         unsettled += messages.map { ($0, .release) }
                         settleUnsettled()
@@ -206,10 +209,7 @@ package struct QueueConsumer: Service, CustomStringConvertible {
 
     /// Deletes the finished messages with one batch call and changes the others' visibility as their dispositions say.
     private func settle(_ batch: [(QueueMessage, MessageHandler.Disposition)]) async {
-        await settle(finished: batch.filter { $0.1 == .delete }.map(\.0), others: batch.filter { $0.1 != .delete })
-    }
-
-    private func settle(finished: [QueueMessage], others: [(QueueMessage, MessageHandler.Disposition)]) async {
+        let finished = batch.filter { $0.1 == .delete }.map(\.0)
         if !finished.isEmpty {
             do {
                 for failure in try await queue.delete(finished) {
@@ -220,7 +220,7 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                 logger.error("cannot delete messages; they will be delivered again", metadata: ["thumb.error": "\(error)"])
             }
         }
-        for (message, disposition) in others {
+        for (message, disposition) in batch {
             let timeout: Duration
             switch disposition {
             case .retryLater(let delay): timeout = delay
