@@ -75,9 +75,7 @@ package struct WorkerRuntime: Sendable {
             return SQSMessageQueue(client: try SQSClient(client: connection.client, endpoint: connection.endpoint(.sqs)),
                                    queueURL: url, logger: logger)
         }
-        let folder = URL(fileURLWithPath: settings.localPath).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try SQLiteMessageQueue(path: settings.localPath, maxReceiveCount: settings.localMaxReceives)
+        return try SQLiteMessageQueue(settings: settings)
     }
 
     private static func makeNotifier(

@@ -31,7 +31,7 @@ struct ProcessCommand: AsyncParsableCommand {
         do {
             let configuration = try renditionOptions.loadConfiguration()
             pipeline = try ThumbnailPipeline(configuration: configuration)
-            locations = try ProcessLocations(inputs: inputs, output: output, aws: configuration.aws,
+            locations = try await ProcessLocations(inputs: inputs, output: output, aws: configuration.aws,
                                              environment: ProcessInfo.processInfo.environment)
         } catch {
             Terminal.standardError("thumbworker: \(error)")

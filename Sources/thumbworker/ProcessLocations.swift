@@ -11,23 +11,38 @@ struct ProcessLocations {
     /// The AWS connection, when any location is on S3; shut it down when done.
     let connection: AWSConnection?
 
-    /// Parses the command's arguments; S3 is set up only when an `s3://` location is given.
-    init(inputs: [String], output: String, aws: AWSSettings, environment: [String: String]) throws {
-        let usesS3 = (inputs + [output]).contains { $0.hasPrefix("s3://") }
-        var logger = Logger(label: "thumbworker")
-        logger.logLevel = .warning
-        let connection = usesS3 ? try AWSConnection(settings: aws, environment: environment, logger: logger) : nil
-        let s3 = try connection.map { S3ObjectStore(client: try $0.s3(), logger: logger) }
+    /// Parses the command's arguments; S3 is set up only when an `s3://` location is given, and only once every
+    /// argument is known to be usable (a connection made and then abandoned would leak its HTTP client).
+    init(inputs: [String], output: String, aws: AWSSettings, environment: [String: String]) async throws {
+        let inputLocations = try inputs.map { input in
+            let location = try Self.s3Location(input)
+            if let (_, key) = location, key.isEmpty { throw ProcessLocationError("\(input): give an object key after the bucket") }
+            return (input, location)
+        }
+        let outputLocation = try Self.s3Location(output)
+        var s3: S3ObjectStore?
+        var connection: AWSConnection?
+        if outputLocation != nil || inputLocations.contains(where: { $0.1 != nil }) {
+            var logger = Logger(label: "thumbworker")
+            logger.logLevel = .warning
+            let made = try AWSConnection(settings: aws, environment: environment, logger: logger)
+            do {
+                s3 = S3ObjectStore(client: try made.s3(), logger: logger)
+            } catch {
+                await made.shutdown()
+                throw error
+            }
+            connection = made
+        }
         let files = LocalFolderStore()
-        sources = try inputs.map { input in
-            if let (bucket, key) = try Self.s3Location(input), let s3 {
-                guard !key.isEmpty else { throw ProcessLocationError("\(input): give an object key after the bucket") }
+        sources = inputLocations.map { input, location in
+            if let (bucket, key) = location, let s3 {
                 return ObjectLocation(store: s3, bucket: bucket, key: key)
             }
             return ObjectLocation(store: files, bucket: (input as NSString).deletingLastPathComponent,
                                   key: URL(fileURLWithPath: input).lastPathComponent)
         }
-        if let (bucket, prefix) = try Self.s3Location(output), let s3 {
+        if let (bucket, prefix) = outputLocation, let s3 {
             self.output = OutputLocation(store: s3, bucket: bucket, prefix: prefix.isEmpty || prefix.hasSuffix("/") ? prefix : prefix + "/")
         } else {
             self.output = OutputLocation(store: files, bucket: output)

@@ -23,28 +23,10 @@ struct UploadCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let configuration: WorkerConfiguration
-        do {
-            configuration = try WorkerConfiguration.load(orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            Terminal.standardError("thumbworker: \(error)")
-            throw ExitCode(2)
-        }
-        guard configuration.queue.url == nil else {
-            Terminal.standardError("thumbworker: upload is for the local backend; queue.url is set, so upload with any S3 client and let the bucket's notifications enqueue the events")
-            throw ExitCode(2)
-        }
+        let local = try LocalBackend.open(config: config, sqsAdvice: "upload is for the local backend; queue.url is set, so upload with any S3 client and let the bucket's notifications enqueue the events")
+        let (configuration, queue) = (local.configuration, local.queue)
         let store = LocalFolderStore(root: configuration.storage.localRoot)
         let bucket = bucket ?? configuration.storage.sourceBuckets.first ?? "uploads"
-        let queue: SQLiteMessageQueue
-        do {
-            try FileManager.default.createDirectory(
-                at: URL(fileURLWithPath: configuration.queue.localPath).deletingLastPathComponent(), withIntermediateDirectories: true)
-            queue = try SQLiteMessageQueue(path: configuration.queue.localPath, maxReceiveCount: configuration.queue.localMaxReceives)
-        } catch {
-            Terminal.standardError("thumbworker: \(error)")
-            throw ExitCode(2)
-        }
         var failed = 0
         for file in files {
             let key = prefix + URL(fileURLWithPath: file).lastPathComponent

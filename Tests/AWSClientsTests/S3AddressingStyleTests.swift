@@ -18,10 +18,10 @@ struct S3AddressingStyleTests {
         url: URL(string: "https://minio.example.com")!,
         isCustom: true
     )
-    /// An emulator on an IP address.
-    static let loopback = UnitTestClients.endpoint(.s3, "http://127.0.0.1:4566")
-    /// An emulator on localhost.
-    static let localhost = UnitTestClients.endpoint(.s3, "http://localhost:4566")
+    /// An emulator on an IP address, not marked custom: `automatic` must pick path-style from the host alone.
+    static let loopback = AWSEndpoint(service: .s3, region: "us-east-1", url: URL(string: "http://127.0.0.1:4566")!, isCustom: false)
+    /// An emulator on localhost, not marked custom either.
+    static let localhost = AWSEndpoint(service: .s3, region: "us-east-1", url: URL(string: "http://localhost:4566")!, isCustom: false)
 
     @Test("automatic: virtual-hosted on AWS, path-style on custom endpoints")
     func automatic() {

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import Worker
 
 /// Runs the built `thumbworker` binary and captures what it prints.
 struct CommandResult {
@@ -209,6 +210,13 @@ struct ProcessCommandTests {
         #expect(file.standardError.contains("worker.conf: 3 problems"), "\(file.standardError)")
         #expect(file.standardError.contains("did you mean 'width'") && file.standardError.contains("limits.max_pixels (line 5)"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+        // An S3 location without a key is refused before any connection is made (one made and dropped used to crash).
+        var environment = ProcessInfo.processInfo.environment
+        environment["AWS_REGION"] = "us-east-1"
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("worker.conf"))
+        let noKey = try CommandResult(["process", "s3://bucket", "-o", "out"], in: folder, environment: environment)
+        #expect(noKey.status == 2)
+        #expect(noKey.standardError.contains("s3://bucket: give an object key after the bucket"), "\(noKey.standardError)")
     }
 
     @Test("run refuses to start when its thumbnails would land where it reads uploads (recursion guard)")
@@ -220,6 +228,26 @@ struct ProcessCommandTests {
         #expect(run.status == 2)
         #expect(run.standardError.contains("thumbnails of its own thumbnails"), "\(run.standardError)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".thumbworker").path), "nothing was started")
+    }
+
+    @Test("dead-letters lists what the local queue dead-lettered, and --redrive puts it back")
+    func deadLetters() async throws {
+        let folder = try temporaryFolder()
+        let path = folder.appendingPathComponent(".thumbworker/queue.sqlite").path
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // Received once and never deleted: the second receive moves it aside (the limit is 1 receive).
+        let queue = try SQLiteMessageQueue(path: path, maxReceiveCount: 1)
+        try await queue.send(body: "not an S3 event")
+        #expect(try await queue.receive(maxMessages: 1, wait: .zero, visibilityTimeout: .zero).count == 1)
+        #expect(try await queue.receive(maxMessages: 1, wait: .zero, visibilityTimeout: .zero).isEmpty)
+
+        let listed = try CommandResult(["dead-letters"], in: folder)
+        #expect(listed.status == 0, "\(listed.standardError)")
+        #expect(listed.standardOutput.contains("received 1×") && listed.standardOutput.contains("not an S3 event"), "\(listed.standardOutput)")
+        let redriven = try CommandResult(["dead-letters", "--redrive"], in: folder)
+        #expect(redriven.standardOutput.contains("1 dead letter put back in the queue"), "\(redriven.standardOutput)")
+        #expect(try await queue.approximateDepth() == 1)
+        #expect(try CommandResult(["dead-letters"], in: folder).standardError.contains("no dead letters"))
     }
 
     @Test("two inputs with the same file name do not overwrite each other")
@@ -285,11 +313,20 @@ struct ProcessCommandS3Tests {
 
     @Test("a wrong secret is a per-input storage error, not a crash")
     func wrongSecret() async throws {
-        var environment = try await Self.environment()
-        environment["AWS_SECRET_ACCESS_KEY"] = "wrong"
-        let result = try CommandResult(["process", "s3://no-such-bucket-here/a.jpg", "-o", "out"], in: try temporaryFolder(),
-                                       environment: environment)
-        #expect(result.status == 1)
-        #expect(result.standardError.contains("storage") || result.standardError.contains("SignatureDoesNotMatch"), "\(result.standardError)")
+        try await Emulator.withClients { clients in
+            // An object that exists, so the secret is the only thing wrong.
+            let bucket = try await clients.makeBucket()
+            _ = try await clients.s3.putObject(.init(bucket: bucket, key: "a.jpg", body: try [UInt8](Data(contentsOf:
+                URL(fileURLWithPath: testdataPath("landscape.jpg"))))), logger: Emulator.logger)
+            let arguments = ["process", "s3://\(bucket)/a.jpg", "-o", "out"]
+            var environment = try await Self.environment()
+            let right = try CommandResult(arguments, in: try temporaryFolder(), environment: environment)
+            #expect(right.status == 0, "\(right.standardError)")
+            environment["AWS_SECRET_ACCESS_KEY"] = "wrong"
+            let wrong = try CommandResult(arguments, in: try temporaryFolder(), environment: environment)
+            #expect(wrong.status == 1)
+            #expect(wrong.standardError.contains("SignatureDoesNotMatch") && wrong.standardError.contains("check the secret access key"),
+                    "\(wrong.standardError)")
+        }
     }
 }

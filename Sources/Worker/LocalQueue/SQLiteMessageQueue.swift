@@ -188,7 +188,7 @@ package struct SQLiteMessageQueue: MessageQueue {
             return "the receipt handle is stale: message \(message.id) was received again since (\(count) receives so far); only the latest receive's handle works"
         }
         if let count = try Int.fetchOne(db, sql: "SELECT receive_count FROM dead_letter WHERE id = ?", arguments: [message.id]) {
-            return "message \(message.id) was moved to the dead-letter store after \(count) receives; list it with deadLetters() and replay it with redriveDeadLetters()"
+            return "message \(message.id) was moved to the dead-letter store after \(count) receives; list dead letters with `thumbworker dead-letters` and put them back with `thumbworker dead-letters --redrive`"
         }
         return "message \(message.id) is not in the queue: it was already deleted, or the handle comes from another queue"
     }
