@@ -20,15 +20,8 @@ package struct JobManifest: Sendable, Codable {
         package var bytes: Int
     }
 
-    /// A failure, in words a person can act on.
-    package struct Failure: Sendable, Codable {
-        /// The machine-readable code, e.g. `tooManyPixels`.
-        package var code: String
-        /// What went wrong.
-        package var message: String
-        /// Whether trying again may succeed.
-        package var retryable: Bool
-    }
+    /// A failure, in words a person can act on: the same description a `thumbnails.failed` event carries.
+    package typealias Failure = ThumbnailEvent.Failure
 
     /// The input as given (a path, later also `s3://bucket/key`).
     package var input: String

@@ -116,6 +116,11 @@ package struct ThumbnailEvent: Sendable, Codable {
             self.message = message
             self.retryable = retryable
         }
+
+        /// Describes a worker error: its code, its message and whether it may pass.
+        package init(_ error: WorkerError) {
+            self.init(code: error.code.description, message: error.message, retryable: error.isRetryable)
+        }
     }
 
     /// The `type` of a success.

@@ -37,8 +37,7 @@ package struct ThumbnailPipeline: Sendable {
             }
         } catch {
             manifest.renditions = []
-            manifest.error = JobManifest.Failure(code: error.code.description, message: error.message,
-                                                 retryable: error.isRetryable)
+            manifest.error = JobManifest.Failure(error)
         }
         return manifest
     }
@@ -68,15 +67,21 @@ package struct ThumbnailPipeline: Sendable {
         return result
     }
 
+    /// Where a rendition of `sourceKey` is written: the output prefix and the expanded key template.
+    package func outputKey(of sourceKey: String, rendition: String, width: Int, height: Int, format: ImageFormat,
+                           in output: OutputLocation) -> String {
+        output.prefix + configuration.keyTemplate.expand(
+            sourceKey: sourceKey, rendition: rendition, width: width, height: height, fileExtension: format.fileExtension)
+    }
+
     /// Writes every rendition of `source`, named by the key template, with Content-Type, Cache-Control and metadata.
     package func write(
         _ result: RenderResult, of source: ObjectLocation, sourceETag: String?, to output: OutputLocation
     ) async throws(WorkerError) -> [WrittenRendition] {
         var written: [WrittenRendition] = []
         for rendition in result.renditions {
-            let key = output.prefix + configuration.keyTemplate.expand(
-                sourceKey: source.key, rendition: rendition.name, width: rendition.width, height: rendition.height,
-                fileExtension: rendition.format.fileExtension)
+            let key = outputKey(of: source.key, rendition: rendition.name, width: rendition.width, height: rendition.height,
+                                format: rendition.format, in: output)
             let eTag = try await output.store.put(ObjectUpload(
                 bucket: output.bucket, key: key, body: rendition.data, contentType: rendition.format.mediaType,
                 cacheControl: configuration.cacheControl,

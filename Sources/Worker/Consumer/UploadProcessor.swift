@@ -90,7 +90,8 @@ package struct UploadProcessor: Sendable {
             return .retry(error)
         } catch {
             var event = baseEvent(type: ThumbnailEvent.failedType, source: source)
-            event.error = ThumbnailEvent.Failure(code: error.code.description, message: error.message, retryable: false)
+            // Retryable errors were caught above: this one is permanent.
+            event.error = ThumbnailEvent.Failure(error)
             event.attempt = attempt
             return .failed(event)
         }
@@ -106,8 +107,8 @@ package struct UploadProcessor: Sendable {
         var current: [WrittenRendition] = []
         for rendition in configuration.renditions {
             let format = ImageFormat(rendition.format)
-            let key = destination.prefix + configuration.keyTemplate.expand(
-                sourceKey: source.key, rendition: rendition.name, width: 0, height: 0, fileExtension: format.fileExtension)
+            let key = pipeline.outputKey(of: source.key, rendition: rendition.name, width: 0, height: 0, format: format,
+                                         in: destination)
             guard let object = try await destination.store.head(bucket: destination.bucket, key: key),
                   object.metadata[ThumbnailMetadata.sourceETagKey] == ThumbnailMetadata.encoded(eTag),
                   let size = object.metadata[ThumbnailMetadata.sizeKey]?.split(separator: "x").compactMap({ Int($0) }),
