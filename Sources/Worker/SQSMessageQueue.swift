@@ -62,20 +62,41 @@ package struct SQSMessageQueue: MessageQueue {
     /// receipt handle for the message, the request will still succeed, but the message might not be deleted"
     /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html).
     package func delete(_ messages: [QueueMessage]) async throws(WorkerError) -> [QueueFailure] {
+        try await inBatches(messages, message: { $0 }, operation: "DeleteMessageBatch") { id, message in
+            SQS.DeleteEntry(id: id, receiptHandle: message.receiptHandle)
+        } send: { entries throws(AWSError) in
+            try await client.deleteMessages(queueURL: queueURL, entries: entries, logger: logger)
+        }
+    }
+
+    /// ChangeMessageVisibilityBatch, ten messages a call; returns the changes SQS refused.
+    package func changeVisibility(_ changes: [(message: QueueMessage, timeout: Duration)]) async throws(WorkerError) -> [QueueFailure] {
+        try await inBatches(changes, message: \.message, operation: "ChangeMessageVisibilityBatch") { id, change in
+            SQS.VisibilityEntry(id: id, receiptHandle: change.message.receiptHandle,
+                                visibilityTimeoutSeconds: Self.wholeSeconds(change.timeout))
+        } send: { entries throws(AWSError) in
+            try await client.changeMessageVisibilities(queueURL: queueURL, entries: entries, logger: logger)
+        }
+    }
+
+    /// Sends `items` in calls of at most ten entries and collects the per-entry failures. Entry ids are positions in
+    /// the call: message ids repeat when a message is passed twice.
+    private func inBatches<Item, Entry>(
+        _ items: [Item], message: (Item) -> QueueMessage, operation: String,
+        entry: (String, Item) -> Entry, send: ([Entry]) async throws(AWSError) -> SQS.BatchResult
+    ) async throws(WorkerError) -> [QueueFailure] {
         var failures: [QueueFailure] = []
-        for start in stride(from: 0, to: messages.count, by: Self.batchLimit) {
-            let batch = Array(messages[start..<min(start + Self.batchLimit, messages.count)])
-            // Entry ids are positions in the batch: message ids repeat when a message is passed twice.
-            let entries = batch.indices.map { SQS.DeleteEntry(id: String($0), receiptHandle: batch[$0].receiptHandle) }
+        for start in stride(from: 0, to: items.count, by: Self.batchLimit) {
+            let batch = Array(items[start..<min(start + Self.batchLimit, items.count)])
             let result: SQS.BatchResult
             do {
-                result = try await client.deleteMessages(queueURL: queueURL, entries: entries, logger: logger)
+                result = try await send(batch.indices.map { entry(String($0), batch[$0]) })
             } catch {
-                throw workerError(error, "DeleteMessageBatch")
+                throw workerError(error, operation)
             }
             for failure in result.failed {
-                let message = Int(failure.id).flatMap { batch.indices.contains($0) ? batch[$0] : nil }
-                failures.append(Self.queueFailure(failure, message: message))
+                let item = Int(failure.id).flatMap { batch.indices.contains($0) ? batch[$0] : nil }
+                failures.append(Self.queueFailure(failure, message: item.map(message)))
             }
         }
         return failures

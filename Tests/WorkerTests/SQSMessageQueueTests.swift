@@ -94,6 +94,24 @@ struct SQSMessageQueueTests {
         }
     }
 
+    @Test("releasing 12 messages takes two ChangeMessageVisibilityBatch calls; a bad handle is one failure, not an error")
+    func releaseInTwoBatches() async throws {
+        try await Emulator.withClients { aws in
+            let queue = try await Self.makeQueue(aws)
+            for index in 0..<12 { try await queue.send(body: "message \(index)") }
+            var received: [QueueMessage] = []
+            for _ in 0..<5 where received.count < 12 {
+                received += try await Self.receive(queue)
+            }
+            try #require(received.count == 12)
+            var bad = received[0]
+            bad.receiptHandle = "not-a-receipt-handle-\(UUID().uuidString)"
+            let failures = try await queue.changeVisibility(received.map { ($0, Duration.zero) } + [(bad, .zero)])
+            #expect(failures.map(\.messageID) == [bad.id])
+            #expect(try await queue.approximateDepth() == 12, "every message is visible again")
+        }
+    }
+
     @Test("a receipt handle SQS never issued: receiptHandleInvalid on changeVisibility, a failure on delete")
     func unknownReceiptHandle() async throws {
         try await Emulator.withClients { aws in

@@ -220,19 +220,22 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                 logger.error("cannot delete messages; they will be delivered again", metadata: ["thumb.error": "\(error)"])
             }
         }
-        for (message, disposition) in batch {
-            let timeout: Duration
+        let changes = batch.compactMap { message, disposition -> (message: QueueMessage, timeout: Duration)? in
             switch disposition {
-            case .retryLater(let delay): timeout = delay
-            case .release: timeout = .zero
-            case .leaveForDeadLetter, .delete: continue
+            case .retryLater(let delay): (message, delay)
+            case .release: (message, .zero)
+            case .leaveForDeadLetter, .delete: nil
             }
-            do {
-                try await queue.changeVisibility(message, timeout: timeout)
-            } catch {
+        }
+        guard !changes.isEmpty else { return }
+        do {
+            for failure in try await queue.changeVisibility(changes) {
                 logger.warning("cannot change the message's visibility; it returns after the visibility timeout",
-                               metadata: ["thumb.message.id": "\(message.id)", "thumb.error": "\(error)"])
+                               metadata: ["thumb.message.id": "\(failure.messageID)", "thumb.error": "\(failure.reason)"])
             }
+        } catch {
+            logger.warning("cannot change the messages' visibility; they return after the visibility timeout",
+                           metadata: ["thumb.error": "\(error)"])
         }
     }
 }

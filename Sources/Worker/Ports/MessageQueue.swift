@@ -8,6 +8,8 @@ package protocol MessageQueue: Sendable {
     func delete(_ messages: [QueueMessage]) async throws(WorkerError) -> [QueueFailure]
     /// Hides a received message for `timeout` from now; zero makes it visible again at once.
     func changeVisibility(_ message: QueueMessage, timeout: Duration) async throws(WorkerError)
+    /// Changes several messages' visibility at once; returns the ones that could not be changed.
+    func changeVisibility(_ changes: [(message: QueueMessage, timeout: Duration)]) async throws(WorkerError) -> [QueueFailure]
     /// Sends a message (used to enqueue uploads locally and by tests).
     func send(body: String) async throws(WorkerError)
     /// About how many messages wait to be received.
@@ -20,6 +22,19 @@ package protocol MessageQueue: Sendable {
 extension MessageQueue {
     /// A queue in this process gives nothing to a receive that was cancelled.
     package var abandonedReceiveMayHideMessages: Bool { false }
+
+    /// One change after the other, for queues without a batch call (a local queue's calls cost no round trip).
+    package func changeVisibility(_ changes: [(message: QueueMessage, timeout: Duration)]) async throws(WorkerError) -> [QueueFailure] {
+        var failures: [QueueFailure] = []
+        for (message, timeout) in changes {
+            do {
+                try await changeVisibility(message, timeout: timeout)
+            } catch where !error.isRetryable {
+                failures.append(QueueFailure(messageID: message.id, reason: error.message))
+            }
+        }
+        return failures
+    }
 }
 
 /// One received message.
