@@ -113,12 +113,15 @@ struct CredentialsWebIdentityTests {
         }
     }
 
-    @Test("the endpoint is AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else regional STS, else global", arguments: [
+    @Test("the endpoint is AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL (unless ignored), else regional STS, else global", arguments: [
         (["AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1/", "AWS_ENDPOINT_URL": "http://127.0.0.1:2"], "eu-west-1", "http://127.0.0.1:1/"),
         (["AWS_ENDPOINT_URL": "http://127.0.0.1:2"], "eu-west-1", "http://127.0.0.1:2/"),
         ([:], "eu-west-1", "https://sts.eu-west-1.amazonaws.com/"),
         ([:], "cn-north-1", "https://sts.cn-north-1.amazonaws.com.cn/"),
         ([:], nil, "https://sts.amazonaws.com/"),
+        (["AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"], "eu-west-1",
+         "https://sts.eu-west-1.amazonaws.com/"),
+        (["AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1"], nil, "http://127.0.0.1:1/"),
     ] as [([String: String], String?, String)])
     func endpoints(extra: [String: String], region: String?, url: String) async throws {
         try await withTemporaryDirectory { directory in

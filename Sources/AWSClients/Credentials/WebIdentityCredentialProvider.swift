@@ -90,13 +90,15 @@ package struct WebIdentityCredentialProvider: TemporaryCredentialProvider {
         guard let roleARN = environment.environmentValue("AWS_ROLE_ARN") else {
             throw AWSError(.invalidConfiguration, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not", retryable: false)
         }
-        let configured = environment.environmentValue("AWS_ENDPOINT_URL_STS") ?? environment.environmentValue("AWS_ENDPOINT_URL")
-        let endpoint = configured ?? region.map { "https://sts.\($0).\($0.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com")" }
+        // The endpoint configured for STS or the regional one, resolved as every service's is; without a region and
+        // without a configured URL, STS's global endpoint.
+        let resolved = try AWSEndpoint.resolve(.sts, region: region ?? "us-east-1", environment: environment)
+        let endpoint = region == nil && !resolved.isCustom ? "https://sts.amazonaws.com" : resolved.url.absoluteString
         return Configuration(
             tokenFile: tokenFile,
             roleARN: roleARN,
             sessionName: environment.environmentValue("AWS_ROLE_SESSION_NAME"),
-            endpoint: (endpoint ?? "https://sts.amazonaws.com").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            endpoint: endpoint.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         )
     }
 }
