@@ -14,7 +14,7 @@ extension AWSClient {
     ) async throws(AWSError) -> Output {
         let body: Data
         do {
-            body = try JSONEncoder().encode(input)
+            body = try Self.jsonEncoder.encode(input)
         } catch {
             throw AWSError(
                 .invalidConfiguration,
@@ -35,7 +35,7 @@ extension AWSClient {
         )
         let response = try await send(request, to: endpoint, operation: target, logger: logger)
         do {
-            return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
+            return try Self.jsonDecoder.decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
         } catch {
             throw AWSError(
                 .invalidResponse,
@@ -47,7 +47,13 @@ extension AWSClient {
             )
         }
     }
+
+    /// One encoder for every JSON-protocol request (SQS and DynamoDB calls happen several times per job).
+    private static let jsonEncoder = JSONEncoder()
+    /// One decoder for every JSON-protocol answer.
+    private static let jsonDecoder = JSONDecoder()
 }
 
 /// The answer of an operation that returns nothing of interest.
-package struct EmptyAnswer: Decodable, Sendable {}
+package struct EmptyAnswer: Decodable, Sendable {
+}

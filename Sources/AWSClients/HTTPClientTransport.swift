@@ -77,6 +77,7 @@ package final class HTTPClientTransport: AWSTransport {
                 throw Self.tooLarge(limit: limit)
             }
             var body: [UInt8] = []
+            body.reserveCapacity(announced ?? 0)  // one allocation for a multi-megabyte original
             for try await chunk in response.body {
                 guard body.count + chunk.readableBytes <= limit else {
                     throw Self.tooLarge(limit: limit)  // leaving the loop drops the stream, which closes the connection

@@ -58,11 +58,14 @@ package enum S3EventParser {
         return QueueMessageContent(skipped: ["s3:TestEvent for bucket \(bucket): S3 checking the destination after notifications were configured"])
     }
 
+    /// One decoder for every message body and SNS `Message`.
+    private static let decoder = JSONDecoder()
+
     /// Parses the body or `Message` text as a JSON object.
     private static func topLevelObject(_ text: String, describedAs name: String) throws(EventParseError) -> JSONObject {
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            value = try Self.decoder.decode(JSONValue.self, from: Data(text.utf8))
         } catch {
             throw EventParseError(text.isEmpty ? "\(name) is empty" : "\(name) is not JSON: \(text.excerpt)")
         }
