@@ -5,6 +5,7 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -57,16 +58,43 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "Worker",
+            name: "WorkerCore",
             dependencies: [
                 "Imaging",
-                "AWSClients",
                 "Yams",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WorkerAWS",
+            dependencies: [
+                "WorkerCore",
+                "AWSClients",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LocalBackend",
+            dependencies: [
+                "WorkerCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MetricsEndpoint",
+            dependencies: [
+                "WorkerCore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -78,12 +106,18 @@ let package = Package(
         .executableTarget(
             name: "thumbworker",
             dependencies: [
-                "Worker",
+                "WorkerCore",
+                "WorkerAWS",
+                "LocalBackend",
+                "MetricsEndpoint",
                 "Imaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -93,6 +127,9 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "AWSClients",
+                "SigV4",
+                "WorkerCore",
+                "Imaging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -106,26 +143,66 @@ let package = Package(
             name: "AWSClientsTests",
             dependencies: [
                 "AWSClients",
+                "SigV4",
                 "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "WorkerTests",
+            name: "WorkerCoreTests",
             dependencies: [
-                "Worker",
+                "WorkerCore",
+                "Imaging",
                 "TestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "thumbworkerTests", dependencies: ["thumbworker", "Worker", "AWSClients", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WorkerAWSTests",
+            dependencies: [
+                "WorkerAWS",
+                "WorkerCore",
+                "AWSClients",
+                "SigV4",
+                "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LocalBackendTests",
+            dependencies: ["LocalBackend", "WorkerCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MetricsEndpointTests",
+            dependencies: [
+                "MetricsEndpoint",
+                "WorkerCore",
+                "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "thumbworkerTests",
+            dependencies: ["thumbworker", "WorkerCore", "LocalBackend", "Imaging", "AWSClients", "SigV4", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
 

@@ -1,4 +1,7 @@
 import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
 package import Logging
 import SigV4
 

@@ -28,6 +28,18 @@ package struct RenditionSpec: Sendable, Hashable {
         /// JPEG when the result is opaque, PNG when it has transparency.
         case auto
 
+        /// The file format this writes, or nil for `auto`, which is chosen per image.
+        package var fixedFormat: ImageFormat? {
+            switch self {
+            case .jpeg: .jpeg
+            case .png: .png
+            case .webp: .webp
+            case .avif: .avif
+            case .gif: .gif
+            case .auto: nil
+            }
+        }
+
         /// Whether the format can store an alpha channel.
         var keepsAlpha: Bool { self != .jpeg }
         /// Whether the format can store several frames.

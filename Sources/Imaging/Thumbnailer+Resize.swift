@@ -154,14 +154,10 @@ extension Thumbnailer {
 
     /// The concrete format of a rendition: `auto` becomes PNG when the image has visible transparency, else JPEG.
     private func outputFormat(for rendition: RenditionSpec, image: VipsImage) throws(ImagingError) -> ImageFormat {
-        switch rendition.format {
-        case .jpeg: return .jpeg
-        case .png: return .png
-        case .webp: return .webp
-        case .avif: return .avif
-        case .gif: return .gif
-        case .auto: return try image.hasTransparency() ? .png : .jpeg
+        if let format = rendition.format.fixedFormat {
+            return format
         }
+        return try image.hasTransparency() ? .png : .jpeg
     }
 }
 

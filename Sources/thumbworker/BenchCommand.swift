@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Imaging
-import Worker
+import WorkerCore
 
 /// `thumbworker bench`: resize throughput of the real imaging pipeline, inputs held in memory.
 struct BenchCommand: AsyncParsableCommand {

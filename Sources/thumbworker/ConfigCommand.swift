@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Worker
+import WorkerCore
 
 /// `thumbworker config`: checks the configuration and prints the effective values, secrets redacted.
 struct ConfigCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Worker
+import LocalBackend
+import WorkerCore
 
 /// `thumbworker dead-letters`: lists the local queue's dead letters, or puts them back in the queue.
 struct DeadLettersCommand: AsyncParsableCommand {
@@ -21,7 +22,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let queue = try LocalBackend.open(
+        let queue = try LocalQueueAccess.open(
             config: config,
             sqsAdvice: "dead-letters is for the local backend; with SQS, read the queue's dead-letter queue and move messages back with SQS's redrive (StartMessageMoveTask)"
         ).queue

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Worker
+import WorkerCore
 
 /// Sets up swift-log for `run`: text or JSON lines on standard error, at the configured level.
 enum LogSetup {

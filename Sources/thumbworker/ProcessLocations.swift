@@ -1,6 +1,8 @@
 import Foundation
 import Logging
-import Worker
+import LocalBackend
+import WorkerAWS
+import WorkerCore
 
 /// The inputs and output of `process`: local paths, or `s3://bucket/key` objects through one AWS connection.
 struct ProcessLocations {
@@ -20,14 +22,14 @@ struct ProcessLocations {
             return (input, location)
         }
         let outputLocation = try Self.s3Location(output)
-        var s3: S3ObjectStore?
+        var s3: (any ObjectStore)?
         var connection: AWSConnection?
         if outputLocation != nil || inputLocations.contains(where: { $0.1 != nil }) {
             var logger = Logger(label: "thumbworker")
             logger.logLevel = .warning
             let made = try AWSConnection(settings: aws, environment: environment, logger: logger)
             do {
-                s3 = S3ObjectStore(client: try made.s3(), logger: logger)
+                s3 = try made.objectStore(logger: logger)
             } catch {
                 await made.shutdown()
                 throw error

@@ -1,40 +1,43 @@
 import Foundation
 import Imaging
-import Worker
+import WorkerCore
 
-/// Prints what `process` did: JSON Lines, or a human summary with a progress bar on a terminal.
+/// The printing notifier of `process`: each input's event as JSON Lines, or a human summary with a progress bar on
+/// a terminal; failures on standard error.
 actor ProcessReport {
     private let json: Bool
     private let total: Int
+    private let output: OutputLocation
     private let showsProgress: Bool
     private var done = 0
     private var failed = 0
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 
-    /// Prepares a report for `total` inputs.
-    init(json: Bool, total: Int) {
+    /// Prepares a report for `total` inputs written to `output`.
+    init(json: Bool, total: Int, output: OutputLocation) {
         self.json = json
         self.total = total
+        self.output = output
         self.showsProgress = !json && total > 1 && Terminal.standardOutputIsTerminal
     }
 
-    /// Records and prints one finished input.
-    func add(_ manifest: JobManifest) {
+    /// Records and prints what became of one input.
+    func add(_ outcome: JobOutcome, for source: ObjectLocation) {
         done += 1
-        if let error = manifest.error {
-            failed += 1
-            Terminal.standardError("thumbworker: \(manifest.input): \(error.message)")
-        }
-        if json {
-            if let line = try? encoder.encode(manifest) {
-                Terminal.standardOutput(String(decoding: line, as: UTF8.self))
+        switch outcome {
+        case .ready(let event):
+            if json {
+                Terminal.standardOutput(String(decoding: event.jsonBytes(), as: UTF8.self))
+            } else {
+                Terminal.standardOutput(summary(event, input: source.displayName), clearingProgress: showsProgress)
             }
-        } else if manifest.error == nil {
-            Terminal.standardOutput(Self.summary(manifest), clearingProgress: showsProgress)
+        case .failed(let event), .retry(let event):
+            failed += 1
+            Terminal.standardError("thumbworker: \(source.displayName): \(event.error?.message ?? "failed")")
+            if json {
+                Terminal.standardOutput(String(decoding: event.jsonBytes(), as: UTF8.self))
+            }
+        case .skipped(let reason):
+            Terminal.standardError("thumbworker: \(source.displayName): skipped: \(reason); --force renders it")
         }
         if showsProgress {
             Terminal.progress(done: done, total: total)
@@ -47,21 +50,23 @@ actor ProcessReport {
             Terminal.clearProgress()
         }
         if !json {
-            Terminal.standardOutput("\(total - failed) of \(total) inputs made thumbnails in \(outputDirectory)" +
-                                    (failed > 0 ? "; \(failed) failed" : ""))
+            Terminal.standardOutput(
+                "\(total - failed) of \(total) inputs made thumbnails in \(outputDirectory)"
+                    + (failed > 0 ? "; \(failed) failed" : ""))
         }
         return failed
     }
 
-    private static func summary(_ manifest: JobManifest) -> String {
-        var line = manifest.input
-        if let source = manifest.source {
-            line += " (\(source.format.rawValue) \(source.width)×\(source.height))"
+    private func summary(_ event: ThumbnailEvent, input: String) -> String {
+        var line = input
+        if let format = event.source.format, let width = event.source.width, let height = event.source.height {
+            line += " (\(format.rawValue) \(width)×\(height))"
         }
-        let outputs = manifest.renditions.map { output in
-            "\(output.name) \(output.width)×\(output.height) \(output.format.rawValue) \(Self.bytes(output.bytes)) → \(output.path)"
+        let outputs = (event.renditions ?? []).map { rendition in
+            "\(rendition.name) \(rendition.width)×\(rendition.height) \(rendition.format.rawValue) "
+                + "\(Self.bytes(rendition.bytes)) → \(output.store.displayName(bucket: rendition.bucket, key: rendition.key))"
         }
-        let milliseconds = Int(((manifest.timings?.total ?? 0) * 1000).rounded())
+        let milliseconds = Int(((event.timings?.total ?? 0) * 1000).rounded())
         return line + " → " + outputs.joined(separator: ", ") + " [\(milliseconds) ms]"
     }
 

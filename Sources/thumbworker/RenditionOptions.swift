@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Imaging
-import Worker
+import WorkerCore
 
 /// The options `process` and `bench` share: where the configuration comes from and flags that override it.
 struct RenditionOptions: ParsableArguments {
@@ -44,7 +44,7 @@ struct RenditionOptions: ParsableArguments {
                 do {
                     configuration.renditions.append(try RenditionSpec(parsing: line))
                 } catch {
-                    problems.append("--rendition \(error.message)")
+                    problems.append(contentsOf: error.problems.map { "--rendition \($0)" })
                 }
             }
         }

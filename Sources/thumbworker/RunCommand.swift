@@ -2,9 +2,11 @@ import ArgumentParser
 import Foundation
 import Logging
 import Metrics
+import MetricsEndpoint
 import Prometheus
 import ServiceLifecycle
-import Worker
+import UnixSignals
+import WorkerCore
 
 /// `thumbworker run`: a fleet member consuming the queue until SIGTERM or SIGINT (or, with --exit-when-idle, until drained).
 struct RunCommand: AsyncParsableCommand {
@@ -53,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
         let runtime: WorkerRuntime
         do {
             runtime = try await WorkerRuntime(configuration: configuration, environment: ProcessInfo.processInfo.environment,
-                                              workerID: Self.workerID, logger: logger, stopsWhenIdle: exitWhenIdle,
+                                              workerID: WorkerIdentity.current, logger: logger, stopsWhenIdle: exitWhenIdle,
                                               metrics: metrics)
         } catch {
             Terminal.standardError("thumbworker: \(error)")
@@ -89,10 +91,5 @@ struct RunCommand: AsyncParsableCommand {
             throw error
         }
         await runtime.shutdown()
-    }
-
-    /// This process's name in notifications: host and process id.
-    private static var workerID: String {
-        "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Worker
+import LocalBackend
+import WorkerCore
 
 /// `thumbworker upload`: puts files into the local originals bucket and enqueues the S3 event S3 would send.
 struct UploadCommand: AsyncParsableCommand {
@@ -23,7 +24,7 @@ struct UploadCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let local = try LocalBackend.open(config: config, sqsAdvice: "upload is for the local backend; queue.url is set, so upload with any S3 client and let the bucket's notifications enqueue the events")
+        let local = try LocalQueueAccess.open(config: config, sqsAdvice: "upload is for the local backend; queue.url is set, so upload with any S3 client and let the bucket's notifications enqueue the events")
         let (configuration, queue) = (local.configuration, local.queue)
         let store = LocalFolderStore(root: configuration.storage.localRoot)
         let bucket = bucket ?? configuration.storage.sourceBuckets.first ?? "uploads"

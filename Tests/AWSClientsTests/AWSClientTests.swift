@@ -1,6 +1,7 @@
 import AWSClients
 import Foundation
 import Testing
+import TestSupport
 
 /// The send loop over a scripted transport: signing, re-signing on retry, which failures are retried.
 struct AWSClientTests {

@@ -1,8 +1,8 @@
-import TestSupport
-import Foundation
-import Testing
-
 @testable import AWSClients
+import Foundation
+import SigV4
+import Testing
+import TestSupport
 
 /// `ContainerCredentialProvider` against a loopback endpoint that behaves like the ECS/EKS agent.
 struct CredentialsContainerTests {

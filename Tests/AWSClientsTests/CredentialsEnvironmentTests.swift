@@ -1,6 +1,6 @@
-import Testing
-
 @testable import AWSClients
+import SigV4
+import Testing
 
 /// `EnvironmentCredentialProvider` reads an injected environment, never the process's.
 struct CredentialsEnvironmentTests {

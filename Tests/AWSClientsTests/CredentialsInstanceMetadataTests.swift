@@ -1,8 +1,8 @@
-import TestSupport
-import Foundation
-import Testing
-
 @testable import AWSClients
+import Foundation
+import SigV4
+import Testing
+import TestSupport
 
 /// `InstanceMetadataCredentialProvider` against a loopback endpoint that behaves like EC2's IMDSv2.
 struct CredentialsInstanceMetadataTests {

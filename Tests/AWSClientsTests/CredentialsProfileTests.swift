@@ -1,7 +1,7 @@
-import Foundation
-import Testing
-
 @testable import AWSClients
+import Foundation
+import SigV4
+import Testing
 
 /// The shared-file parser, `ProfileCredentialProvider` and the profile region, on temporary files only.
 struct CredentialsProfileTests {

@@ -1,8 +1,8 @@
-import TestSupport
-import Foundation
-import Testing
-
 @testable import AWSClients
+import Foundation
+import SigV4
+import Testing
+import TestSupport
 
 /// `RefreshingCredentialProvider` over a loopback container endpoint, with a hand-set clock: no sleeps, no timing.
 struct CredentialsRefreshingTests {

@@ -1,8 +1,8 @@
-import TestSupport
-import Foundation
-import Testing
-
 @testable import AWSClients
+import Foundation
+import SigV4
+import Testing
+import TestSupport
 
 /// `WebIdentityCredentialProvider` against a loopback endpoint that behaves like STS's query protocol.
 struct CredentialsWebIdentityTests {

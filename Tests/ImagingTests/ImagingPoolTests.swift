@@ -15,7 +15,8 @@ struct ImagingPoolTests {
                 group.addTask {
                     try await pool.run { () throws(ImagingError) -> Int in
                         running.state.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
-                        let result = try Thumbnailer().render(landscape, renditions: [RenditionSpec(parsing: "t=\(50 + index)")])
+                        let spec = RenditionSpec(name: "t", width: 50 + index)
+                        let result = try Thumbnailer().render(landscape, renditions: [spec])
                         running.state.withLock { $0.now -= 1 }
                         return result.renditions[0].width
                     }

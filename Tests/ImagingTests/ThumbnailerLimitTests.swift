@@ -3,12 +3,14 @@ import Testing
 
 @Suite("Hostile and broken inputs fail with a code, before decoding")
 struct ThumbnailerLimitTests {
-    private func code(of file: String, _ configure: (inout ImagingSettings) -> Void = { _ in }) throws -> ImagingError.Code? {
+    private func code(
+        of file: String, _ configure: (inout ImagingSettings) -> Void = { _ in }
+    ) throws -> ImagingError.Code? {
         var settings = ImagingSettings()
         configure(&settings)
         let data = try testdata(file)
         do throws(ImagingError) {
-            _ = try Thumbnailer(settings: settings).render(data, renditions: [RenditionSpec(parsing: "t=100")])
+            _ = try Thumbnailer(settings: settings).render(data, renditions: [RenditionSpec(name: "t", width: 100)])
             return nil
         } catch {
             #expect(!error.isRetryable)
@@ -55,7 +57,8 @@ struct ThumbnailerLimitTests {
     func allowedSVG() throws {
         var settings = ImagingSettings()
         settings.limits.allowedFormats.insert(.svg)
-        let result = try Thumbnailer(settings: settings).render(testdata("vector.svg"), renditions: [RenditionSpec(parsing: "t=100")])
+        let result = try Thumbnailer(settings: settings)
+            .render(testdata("vector.svg"), renditions: [RenditionSpec(name: "t", width: 100)])
         let image = try DecodedImage(result.renditions[0].data)
         #expect(result.source.format == .svg)
         #expect(image.isColour(atX: 0.5, y: 0.5, 255, 0, 0))
@@ -65,41 +68,58 @@ struct ThumbnailerLimitTests {
     func mismatchedContent() throws {
         var bytes = try testdata("landscape.jpg")
         bytes.replaceSubrange(0..<8, with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        #expect(throws: ImagingError.self) { try Thumbnailer().render(bytes, renditions: [RenditionSpec(parsing: "t=100")]) }
+        #expect(throws: ImagingError.self) {
+            try Thumbnailer().render(bytes, renditions: [RenditionSpec(name: "t", width: 100)])
+        }
     }
 }
 
-@Suite("Rendition specifications are checked when they are read")
+/// A rendition with a box of `width` × `height`, adjusted by `configure`.
+private func rendition(
+    _ name: String, _ width: Int?, _ height: Int? = nil, _ configure: (inout RenditionSpec) -> Void = { _ in }
+) -> RenditionSpec {
+    var spec = RenditionSpec(name: name, width: width, height: height)
+    configure(&spec)
+    return spec
+}
+
+@Suite("Rendition specifications are checked before they are used")
 struct RenditionSpecTests {
-    @Test("the one-line syntax sets every field")
-    func oneLine() throws {
-        let spec = try RenditionSpec(parsing: "small=320x240,fit=cover,gravity=attention,format=webp,quality=75,upscale=true,metadata=icc,progressive=yes,background=#102030,animated=true,max_frames=12")
-        #expect(spec.name == "small" && spec.width == 320 && spec.height == 240)
-        #expect(spec.fit == .cover && spec.gravity == .attention && spec.format == .webp && spec.quality == 75)
-        #expect(spec.upscale && spec.metadata == .icc && spec.progressive && spec.animated && spec.maxFrames == 12)
-        #expect(spec.background == RGBColor(red: 0x10, green: 0x20, blue: 0x30))
-        #expect(try RenditionSpec(parsing: "h=x90").height == 90)
-        #expect(try RenditionSpec(parsing: "w=90").width == 90)
+    @Test("a spec with every field set is valid")
+    func everyField() throws {
+        let spec = rendition("small", 320, 240) {
+            $0.fit = .cover
+            $0.gravity = .attention
+            $0.format = .webp
+            $0.quality = 75
+            $0.upscale = true
+            $0.metadata = .icc
+            $0.progressive = true
+            $0.background = RGBColor(red: 0x10, green: 0x20, blue: 0x30)
+            $0.animated = true
+            $0.maxFrames = 12
+        }
+        #expect(spec.problems().isEmpty)
+        try spec.validate()
+        #expect(rendition("h", nil, 90).problems().isEmpty)
+        #expect(rendition("w", 90).problems().isEmpty)
     }
 
     @Test("bad specifications name the field", arguments: [
-        ("small=0x10", "width 0"),
-        ("small=abc", "width 'abc'"),
-        ("small=100,fit=cover", "needs both width and height"),
-        ("small=100,quality=101", "quality 101"),
-        ("small=100,formt=webp", "did you mean 'format'"),
-        ("small=100,format=bmp", "format 'bmp'"),
-        ("small=100,format=jpeg,animated=true", "animated output needs format webp or gif"),
-        ("small", "start with NAME=SIZE"),
-        ("bad name=100", "rendition name"),
+        (rendition("small", 0, 10), "width 0"),
+        (rendition("small", 100) { $0.fit = .cover }, "needs both width and height"),
+        (rendition("small", 100) { $0.quality = 101 }, "quality 101"),
+        (rendition("small", 100) { $0.format = .jpeg; $0.animated = true }, "animated output needs format webp or gif"),
+        (rendition("bad name", 100), "rendition name"),
     ])
-    func badSpecs(_ line: String, _ fragment: String) {
-        do {
-            _ = try RenditionSpec(parsing: line)
-            Issue.record("'\(line)' was accepted")
+    func badSpecs(_ spec: RenditionSpec, _ fragment: String) {
+        do throws(ImagingError) {
+            try spec.validate()
+            Issue.record("'\(spec.name)' was accepted")
         } catch {
             #expect(error.code == .invalidRendition)
             #expect(error.message.contains(fragment), "\(error.message)")
+            #expect(error.message == spec.problems().joined(separator: "; "))
         }
     }
 }

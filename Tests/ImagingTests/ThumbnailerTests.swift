@@ -9,14 +9,20 @@ private func thumbnailer(_ configure: (inout ImagingSettings) -> Void = { _ in }
     return try Thumbnailer(settings: settings)
 }
 
-/// A rendition from the one-line syntax.
-private func spec(_ line: String) throws -> RenditionSpec {
-    try RenditionSpec(parsing: line)
+/// A rendition with a box of `width` × `height` (nil lets the other side decide), adjusted by `configure`.
+private func rendition(
+    _ width: Int?, _ height: Int? = nil, name: String = "t", _ configure: (inout RenditionSpec) -> Void = { _ in }
+) -> RenditionSpec {
+    var spec = RenditionSpec(name: name, width: width, height: height)
+    configure(&spec)
+    return spec
 }
 
 /// Renders one rendition of a testdata file.
-private func renderOne(_ file: String, _ line: String, settings: (inout ImagingSettings) -> Void = { _ in }) throws -> (RenderResult, DecodedImage) {
-    let result = try thumbnailer(settings).render(testdata(file), renditions: [spec(line)])
+private func renderOne(
+    _ file: String, _ spec: RenditionSpec, settings: (inout ImagingSettings) -> Void = { _ in }
+) throws -> (RenderResult, DecodedImage) {
+    let result = try thumbnailer(settings).render(testdata(file), renditions: [spec])
     let output = try #require(result.renditions.first)
     return (result, try DecodedImage(output.data))
 }
@@ -25,7 +31,7 @@ private func renderOne(_ file: String, _ line: String, settings: (inout ImagingS
 struct ThumbnailerCorrectnessTests {
     @Test("every EXIF orientation comes out upright", arguments: 1...8)
     func orientation(_ tag: Int) throws {
-        let (result, image) = try renderOne("orientation-\(tag).jpg", "t=120")
+        let (result, image) = try renderOne("orientation-\(tag).jpg", rendition(120))
         #expect(result.source.orientation == tag)
         #expect(result.source.width == 600 && result.source.height == 400)
         #expect(image.width == 120 && image.height == 80)
@@ -36,7 +42,7 @@ struct ThumbnailerCorrectnessTests {
           arguments: ["landscape.jpg", "progressive.jpg", "photo.webp", "photo.tiff", "photo.gif", "photo.avif",
                       "photo.heic", "deep16.png"])
     func inputFormats(_ file: String) throws {
-        let (_, image) = try renderOne(file, "t=150")
+        let (_, image) = try renderOne(file, rendition(150))
         #expect(image.width == 150 && image.height == 100)
         #expect(image.showsUprightQuadrants)
     }
@@ -44,7 +50,7 @@ struct ThumbnailerCorrectnessTests {
     @Test("CMYK inputs, with and without a profile, become sRGB with the right hues",
           arguments: ["cmyk-profile.jpg", "cmyk-noprofile.jpg"])
     func cmyk(_ file: String) throws {
-        let (result, image) = try renderOne(file, "t=150")
+        let (result, image) = try renderOne(file, rendition(150))
         #expect(result.source.format == .jpeg)
         let red = image.pixel(atX: 0.25, y: 0.25), green = image.pixel(atX: 0.75, y: 0.25)
         let blue = image.pixel(atX: 0.25, y: 0.75)
@@ -56,36 +62,42 @@ struct ThumbnailerCorrectnessTests {
 
     @Test("8- and 16-bit greyscale stay black and white", arguments: ["grey.png", "grey16.png"])
     func greyscale(_ file: String) throws {
-        let (_, image) = try renderOne(file, "t=150")
+        let (_, image) = try renderOne(file, rendition(150))
         #expect(image.isColour(atX: 0.25, y: 0.5, 0, 0, 0, tolerance: 8))
         #expect(image.isColour(atX: 0.75, y: 0.5, 255, 255, 255, tolerance: 8))
     }
 
     @Test("transparency is flattened onto the background for JPEG")
     func flattening() throws {
-        let (_, white) = try renderOne("alpha.png", "t=200")
+        let (_, white) = try renderOne("alpha.png", rendition(200))
         #expect(white.isColour(atX: 0.25, y: 0.5, 255, 0, 0))
         #expect(white.isColour(atX: 0.75, y: 0.5, 255, 255, 255))
-        let (_, black) = try renderOne("alpha.png", "t=200,background=#000000")
+        let (_, black) = try renderOne("alpha.png", rendition(200) {
+            $0.background = RGBColor(red: 0, green: 0, blue: 0)
+        })
         #expect(black.isColour(atX: 0.75, y: 0.5, 0, 0, 0))
-        let (_, configured) = try renderOne("alpha.png", "t=200") { $0.background = RGBColor(red: 0, green: 0, blue: 255) }
+        let (_, configured) = try renderOne("alpha.png", rendition(200), settings: {
+            $0.background = RGBColor(red: 0, green: 0, blue: 255)
+        })
         #expect(configured.isColour(atX: 0.75, y: 0.5, 0, 0, 255))
     }
 
     @Test("auto picks PNG for transparent results and JPEG for opaque ones")
     func autoFormat() throws {
-        let (transparent, image) = try renderOne("alpha.png", "t=200,format=auto")
+        let (transparent, image) = try renderOne("alpha.png", rendition(200) { $0.format = .auto })
         #expect(transparent.renditions[0].format == .png)
         #expect(image.pixel(atX: 0.75, y: 0.5).alpha == 0)
-        let (opaque, _) = try renderOne("landscape.jpg", "t=200,format=auto")
+        let (opaque, _) = try renderOne("landscape.jpg", rendition(200) { $0.format = .auto })
         #expect(opaque.renditions[0].format == .jpeg)
         #expect(sniffedFormat(opaque.renditions[0].data) == .jpeg)
     }
 
     @Test("each output format is written with its own magic bytes",
-          arguments: [("jpeg", ImageFormat.jpeg), ("png", .png), ("webp", .webp), ("avif", .avif), ("gif", .gif)])
-    func outputFormats(_ name: String, _ format: ImageFormat) throws {
-        let (result, image) = try renderOne("landscape.jpg", "t=90,format=\(name)")
+          arguments: [
+              (RenditionSpec.Format.jpeg, ImageFormat.jpeg), (.png, .png), (.webp, .webp), (.avif, .avif), (.gif, .gif),
+          ])
+    func outputFormats(_ output: RenditionSpec.Format, _ format: ImageFormat) throws {
+        let (result, image) = try renderOne("landscape.jpg", rendition(90) { $0.format = output })
         #expect(result.renditions[0].format == format)
         #expect(sniffedFormat(result.renditions[0].data) == format)
         #expect(image.width == 90 && image.height == 60)
@@ -94,7 +106,7 @@ struct ThumbnailerCorrectnessTests {
 
     @Test("WebP keeps the alpha channel")
     func webpAlpha() throws {
-        let (_, image) = try renderOne("alpha.png", "t=200,format=webp")
+        let (_, image) = try renderOne("alpha.png", rendition(200) { $0.format = .webp })
         #expect(image.pixel(atX: 0.75, y: 0.5).alpha == 0)
         #expect(image.pixel(atX: 0.25, y: 0.5).alpha == 255)
     }
@@ -104,35 +116,38 @@ struct ThumbnailerCorrectnessTests {
 struct ThumbnailerGeometryTests {
     @Test("inside fits the box by either side and never enlarges unless asked")
     func inside() throws {
-        #expect(try renderOne("landscape.jpg", "t=x50").1.width == 75)
-        #expect(try renderOne("tall.png", "t=100x100").1.height == 100)
-        let small = try renderOne("landscape.jpg", "t=1000").1
+        #expect(try renderOne("landscape.jpg", rendition(nil, 50)).1.width == 75)
+        #expect(try renderOne("tall.png", rendition(100, 100)).1.height == 100)
+        let small = try renderOne("landscape.jpg", rendition(1000)).1
         #expect(small.width == 600 && small.height == 400)
-        let enlarged = try renderOne("landscape.jpg", "t=1000,upscale=true").1
+        let enlarged = try renderOne("landscape.jpg", rendition(1000) { $0.upscale = true }).1
         #expect(enlarged.width == 1000 && enlarged.height == 667)
     }
 
     @Test("cover fills the box and crops the centre")
     func cover() throws {
-        let (_, image) = try renderOne("wide.jpg", "t=100x100,fit=cover")
+        let (_, image) = try renderOne("wide.jpg", rendition(100, 100) { $0.fit = .cover })
         #expect(image.width == 100 && image.height == 100)
         #expect(image.showsUprightQuadrants)
-        for gravity in ["attention", "entropy"] {
-            let (_, cropped) = try renderOne("wide.jpg", "t=100x100,fit=cover,gravity=\(gravity)")
+        for gravity in [RenditionSpec.Gravity.attention, .entropy] {
+            let (_, cropped) = try renderOne("wide.jpg", rendition(100, 100) { $0.fit = .cover; $0.gravity = gravity })
             #expect(cropped.width == 100 && cropped.height == 100)
         }
     }
 
     @Test("fill stretches to exactly the box")
     func fill() throws {
-        let (_, image) = try renderOne("landscape.jpg", "t=200x50,fit=fill")
+        let (_, image) = try renderOne("landscape.jpg", rendition(200, 50) { $0.fit = .fill })
         #expect(image.width == 200 && image.height == 50)
         #expect(image.showsUprightQuadrants)
     }
 
     @Test("contain pads to exactly the box with the background")
     func contain() throws {
-        let (_, image) = try renderOne("landscape.jpg", "t=200x200,fit=contain,background=#00ff00")
+        let (_, image) = try renderOne("landscape.jpg", rendition(200, 200) {
+            $0.fit = .contain
+            $0.background = RGBColor(red: 0, green: 255, blue: 0)
+        })
         #expect(image.width == 200 && image.height == 200)
         #expect(image.isColour(atX: 0.5, y: 0.05, 0, 255, 0))
         #expect(image.isColour(atX: 0.25, y: 0.4, 255, 0, 0))
@@ -140,38 +155,43 @@ struct ThumbnailerGeometryTests {
 
     @Test("animations give their first frame by default and stay animated when asked")
     func animation() throws {
-        let (first, image) = try renderOne("animated.gif", "t=60")
+        let (first, image) = try renderOne("animated.gif", rendition(60))
         #expect(first.source.frames == 3)
         #expect(first.renditions[0].frames == 1)
         #expect(image.isColour(atX: 0.5, y: 0.5, 255, 0, 0))
-        for format in ["gif", "webp"] {
-            let (animated, _) = try renderOne("animated.gif", "t=60,format=\(format),animated=true")
+        for format in [RenditionSpec.Format.gif, .webp] {
+            let (animated, _) = try renderOne("animated.gif", rendition(60) { $0.format = format; $0.animated = true })
             #expect(animated.renditions[0].frames == 3)
             #expect(animated.renditions[0].width == 60 && animated.renditions[0].height == 40)
-            #expect(sniffedFormat(animated.renditions[0].data) == ImageFormat(rawValue: format))
+            #expect(sniffedFormat(animated.renditions[0].data) == format.fixedFormat)
         }
-        let (capped, _) = try renderOne("animated.webp", "t=60,format=webp,animated=true,max_frames=2")
+        let (capped, _) = try renderOne("animated.webp", rendition(60) {
+            $0.format = .webp
+            $0.animated = true
+            $0.maxFrames = 2
+        })
         #expect(capped.renditions[0].frames == 2)
     }
 
     @Test("metadata is stripped by default and kept on request")
     func metadata() throws {
         let exif = Array("Exif".utf8)
-        let stripped = try renderOne("orientation-6.jpg", "t=120").0.renditions[0].data
+        let stripped = try renderOne("orientation-6.jpg", rendition(120)).0.renditions[0].data
         #expect(!stripped.contains(subsequence: exif))
-        let kept = try renderOne("orientation-6.jpg", "t=120,metadata=all").0.renditions[0].data
+        let kept = try renderOne("orientation-6.jpg", rendition(120) { $0.metadata = .all }).0.renditions[0].data
         #expect(kept.contains(subsequence: exif))
         let profile = Array("ICC_PROFILE".utf8)
         #expect(!stripped.contains(subsequence: profile))
-        let iccOnly = try renderOne("cmyk-profile.jpg", "t=120,metadata=icc").0.renditions[0].data
+        let iccOnly = try renderOne("cmyk-profile.jpg", rendition(120) { $0.metadata = .icc }).0.renditions[0].data
         #expect(iccOnly.contains(subsequence: profile))
-        #expect(!(try renderOne("cmyk-profile.jpg", "t=120").0.renditions[0].data.contains(subsequence: profile)))
+        let defaultMetadata = try renderOne("cmyk-profile.jpg", rendition(120)).0.renditions[0].data
+        #expect(!defaultMetadata.contains(subsequence: profile))
     }
 
     @Test("progressive JPEG uses the progressive frame marker")
     func progressive() throws {
-        let baseline = try renderOne("landscape.jpg", "t=120").0.renditions[0].data
-        let progressive = try renderOne("landscape.jpg", "t=120,progressive=true").0.renditions[0].data
+        let baseline = try renderOne("landscape.jpg", rendition(120)).0.renditions[0].data
+        let progressive = try renderOne("landscape.jpg", rendition(120) { $0.progressive = true }).0.renditions[0].data
         #expect(progressive.contains(subsequence: [0xFF, 0xC2]))
         #expect(!baseline.contains(subsequence: [0xFF, 0xC2]))
     }
@@ -181,7 +201,12 @@ struct ThumbnailerGeometryTests {
 struct ThumbnailerStrategyTests {
     @Test("both strategies give the same sizes and pictures")
     func strategiesAgree() throws {
-        let renditions = try ["small=40", "medium=150,format=webp", "square=80x80,fit=cover", "large=300x300,fit=contain"].map(spec)
+        let renditions = [
+            rendition(40, name: "small"),
+            rendition(150, name: "medium") { $0.format = .webp },
+            rendition(80, 80, name: "square") { $0.fit = .cover },
+            rendition(300, 300, name: "large") { $0.fit = .contain },
+        ]
         let thumbnailer = try thumbnailer()
         let once = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodeOnce)
         let each = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodePerRendition)
@@ -199,7 +224,12 @@ struct ThumbnailerStrategyTests {
     func cascadedRenditions() throws {
         // `tiny` (40) is reduced from `thumb` (90, at least twice its size), `thumb` and `small` from `large`, which
         // is the intermediate itself; `large` removes metadata fields from its own copy of them.
-        let renditions = try ["tiny=40,metadata=all", "large=300,metadata=icc", "small=150", "thumb=90"].map(spec)
+        let renditions = [
+            rendition(40, name: "tiny") { $0.metadata = .all },
+            rendition(300, name: "large") { $0.metadata = .icc },
+            rendition(150, name: "small"),
+            rendition(90, name: "thumb"),
+        ]
         let thumbnailer = try thumbnailer()
         let once = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodeOnce)
         let each = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodePerRendition)
@@ -216,12 +246,13 @@ struct ThumbnailerStrategyTests {
 
     @Test("the placeholder carries a ThumbHash and the dominant colour")
     func placeholder() throws {
-        let result = try thumbnailer().render(testdata("alpha.png"), renditions: [spec("t=50")])
+        let result = try thumbnailer().render(testdata("alpha.png"), renditions: [rendition(50)])
         let placeholder = try #require(result.placeholder)
         #expect(placeholder.dominantColor == "#ff0000")
         let hash = try #require(Data(base64Encoded: placeholder.thumbHash))
         #expect(hash.count >= 5)
-        let disabled = try thumbnailer { $0.placeholder = false }.render(testdata("alpha.png"), renditions: [spec("t=50")])
+        let disabled = try thumbnailer { $0.placeholder = false }
+            .render(testdata("alpha.png"), renditions: [rendition(50)])
         #expect(disabled.placeholder == nil)
     }
 }

@@ -1,7 +1,11 @@
+import AWSClients
 import Foundation
+import Imaging
+import LocalBackend
+import SigV4
 import TestSupport
 import Testing
-import Worker
+import WorkerCore
 
 /// Runs the built `thumbworker` binary and captures what it prints.
 struct CommandResult {
@@ -144,28 +148,30 @@ func testdataPath(_ name: String) -> String {
 
 @Suite("thumbworker process")
 struct ProcessCommandTests {
-    @Test("good and bad inputs: outputs for the good, one clear line per bad, exit 1, a manifest per input")
+    @Test("good and bad inputs: outputs for the good, one clear line per bad, exit 1, an event per input")
     func mixedInputs() throws {
         let folder = try temporaryFolder()
         let inputs = ["landscape.jpg", "alpha.png", "bomb.png", "text.jpg", "truncated.jpg"].map(testdataPath)
         let result = try CommandResult(["process", "--json", "-o", "out"] + inputs, in: folder)
         #expect(result.status == 1)
-        let manifests = try result.standardOutput.split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
+        let events = try result.standardOutput.split(separator: "\n").map {
+            try ThumbnailEvent.decode(json: Array($0.utf8))
         }
-        #expect(manifests.count == 5)
-        let byName = Dictionary(uniqueKeysWithValues: manifests.map { (URL(fileURLWithPath: $0["input"] as? String ?? "").lastPathComponent, $0) })
+        #expect(events.count == 5)
+        let byName = Dictionary(uniqueKeysWithValues: events.map { ($0.source.key, $0) })
         let landscape = try #require(byName["landscape.jpg"])
-        let rendition = try #require((landscape["renditions"] as? [[String: Any]])?.first)
-        #expect(rendition["width"] as? Int == 150 && rendition["height"] as? Int == 100)
-        #expect(rendition["contentType"] as? String == "image/jpeg")
-        let written = try Data(contentsOf: URL(fileURLWithPath: try #require(rendition["path"] as? String)))
+        #expect(landscape.type == ThumbnailEvent.readyType)
+        let rendition = try #require(landscape.renditions?.first)
+        #expect(rendition.width == 150 && rendition.height == 100 && rendition.format == .jpeg)
+        #expect(rendition.bucket == "out" && rendition.key == "landscape.jpg.jpeg")
+        let written = try Data(contentsOf: folder.appendingPathComponent("out/landscape.jpg.jpeg"))
         #expect(written.prefix(3) == Data([0xFF, 0xD8, 0xFF]))
-        #expect((landscape["source"] as? [String: Any])?["width"] as? Int == 600)
-        #expect((landscape["placeholder"] as? [String: Any])?["thumbHash"] is String)
+        #expect(landscape.source.width == 600 && landscape.source.format == .jpeg)
+        #expect(landscape.placeholder?.thumbHash.isEmpty == false)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/alpha.png.jpeg").path))
         for (file, code) in [("bomb.png", "tooManyPixels"), ("text.jpg", "unsupportedFormat"), ("truncated.jpg", "corrupt")] {
-            #expect((byName[file]?["error"] as? [String: Any])?["code"] as? String == code)
+            #expect(byName[file]?.type == ThumbnailEvent.failedType)
+            #expect(byName[file]?.error?.code == code)
             #expect(result.standardError.contains("\(file): \(code)"), "\(result.standardError)")
         }
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/bomb.png.jpeg").path))
@@ -311,6 +317,47 @@ struct ProcessCommandS3Tests {
         }
     }
 
+    @Test("the same gate as run: thumbworker's own output is skipped, current outputs are reused, --force renders")
+    func gateAndReuse() async throws {
+        let environment = try await Self.environment()
+        try await Emulator.withClients { clients in
+            let uploads = try await clients.makeBucket(), thumbs = try await clients.makeBucket()
+            let image = try [UInt8](Data(contentsOf: URL(fileURLWithPath: testdataPath("landscape.jpg"))))
+            _ = try await clients.s3.putObject(
+                .init(bucket: uploads, key: "made.jpg", body: image,
+                      userMetadata: [ThumbnailMetadata.generatorKey: ThumbnailMetadata.generator]),
+                logger: Emulator.logger)
+            _ = try await clients.s3.putObject(.init(bucket: uploads, key: "photo.jpg", body: image), logger: Emulator.logger)
+            let folder = try temporaryFolder()
+            let output = ["-o", "s3://\(thumbs)/t/", "--json"]
+
+            let marked = try CommandResult(["process", "s3://\(uploads)/made.jpg"] + output, in: folder, environment: environment)
+            #expect(marked.status == 0, "\(marked.standardError)")
+            #expect(marked.standardError.contains("made.jpg: skipped: the object carries thumbworker's own marker"))
+            #expect(marked.standardOutput.isEmpty)
+            let missing = try? await clients.s3.headObject(bucket: thumbs, key: "t/made.jpg.jpeg", logger: Emulator.logger)
+            #expect(missing == nil)
+
+            let forced = try CommandResult(["process", "s3://\(uploads)/made.jpg", "--force"] + output, in: folder,
+                                           environment: environment)
+            #expect(forced.status == 0, "\(forced.standardError)")
+            let made = try await clients.s3.headObject(bucket: thumbs, key: "t/made.jpg.jpeg", logger: Emulator.logger)
+            #expect(made.contentType == "image/jpeg")
+
+            let first = try CommandResult(["process", "s3://\(uploads)/photo.jpg"] + output, in: folder, environment: environment)
+            let second = try CommandResult(["process", "s3://\(uploads)/photo.jpg"] + output, in: folder, environment: environment)
+            let again = try CommandResult(["process", "s3://\(uploads)/photo.jpg", "--force"] + output, in: folder,
+                                          environment: environment)
+            let events = try [first, second, again].map { result in
+                #expect(result.status == 0, "\(result.standardError)")
+                return try ThumbnailEvent.decode(json: Array(result.standardOutput.utf8))
+            }
+            // Rendered the first time (timings), reused the second (none: nothing was decoded), rendered when forced.
+            #expect(events.map { $0.timings != nil } == [true, false, true])
+            #expect(events.map { $0.renditions?.first?.key } == Array(repeating: "t/photo.jpg.jpeg", count: 3))
+        }
+    }
+
     @Test("a wrong secret is a per-input storage error, not a crash")
     func wrongSecret() async throws {
         try await Emulator.withClients { clients in
@@ -325,7 +372,8 @@ struct ProcessCommandS3Tests {
             environment["AWS_SECRET_ACCESS_KEY"] = "wrong"
             let wrong = try CommandResult(arguments, in: try temporaryFolder(), environment: environment)
             #expect(wrong.status == 1)
-            #expect(wrong.standardError.contains("SignatureDoesNotMatch") && wrong.standardError.contains("check the secret access key"),
+            // The job's first request is a HEAD, whose 403 carries no error code: the message names what to check.
+            #expect(wrong.standardError.contains("HTTP 403") && wrong.standardError.contains("check the secret access key"),
                     "\(wrong.standardError)")
         }
     }

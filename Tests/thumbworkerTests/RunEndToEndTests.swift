@@ -2,7 +2,7 @@ import AWSClients
 import Foundation
 import TestSupport
 import Testing
-import Worker
+import WorkerCore
 
 /// `thumbworker run` as a separate process against ministack, wired as in production:
 /// uploads bucket → S3 notification → "uploads" topic → work queue (redrive to a DLQ after 2 receives) → worker

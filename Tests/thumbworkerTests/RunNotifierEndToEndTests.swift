@@ -1,7 +1,8 @@
+import Foundation
 import AWSClients
 import TestSupport
 import Testing
-import Worker
+import WorkerCore
 
 /// `thumbworker run` against ministack broadcasting through a real API Gateway WEBSOCKET API to a real websocket
 /// client, with a connections table that also lists a connection that has closed.

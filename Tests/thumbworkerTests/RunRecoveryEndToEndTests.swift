@@ -2,7 +2,7 @@ import AWSClients
 import Foundation
 import TestSupport
 import Testing
-import Worker
+import WorkerCore
 
 /// `thumbworker run` against ministack through a fault-injecting proxy, watched from the outside: the queue, the
 /// notifications and its own `/metrics`, `/health` and `/ready`.

@@ -1,0 +1,11 @@
+package import WorkerCore
+import Foundation
+
+extension SQLiteMessageQueue {
+    /// Opens the local queue the configuration names, creating its folder when needed.
+    package init(settings: QueueSettings) throws {
+        let folder = URL(fileURLWithPath: settings.localPath).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try self.init(path: settings.localPath, maxReceiveCount: settings.localMaxReceives)
+    }
+}

@@ -1,0 +1,16 @@
+package import WorkerCore
+package import Foundation
+
+/// The machine's clock: wall-clock time and real sleeping.
+package struct SystemQueueClock: QueueClock {
+    /// The machine's clock.
+    package init() {}
+
+    /// The wall-clock time.
+    package var now: Date { Date() }
+
+    /// Sleeps on the continuous clock; cancellation ends the sleep early with `CancellationError`.
+    package func sleep(for duration: Duration) async throws {
+        try await Task.sleep(for: duration)
+    }
+}

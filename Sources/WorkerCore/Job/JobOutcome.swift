@@ -1,0 +1,12 @@
+/// What became of one uploaded object.
+package enum JobOutcome: Sendable {
+    /// The thumbnails exist (made now, or already current); the event says where.
+    case ready(ThumbnailEvent)
+    /// Nothing to do (one of our own outputs, a bucket not configured); the reason is logged.
+    case skipped(String)
+    /// The upload can never be made into thumbnails; the event says why.
+    case failed(ThumbnailEvent)
+    /// Something transient went wrong (storage, network); the message should come back later. The event is the
+    /// `thumbnails.failed` it would be, its error marked retryable; it is not notified.
+    case retry(ThumbnailEvent)
+}

@@ -1,0 +1,85 @@
+package import Imaging
+
+/// Why a job failed, whether retrying may help, and what to do.
+package struct WorkerError: Error, Sendable, CustomStringConvertible {
+    fileprivate enum Kind: Sendable, Hashable {
+        case image(ImagingError.Code)
+        case notFound
+        case inputUnreadable
+        case outputUnwritable
+        case storage
+        case notificationFailed
+        case notificationRejected
+        case queueUnavailable
+        case queueUnusable
+        case queueRequestInvalid
+        case receiptHandleInvalid
+    }
+
+    /// The machine-readable kind of failure.
+    package struct Code: Sendable, Hashable, CustomStringConvertible {
+        fileprivate let kind: Kind
+
+        /// The input is larger than `limits.max_input_bytes` (the same code an image over the byte limit gets).
+        package static let tooLarge = Code(kind: .image(.tooLarge))
+        /// The input file or object does not exist.
+        package static let notFound = Code(kind: .notFound)
+        /// The input file or object could not be read.
+        package static let inputUnreadable = Code(kind: .inputUnreadable)
+        /// An output could not be written.
+        package static let outputUnwritable = Code(kind: .outputUnwritable)
+        /// The object store (S3) failed or refused: unreachable, throttling, access denied, bad credentials.
+        package static let storage = Code(kind: .storage)
+        /// A notifier could not deliver an event (unreachable, timed out, or the receiver failed); retrying may help.
+        package static let notificationFailed = Code(kind: .notificationFailed)
+        /// A notification receiver refused an event (an HTTP 4xx other than 408 or 429); fix the receiver or its URL.
+        package static let notificationRejected = Code(kind: .notificationRejected)
+        /// The queue is busy, locked or out of space for now; trying again later may succeed.
+        package static let queueUnavailable = Code(kind: .queueUnavailable)
+        /// The queue's storage cannot be used as it is (cannot be opened, read-only, damaged); a person must fix it.
+        package static let queueUnusable = Code(kind: .queueUnusable)
+        /// A queue request or setting is outside the queue's limits (e.g. more than 10 messages per receive).
+        package static let queueRequestInvalid = Code(kind: .queueRequestInvalid)
+        /// A receipt handle is stale or unknown: the message was received again, deleted or dead-lettered since.
+        package static let receiptHandleInvalid = Code(kind: .receiptHandleInvalid)
+
+        /// The code as written in logs and manifests.
+        package var description: String {
+            switch kind {
+            case .image(let code): code.description
+            case .notFound: "notFound"
+            case .inputUnreadable: "inputUnreadable"
+            case .outputUnwritable: "outputUnwritable"
+            case .storage: "storage"
+            case .notificationFailed: "notificationFailed"
+            case .notificationRejected: "notificationRejected"
+            case .queueUnavailable: "queueUnavailable"
+            case .queueUnusable: "queueUnusable"
+            case .queueRequestInvalid: "queueRequestInvalid"
+            case .receiptHandleInvalid: "receiptHandleInvalid"
+            }
+        }
+    }
+
+    /// What kind of failure this is.
+    package let code: Code
+    /// What went wrong and what to do about it.
+    package let message: String
+    /// Whether trying again may succeed.
+    package let isRetryable: Bool
+
+    /// Creates an error; local input and output failures are not retryable by default.
+    package init(_ code: Code, _ message: String, retryable: Bool = false) {
+        self.code = code
+        self.message = message
+        self.isRetryable = retryable
+    }
+
+    /// Wraps an imaging failure, keeping its code and permanence.
+    package init(imaging error: ImagingError) {
+        self.init(Code(kind: .image(error.code)), error.description, retryable: error.isRetryable)
+    }
+
+    /// `code: message`.
+    package var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Foundation
+import Imaging
+import LocalBackend
+import Logging
+import WorkerAWS
+import WorkerCore
+
+/// Everything `run` needs, built from the configuration: the queue, the stores, the notifiers and the consumer.
+///
+/// With `queue.url` set, the queue is SQS and the buckets are S3; without it, the embedded local backends are used
+/// (a SQLite queue and folders as buckets), so the whole flow runs on one machine.
+struct WorkerRuntime: Sendable {
+    /// The consumer service to run.
+    let consumer: QueueConsumer
+    /// The queue it consumes.
+    let queue: any MessageQueue
+    /// Where originals live (the local `upload` command writes here too).
+    let sourceStore: any ObjectStore
+    private let connection: AWSConnection?
+    private let httpClient: HTTPClient
+    private let pipeline: ThumbnailPipeline
+
+    /// Builds the runtime; configuration problems (missing region, unreadable queue file) are thrown before anything runs.
+    init(configuration: WorkerConfiguration, environment: [String: String], workerID: String, logger: Logger,
+                 stopsWhenIdle: Bool = false, metrics: WorkerMetrics = .disabled) async throws {
+        let connection = configuration.queue.url == nil
+            ? nil : try AWSConnection(settings: configuration.aws, environment: environment, logger: logger)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        do {
+            let queue = try Self.makeQueue(configuration.queue, connection: connection, logger: logger)
+            let store: any ObjectStore = try connection?.objectStore(logger: logger)
+                ?? LocalFolderStore(root: configuration.storage.localRoot)
+            let pipeline = try ThumbnailPipeline(settings: configuration.pipelineSettings)
+            let processor = UploadProcessor(
+                pipeline: pipeline,
+                destination: OutputLocation(store: store, bucket: configuration.storage.destinationBucket,
+                                            prefix: configuration.storage.destinationPrefix),
+                sourceBuckets: Set(configuration.storage.sourceBuckets), workerID: workerID,
+                reusesCurrentOutputs: configuration.storage.reuseCurrentOutputs,
+                renditionURL: try connection?.renditionURL(presignSeconds: configuration.storage.presignSeconds)
+                    ?? { @Sendable _, _ in nil },
+                metrics: metrics)
+            let notifier = NotifierGroup(try configuration.notifiers.map { settings in
+                try Self.makeNotifier(settings, connection: connection, httpClient: httpClient, logger: logger)
+            })
+            var consumerSettings = configuration.queue.consumer
+            consumerSettings.maxInFlight = configuration.effectiveMaxInFlight
+            consumerSettings.stopsWhenIdle = stopsWhenIdle
+            let handler = MessageHandler(processor: processor, sourceStore: store, notifier: notifier, queue: queue, settings: consumerSettings,
+                                         metrics: metrics)
+            self.consumer = QueueConsumer(queue: queue, handler: handler, settings: consumerSettings, logger: logger)
+            self.queue = queue
+            self.sourceStore = store
+            self.pipeline = pipeline
+        } catch {
+            try? await httpClient.shutdown()
+            await connection?.shutdown()
+            throw error
+        }
+        self.connection = connection
+        self.httpClient = httpClient
+    }
+
+    /// Readiness for `/ready`: whether the queue answers a depth request, checked at most every five seconds.
+    func readinessProbe() -> ReadinessProbe {
+        let queue = queue
+        return ReadinessProbe(interval: .seconds(5)) { (try? await queue.approximateDepth()) != nil }
+    }
+
+    /// Closes the connection pools and stops the imaging threads.
+    func shutdown() async {
+        try? await httpClient.shutdown()
+        await connection?.shutdown()
+        pipeline.pool.shutdown()
+    }
+
+    private static func makeQueue(_ settings: QueueSettings, connection: AWSConnection?, logger: Logger) throws -> any MessageQueue {
+        if let url = settings.url, let connection {
+            return try connection.messageQueue(url: url, logger: logger)
+        }
+        return try SQLiteMessageQueue(settings: settings)
+    }
+
+    private static func makeNotifier(
+        _ settings: NotifierSettings, connection: AWSConnection?, httpClient: HTTPClient, logger: Logger
+    ) throws -> any Notifier {
+        switch settings {
+        case .log(let printsEvents):
+            return LogNotifier(logger: logger, jsonLines: printsEvents ? LogNotifier.standardOutput : nil)
+        case .webhook(let url, let secret, let timeoutSeconds):
+            guard let address = URL(string: url) else {
+                throw ConfigurationError(problems: ["notifiers: '\(url)' is not a URL"], source: "notifiers")
+            }
+            return WebhookNotifier(configuration: .init(url: address, secret: secret, timeout: .seconds(timeoutSeconds)),
+                                   client: httpClient, logger: logger)
+        case .sns(let topicARN):
+            return try requireAWS(connection, for: "an sns notifier").snsNotifier(topicARN: topicARN, logger: logger)
+        case .websocket(let table, let endpoint):
+            return try requireAWS(connection, for: "a websocket notifier")
+                .websocketNotifier(connectionsTable: table, endpoint: endpoint, logger: logger)
+        }
+    }
+
+    private static func requireAWS(_ connection: AWSConnection?, for what: String) throws -> AWSConnection {
+        guard let connection else {
+            throw ConfigurationError(problems: ["notifiers: \(what) needs AWS: set queue.url (the local backend has no SNS or API Gateway)"], source: "notifiers")
+        }
+        return connection
+    }
+}

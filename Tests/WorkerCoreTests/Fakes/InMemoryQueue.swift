@@ -1,0 +1,58 @@
+import Foundation
+import Synchronization
+import WorkerCore
+
+/// A queue in memory that records deletes and visibility changes (for unit tests of the consumer logic only).
+final class InMemoryQueue: MessageQueue {
+    private struct State {
+        var waiting: [QueueMessage] = []
+        var deleted: [String] = []
+        var visibility: [(id: String, timeout: Duration)] = []
+        var receives = 0
+    }
+
+    private let state = Mutex(State())
+
+    var deletedIDs: [String] { state.withLock { $0.deleted } }
+    var visibilityChanges: [(id: String, timeout: Duration)] { state.withLock { $0.visibility } }
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
+    /// Adds a message as if it had been delivered `receiveCount - 1` times before.
+    func add(body: String, receiveCount: Int = 1) -> String {
+        let id = UUID().uuidString
+        state.withLock {
+            $0.waiting.append(QueueMessage(id: id, body: body, receiptHandle: "handle-\(id)", receiveCount: receiveCount, sentAt: Date()))
+        }
+        return id
+    }
+
+    func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError) -> [QueueMessage] {
+        let taken = state.withLock { state -> [QueueMessage] in
+            state.receives += 1
+            let taken = Array(state.waiting.prefix(maxMessages))
+            state.waiting.removeFirst(taken.count)
+            return taken
+        }
+        if taken.isEmpty {
+            try? await Task.sleep(for: min(wait, .milliseconds(50)))
+        }
+        return taken
+    }
+
+    func delete(_ messages: [QueueMessage]) async throws(WorkerError) -> [QueueFailure] {
+        state.withLock { $0.deleted.append(contentsOf: messages.map(\.id)) }
+        return []
+    }
+
+    func changeVisibility(_ message: QueueMessage, timeout: Duration) async throws(WorkerError) {
+        state.withLock { $0.visibility.append((message.id, timeout)) }
+    }
+
+    func send(body: String) async throws(WorkerError) {
+        _ = add(body: body)
+    }
+
+    func approximateDepth() async throws(WorkerError) -> Int {
+        waitingCount
+    }
+}
