@@ -160,6 +160,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                "Yams",
             ],
             swiftSettings: swiftSettings
         ),
@@ -200,7 +201,9 @@ let package = Package(
         ),
         .testTarget(
             name: "thumbworkerTests",
-            dependencies: ["thumbworker", "WorkerCore", "LocalBackend", "Imaging", "AWSClients", "SigV4", "TestSupport"],
+            dependencies: [
+                "thumbworker", "WorkerCore", "LocalBackend", "Imaging", "AWSClients", "SigV4", "TestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

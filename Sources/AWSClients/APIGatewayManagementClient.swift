@@ -25,6 +25,7 @@ package struct APIGatewayManagementClient: Sendable {
             url: endpoint.url(path: "/@connections/\(URIEncoding.encode(connectionID, preservingSlashes: false))"),
             body: data
         )
-        _ = try await client.send(request, to: endpoint, operation: "ApiGatewayManagementApi.PostToConnection", logger: logger)
+        _ = try await client.send(
+            request, to: endpoint, operation: "ApiGatewayManagementApi.PostToConnection", logger: logger)
     }
 }

@@ -35,7 +35,8 @@ extension AWSClient {
         )
         let response = try await send(request, to: endpoint, operation: target, logger: logger)
         do {
-            return try Self.jsonDecoder.decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
+            return try Self.jsonDecoder.decode(
+                Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
         } catch {
             throw AWSError(
                 .invalidResponse,

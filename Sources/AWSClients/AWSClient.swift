@@ -45,7 +45,8 @@ package struct AWSClient: Sendable {
         while true {
             logger[metadataKey: "aws.attempt"] = "\(attempt)"
             do {
-                let response = try await sendOnce(request, to: endpoint, operation: operation, payload: payload, logger: logger)
+                let response = try await sendOnce(
+                    request, to: endpoint, operation: operation, payload: payload, logger: logger)
                 logger.debug(
                     "aws call succeeded",
                     metadata: ["http.status": "\(response.status)", "aws.request.id": "\(response.requestID ?? "-")"]

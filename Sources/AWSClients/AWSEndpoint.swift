@@ -42,7 +42,8 @@ package struct AWSEndpoint: Sendable {
         let environmentURL =
             ignoresEnvironment ? nil : value("AWS_ENDPOINT_URL_\(service.environmentID)") ?? value("AWS_ENDPOINT_URL")
         if let configuredURL {
-            return AWSEndpoint(service: service, region: region, url: try validated(configuredURL, service), isCustom: true)
+            return AWSEndpoint(
+                service: service, region: region, url: try validated(configuredURL, service), isCustom: true)
         }
         if let environmentURL {
             guard let url = URL(string: environmentURL) else {

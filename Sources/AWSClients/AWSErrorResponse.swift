@@ -18,7 +18,8 @@ struct AWSErrorResponse {
         // SQS's JSON protocol names the query-protocol code here, which is what the AWS SDKs report
         // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-json-faqs.html).
         let queryCode = response.header("x-amzn-query-error")?.split(separator: ";").first.map(String.init)
-        let named = [queryCode, body.code, response.header("x-amzn-errortype")].compactMap { $0 }.map(Self.withoutNamespace)
+        let named = [queryCode, body.code, response.header("x-amzn-errortype")].compactMap { $0 }.map(
+            Self.withoutNamespace)
         codes = named.isEmpty ? [Self.codeForStatus(response.status)] : named
         code = codes[0]
         message = body.message
@@ -39,7 +40,8 @@ struct AWSErrorResponse {
         guard let root = XMLTree(parsing: body) else { return (nil, nil, nil) }
         let error = root.first("Error") ?? root
         return (
-            nonEmpty(error.child("Code")?.text), nonEmpty(error.child("Message")?.text), nonEmpty(root.first("RequestId")?.text)
+            nonEmpty(error.child("Code")?.text), nonEmpty(error.child("Message")?.text),
+            nonEmpty(root.first("RequestId")?.text)
         )
     }
 
@@ -62,14 +64,16 @@ struct AWSErrorResponse {
     private static func parseJSON(_ body: [UInt8]) -> Parts {
         guard let error = try? JSONDecoder().decode(JSONError.self, from: Data(body)) else { return (nil, nil, nil) }
         return (
-            nonEmpty(error.type ?? error.lowerCode ?? error.upperCode), nonEmpty(error.lowerMessage ?? error.upperMessage), nil
+            nonEmpty(error.type ?? error.lowerCode ?? error.upperCode),
+            nonEmpty(error.lowerMessage ?? error.upperMessage), nil
         )
     }
 
     /// `com.amazonaws.sqs#QueueDoesNotExist` → `QueueDoesNotExist`; `ValidationException:http://…` → `ValidationException`.
     private static func withoutNamespace(_ code: String) -> String {
         let afterHash = code.split(separator: "#", omittingEmptySubsequences: false).last ?? Substring(code)
-        return String(afterHash.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? afterHash)
+        return String(
+            afterHash.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? afterHash)
     }
 
     /// The code for an answer without one (HEAD has no body): named after the status, as the AWS SDKs do.

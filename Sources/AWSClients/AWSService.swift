@@ -32,7 +32,8 @@ package struct AWSService: Sendable {
     /// Amazon SNS.
     package static let sns = AWSService(signingName: "sns", endpointPrefix: "sns", environmentID: "SNS")
     /// Amazon DynamoDB.
-    package static let dynamoDB = AWSService(signingName: "dynamodb", endpointPrefix: "dynamodb", environmentID: "DYNAMODB")
+    package static let dynamoDB = AWSService(
+        signingName: "dynamodb", endpointPrefix: "dynamodb", environmentID: "DYNAMODB")
     /// AWS STS, asked for web-identity credentials (unsigned).
     package static let sts = AWSService(signingName: "sts", endpointPrefix: "sts", environmentID: "STS")
     /// The API Gateway Management API of one WebSocket API stage; its endpoint is always configured

@@ -15,7 +15,9 @@ package enum DynamoDB {
         package var exclusiveStartKey: Item?
 
         /// Makes a request for the first page.
-        package init(tableName: String, limit: Int? = nil, projectionExpression: String? = nil, exclusiveStartKey: Item? = nil) {
+        package init(
+            tableName: String, limit: Int? = nil, projectionExpression: String? = nil, exclusiveStartKey: Item? = nil
+        ) {
             self.tableName = tableName
             self.limit = limit
             self.projectionExpression = projectionExpression

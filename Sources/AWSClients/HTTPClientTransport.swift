@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+package import Logging
 import NIOCore
 import NIOHTTP1
-package import Logging
 import SigV4
 
 /// The production transport: one shared `HTTPClient` whose connection pool every AWS client reuses.
@@ -39,7 +39,8 @@ package final class HTTPClientTransport: AWSTransport {
     /// Starts a client with its own connection pool on the shared event loop group.
     package init(configuration: Configuration = Configuration()) {
         var settings = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,  // a redirect would need a new signature; S3 region redirects are errors here
+            // A redirect would need a new signature; S3 region redirects are errors here.
+            redirectConfiguration: .disallow,
             timeout: .init(connect: .init(configuration.connectTimeout), read: .init(configuration.readTimeout)),
             connectionPool: .init(
                 idleTimeout: .init(configuration.idleConnectionTimeout),
@@ -75,7 +76,8 @@ package final class HTTPClientTransport: AWSTransport {
             let limit = (200..<300).contains(status) ? request.maxResponseBytes : AWSHTTPRequest.maxErrorBodyBytes
             let headers = response.headers.map { HTTPHeader(name: $0.name, value: $0.value) }
             // A HEAD answer's Content-Length is the size of the body a GET would have, not of this one.
-            let announced = request.method == "HEAD" ? nil : response.headers.first(name: "content-length").flatMap { Int($0) }
+            let announced =
+                request.method == "HEAD" ? nil : response.headers.first(name: "content-length").flatMap { Int($0) }
             if let announced, announced > limit {
                 throw Self.tooLarge(limit: limit)
             }
@@ -120,7 +122,8 @@ package final class HTTPClientTransport: AWSTransport {
     }
 
     private static let timeouts: [HTTPClientError] = [
-        .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout,
+        .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
+        .getConnectionFromPoolTimeout,
     ]
 
     private static let misconfigurations: [HTTPClientError] = [.invalidURL, .emptyHost, .emptyScheme, .alreadyShutdown]

@@ -55,8 +55,9 @@ package struct MessageAttributeValue: Sendable, Hashable, Codable {
     }
 
     /// The query-protocol form fields of the attributes, `PREFIX.entry.N.Name` and `PREFIX.entry.N.Value.*`, sorted by name.
-    static func queryParameters(_ attributes: [String: MessageAttributeValue], prefix: String) -> [(name: String, value: String)]
-    {
+    static func queryParameters(_ attributes: [String: MessageAttributeValue], prefix: String) -> [(
+        name: String, value: String
+    )] {
         attributes.sorted { $0.key < $1.key }.enumerated().flatMap { index, attribute in
             let entry = "\(prefix).entry.\(index + 1)"
             var fields = [

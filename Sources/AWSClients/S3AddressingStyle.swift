@@ -17,7 +17,9 @@ package enum S3AddressingStyle: Sendable {
     /// dots, which break the TLS wildcard certificate) cannot either: those are path-style whatever the style.
     package func usesPathStyle(bucket: String, endpoint: AWSEndpoint) -> Bool {
         let host = endpoint.url.host(percentEncoded: false)?.lowercased() ?? ""
-        if self == .path || Self.isIPAddressOrLocalhost(host) || !Self.isVirtualHostable(bucket, scheme: endpoint.url.scheme) {
+        if self == .path || Self.isIPAddressOrLocalhost(host)
+            || !Self.isVirtualHostable(bucket, scheme: endpoint.url.scheme)
+        {
             return true
         }
         return self == .automatic && endpoint.isCustom
@@ -42,7 +44,8 @@ package enum S3AddressingStyle: Sendable {
     }
 
     private static func isIPAddressOrLocalhost(_ host: String) -> Bool {
-        if host == "localhost" || host.hasSuffix(".localhost") || host.contains(":") { return true }  // ':' only in IPv6
+        // A ':' appears only in IPv6 addresses.
+        if host == "localhost" || host.hasSuffix(".localhost") || host.contains(":") { return true }
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
         return labels.count == 4 && labels.allSatisfy { UInt8($0) != nil }
     }
@@ -52,7 +55,8 @@ package enum S3AddressingStyle: Sendable {
     private static func isVirtualHostable(_ bucket: String, scheme: String?) -> Bool {
         let bytes = Array(bucket.utf8)
         func isLowerAlphanumeric(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
         guard (3...63).contains(bytes.count), let first = bytes.first, let last = bytes.last,
             isLowerAlphanumeric(first), isLowerAlphanumeric(last),

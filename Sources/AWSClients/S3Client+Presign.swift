@@ -16,7 +16,8 @@ extension S3Client {
                 date: client.now()
             )
         } catch {
-            throw AWSError(.invalidConfiguration, "cannot presign \(key): \(error.message)", retryable: false, cause: error)
+            throw AWSError(
+                .invalidConfiguration, "cannot presign \(key): \(error.message)", retryable: false, cause: error)
         }
     }
 }

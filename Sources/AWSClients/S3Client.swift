@@ -67,8 +67,12 @@ package struct S3Client: Sendable {
     private static func headers(_ object: S3.PutObjectRequest) throws(AWSError) -> [HTTPHeader] {
         var headers: [HTTPHeader] = []
         if let contentType = object.contentType { headers.append(HTTPHeader(name: "Content-Type", value: contentType)) }
-        if let cacheControl = object.cacheControl { headers.append(HTTPHeader(name: "Cache-Control", value: cacheControl)) }
-        if let storageClass = object.storageClass { headers.append(HTTPHeader(name: "x-amz-storage-class", value: storageClass)) }
+        if let cacheControl = object.cacheControl {
+            headers.append(HTTPHeader(name: "Cache-Control", value: cacheControl))
+        }
+        if let storageClass = object.storageClass {
+            headers.append(HTTPHeader(name: "x-amz-storage-class", value: storageClass))
+        }
         switch object.serverSideEncryption {
         case nil:
             break
@@ -76,7 +80,9 @@ package struct S3Client: Sendable {
             headers.append(HTTPHeader(name: "x-amz-server-side-encryption", value: "AES256"))
         case .kms(let keyID):
             headers.append(HTTPHeader(name: "x-amz-server-side-encryption", value: "aws:kms"))
-            if let keyID { headers.append(HTTPHeader(name: "x-amz-server-side-encryption-aws-kms-key-id", value: keyID)) }
+            if let keyID {
+                headers.append(HTTPHeader(name: "x-amz-server-side-encryption-aws-kms-key-id", value: keyID))
+            }
         }
         for (name, value) in object.userMetadata.sorted(by: { $0.key < $1.key }) {
             guard (name + value).allSatisfy({ $0.isASCII && !$0.isNewline }), !name.isEmpty else {
@@ -116,10 +122,12 @@ package struct S3Client: Sendable {
         let fields = text.split(separator: " ")
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         guard fields.count == 6, fields[5] == "GMT", let day = Int(fields[1]), let year = Int(fields[3]),
-              let month = months.firstIndex(of: String(fields[2])).map({ $0 + 1 }) else { return nil }
+            let month = months.firstIndex(of: String(fields[2])).map({ $0 + 1 })
+        else { return nil }
         let time = fields[4].split(separator: ":").compactMap { Int($0) }
         guard time.count == 3, (1...31).contains(day), (0...23).contains(time[0]), (0...59).contains(time[1]),
-              (0...60).contains(time[2]) else { return nil }
+            (0...60).contains(time[2])
+        else { return nil }
         let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day)
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + time[0] * 3_600 + time[1] * 60 + time[2]))
     }

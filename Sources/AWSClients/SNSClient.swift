@@ -47,7 +47,8 @@ package struct SNSClient: Sendable {
         return try await call("Subscribe", parameters + attributeFields, logger: logger).requiredText("SubscriptionArn")
     }
 
-    private func call(_ action: String, _ parameters: [(name: String, value: String)], logger: Logger) async throws(AWSError)
+    private func call(_ action: String, _ parameters: [(name: String, value: String)], logger: Logger)
+        async throws(AWSError)
         -> XMLTree
     {
         try await client.callQuery(

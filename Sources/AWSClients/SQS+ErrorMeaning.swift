@@ -1,4 +1,5 @@
 import Foundation
+
 extension SQS {
     /// What a failed SQS call means for its caller, read from the service's error code and HTTP status.
     package enum ErrorMeaning: Sendable, Hashable {

@@ -15,7 +15,9 @@ package struct SQSClient: Sendable {
     }
 
     /// Receives up to `maxNumberOfMessages` messages, waiting up to `waitTimeSeconds` for the first; empty when none came.
-    package func receiveMessages(_ request: SQS.ReceiveMessageRequest, logger: Logger) async throws(AWSError) -> [SQS.Message] {
+    package func receiveMessages(_ request: SQS.ReceiveMessageRequest, logger: Logger) async throws(AWSError) -> [SQS
+        .Message]
+    {
         struct Answer: Decodable {
             let messages: [SQS.Message]?
             enum CodingKeys: String, CodingKey { case messages = "Messages" }
@@ -62,12 +64,15 @@ package struct SQSClient: Sendable {
     }
 
     /// Sends one message.
-    package func sendMessage(_ request: SQS.SendMessageRequest, logger: Logger) async throws(AWSError) -> SQS.SentMessage {
+    package func sendMessage(_ request: SQS.SendMessageRequest, logger: Logger) async throws(AWSError)
+        -> SQS.SentMessage
+    {
         try await call("SendMessage", request, logger: logger)
     }
 
     /// The queue's attributes (`ApproximateNumberOfMessages`, `QueueArn`, `RedrivePolicy`, …); `names` defaults to all.
-    package func queueAttributes(queueURL: String, names: [String] = ["All"], logger: Logger) async throws(AWSError) -> [String:
+    package func queueAttributes(queueURL: String, names: [String] = ["All"], logger: Logger) async throws(AWSError)
+        -> [String:
         String]
     {
         struct Input: Encodable {
@@ -86,17 +91,22 @@ package struct SQSClient: Sendable {
     }
 
     /// Creates a queue (or finds the one with the same name and attributes) and returns its URL.
-    package func createQueue(name: String, attributes: [String: String] = [:], logger: Logger) async throws(AWSError) -> String {
+    package func createQueue(name: String, attributes: [String: String] = [:], logger: Logger) async throws(AWSError)
+        -> String
+    {
         struct Input: Encodable {
             let QueueName: String
             let Attributes: [String: String]
         }
-        let answer: QueueURLAnswer = try await call("CreateQueue", Input(QueueName: name, Attributes: attributes), logger: logger)
+        let answer: QueueURLAnswer = try await call(
+            "CreateQueue", Input(QueueName: name, Attributes: attributes), logger: logger)
         return answer.QueueUrl
     }
 
     /// Sets queue attributes (`Policy`, `RedrivePolicy`, `VisibilityTimeout`, …).
-    package func setQueueAttributes(queueURL: String, attributes: [String: String], logger: Logger) async throws(AWSError) {
+    package func setQueueAttributes(queueURL: String, attributes: [String: String], logger: Logger)
+        async throws(AWSError)
+    {
         struct Input: Encodable {
             let QueueUrl: String
             let Attributes: [String: String]

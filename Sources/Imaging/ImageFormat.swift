@@ -34,17 +34,18 @@ package enum ImageFormat: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Whether the libvips loader that opened an image belongs to this format (e.g. `jpegload_buffer` → jpeg).
     func matchesLoader(_ loader: String) -> Bool {
-        let prefixes: [String] = switch self {
-        case .jpeg: ["jpegload"]
-        case .png: ["pngload"]
-        case .webp: ["webpload"]
-        case .gif: ["gifload"]
-        case .tiff: ["tiffload"]
-        case .heic, .avif: ["heifload"]
-        case .jxl: ["jxlload"]
-        case .svg: ["svgload"]
-        case .pdf: ["pdfload"]
-        }
+        let prefixes: [String] =
+            switch self {
+            case .jpeg: ["jpegload"]
+            case .png: ["pngload"]
+            case .webp: ["webpload"]
+            case .gif: ["gifload"]
+            case .tiff: ["tiffload"]
+            case .heic, .avif: ["heifload"]
+            case .jxl: ["jxlload"]
+            case .svg: ["svgload"]
+            case .pdf: ["pdfload"]
+            }
         return prefixes.contains { loader.hasPrefix($0) }
     }
 
@@ -98,6 +99,7 @@ package enum ImageFormat: String, Sendable, Hashable, Codable, CaseIterable {
     /// SVG is text: optional BOM and whitespace, maybe an XML declaration or comments, then `<svg`.
     private static func looksLikeSVG(_ head: [UInt8]) -> Bool {
         let text = String(decoding: head, as: UTF8.self).lowercased()
-        return text.contains("<svg") && (text.hasPrefix("<") || text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<"))
+        return text.contains("<svg")
+            && (text.hasPrefix("<") || text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<"))
     }
 }

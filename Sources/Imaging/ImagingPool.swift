@@ -25,7 +25,8 @@ package final class ImagingPool: @unchecked Sendable {
     package func run<Result: Sendable, Failure: Error>(
         _ work: @escaping @Sendable () throws(Failure) -> Result
     ) async throws(Failure) -> Result {
-        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Swift.Result<Result, Failure>, Never>) in
+        let outcome = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Swift.Result<Result, Failure>, Never>) in
             enqueue {
                 continuation.resume(returning: Swift.Result { () throws(Failure) -> Result in try work() })
             }

@@ -14,12 +14,16 @@ enum LibVips {
             if let started { return started }
             // The operation cache only helps when the same operation runs twice on the same input, which a
             // thumbnailer never does; keep it tiny so it cannot pin decoded images in memory.
-            var options = ThumbVipsStartOptions(concurrency: Int32(concurrency), cache_max_operations: 0,
-                                                cache_max_bytes: 0)
-            let result: Result<Void, ImagingError> = thumb_vips_start("thumbworker", &options) == 0
+            var options = ThumbVipsStartOptions(
+                concurrency: Int32(concurrency), cache_max_operations: 0,
+                cache_max_bytes: 0)
+            let result: Result<Void, ImagingError> =
+                thumb_vips_start("thumbworker", &options) == 0
                 ? .success(())
-                : .failure(ImagingError(.libvipsUnavailable, "libvips failed to start; is libvips-dev (8.13 or newer) installed?",
-                                        libvipsMessage: takeError()))
+                : .failure(
+                    ImagingError(
+                        .libvipsUnavailable, "libvips failed to start; is libvips-dev (8.13 or newer) installed?",
+                        libvipsMessage: takeError()))
             started = result
             return result
         }
@@ -28,7 +32,9 @@ enum LibVips {
 
     /// Allows the untrusted loaders of the formats that are explicitly allowed (SVG, PDF, JPEG XL).
     static func allowUntrustedLoaders(for formats: Set<ImageFormat>) {
-        let loaders: [ImageFormat: String] = [.svg: "VipsForeignLoadSvg", .pdf: "VipsForeignLoadPdf", .jxl: "VipsForeignLoadJxl"]
+        let loaders: [ImageFormat: String] = [
+            .svg: "VipsForeignLoadSvg", .pdf: "VipsForeignLoadPdf", .jxl: "VipsForeignLoadJxl",
+        ]
         for (format, loader) in loaders where formats.contains(format) {
             thumb_vips_set_loader_blocked(loader, 0)
         }

@@ -9,7 +9,9 @@ enum PixelSampler {
     private static let samplesPerAxis = 4
 
     /// The pixels (1 grey, 2 grey+alpha, 3 RGB or 4 RGBA bands) reduced to fit `maximumSide`, as RGBA.
-    static func rgba(_ pixels: UnsafePointer<UInt8>, width: Int, height: Int, bands: Int) -> (width: Int, height: Int, rgba: [UInt8]) {
+    static func rgba(_ pixels: UnsafePointer<UInt8>, width: Int, height: Int, bands: Int) -> (
+        width: Int, height: Int, rgba: [UInt8]
+    ) {
         let scale = min(1, Double(maximumSide) / Double(max(width, height)))
         let outputWidth = max(1, Int((Double(width) * scale).rounded()))
         let outputHeight = max(1, Int((Double(height) * scale).rounded()))
@@ -23,12 +25,13 @@ enum PixelSampler {
                 for row in rows[y] {
                     for column in columns[x] {
                         let pixel = pixels + (row * width + column) * bands
-                        let (red, green, blue, alpha) = switch bands {
-                        case 1: (Int(pixel[0]), Int(pixel[0]), Int(pixel[0]), 255)
-                        case 2: (Int(pixel[0]), Int(pixel[0]), Int(pixel[0]), Int(pixel[1]))
-                        case 3: (Int(pixel[0]), Int(pixel[1]), Int(pixel[2]), 255)
-                        default: (Int(pixel[0]), Int(pixel[1]), Int(pixel[2]), Int(pixel[3]))
-                        }
+                        let (red, green, blue, alpha) =
+                            switch bands {
+                            case 1: (Int(pixel[0]), Int(pixel[0]), Int(pixel[0]), 255)
+                            case 2: (Int(pixel[0]), Int(pixel[0]), Int(pixel[0]), Int(pixel[1]))
+                            case 3: (Int(pixel[0]), Int(pixel[1]), Int(pixel[2]), 255)
+                            default: (Int(pixel[0]), Int(pixel[1]), Int(pixel[2]), Int(pixel[3]))
+                            }
                         sums = (sums.0 + red, sums.1 + green, sums.2 + blue, sums.3 + alpha)
                         count += 1
                     }
@@ -49,7 +52,9 @@ enum PixelSampler {
             let start = Double(index) * Double(input) / Double(output)
             let span = Double(input) / Double(output)
             let count = max(1, min(samplesPerAxis, Int(span.rounded(.up))))
-            return (0..<count).map { sample in min(input - 1, Int(start + span * (Double(sample) + 0.5) / Double(count))) }
+            return (0..<count).map { sample in
+                min(input - 1, Int(start + span * (Double(sample) + 0.5) / Double(count)))
+            }
         }
     }
 }

@@ -83,14 +83,15 @@ package struct RenditionSpec: Sendable, Hashable {
     /// The most frames an animated rendition keeps.
     package var maxFrames: Int = 100
 
-    /// Creates a rendition; call `validate()` before use.
+    /// Creates a rendition; check `problems()` before use (the configuration reader does).
     package init(name: String, width: Int? = nil, height: Int? = nil) {
         self.name = name
         self.width = width
         self.height = height
     }
 
-    /// Every problem with this rendition, each naming the field; empty when it is usable.
+    /// Every problem with this rendition, each naming the field; empty when it is usable. Checked once, when the
+    /// configuration is read: the thumbnailer trusts the renditions it is given.
     package func problems() -> [String] {
         var problems: [String] = []
         let prefix = "rendition '\(name)'"
@@ -121,14 +122,6 @@ package struct RenditionSpec: Sendable, Hashable {
             problems.append("\(prefix): max_frames \(maxFrames) is not between 1 and 10000")
         }
         return problems
-    }
-
-    /// Throws `invalidRendition` naming every problem, or returns quietly.
-    package func validate() throws(ImagingError) {
-        let problems = problems()
-        if !problems.isEmpty {
-            throw ImagingError(.invalidRendition, problems.joined(separator: "; "))
-        }
     }
 
     /// The largest side a rendition may ask for.

@@ -7,11 +7,12 @@ extension SourceInfo {
     /// (`Thumbnailer.framesWanted(by:)`), not as many as the file has.
     package func estimatedDecodeBytes(framesWanted: Int) -> Int {
         let pixels = width * height
-        let bytesPerPixel = switch format {
-        case .jpeg: isProgressive ? 16 : 2
-        case .png, .tiff: 2
-        default: 4 * min(frames, max(1, framesWanted))
-        }
+        let bytesPerPixel =
+            switch format {
+            case .jpeg: isProgressive ? 16 : 2
+            case .png, .tiff: 2
+            default: 4 * min(frames, max(1, framesWanted))
+            }
         return Self.fixedOverheadBytes + pixels * bytesPerPixel
     }
 

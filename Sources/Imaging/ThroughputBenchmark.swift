@@ -106,14 +106,17 @@ package struct ThroughputBenchmark: Sendable {
         }
         let clock = ContinuousClock()
         let start = clock.now
-        let outcomes = await withTaskGroup(of: Result<Sample, ImagingError>.self, returning: [Result<Sample, ImagingError>].self) { group in
+        let outcomes = await withTaskGroup(
+            of: Result<Sample, ImagingError>.self, returning: [Result<Sample, ImagingError>].self
+        ) { group in
             var started = 0
             var outcomes: [Result<Sample, ImagingError>] = []
             while true {
-                let wantsMore = switch length {
-                case .rounds(let rounds): started < rounds * inputs.count
-                case .seconds(let seconds): start.secondsUntilNow(clock) < seconds
-                }
+                let wantsMore =
+                    switch length {
+                    case .rounds(let rounds): started < rounds * inputs.count
+                    case .seconds(let seconds): start.secondsUntilNow(clock) < seconds
+                    }
                 if wantsMore && started - outcomes.count < concurrency {
                     let index = started % inputs.count
                     let data = inputs[index].data
@@ -122,8 +125,9 @@ package struct ThroughputBenchmark: Sendable {
                             let jobStart = clock.now
                             return Result { () throws(ImagingError) -> Sample in
                                 let result = try thumbnailer.render(data, renditions: renditions, strategy: strategy)
-                                return Sample(input: index, total: jobStart.secondsUntilNow(clock), timings: result.timings,
-                                              outputBytes: result.renditions.reduce(0) { $0 + $1.data.count })
+                                return Sample(
+                                    input: index, total: jobStart.secondsUntilNow(clock), timings: result.timings,
+                                    outputBytes: result.renditions.reduce(0) { $0 + $1.data.count })
                             }
                         }
                     }

@@ -1,9 +1,9 @@
 #if canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// ThumbHash placeholders: an image's average colour, aspect ratio and blurred sketch in at most 25 bytes.
@@ -45,12 +45,14 @@ package enum ThumbHash {
         let alpha = planes.hasAlpha ? basis.terms(of: planes.alpha, columns: 5, rows: 5) : nil
 
         let isLandscape = width > height
-        let header24 = quantized(63 * luminance.constant)
+        let header24 =
+            quantized(63 * luminance.constant)
             | (quantized(31.5 + 31.5 * yellowBlue.constant) << 6)
             | (quantized(31.5 + 31.5 * redGreen.constant) << 12)
             | (quantized(31 * luminance.scale) << 18)
             | (planes.hasAlpha ? 1 << 23 : 0)
-        let header16 = (isLandscape ? luminanceRows : luminanceColumns)
+        let header16 =
+            (isLandscape ? luminanceRows : luminanceColumns)
             | (quantized(63 * yellowBlue.scale) << 3)
             | (quantized(63 * redGreen.scale) << 9)
             | (isLandscape ? 1 << 15 : 0)

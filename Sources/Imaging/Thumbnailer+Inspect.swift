@@ -11,14 +11,21 @@ extension Thumbnailer {
             throw ImagingError(.empty, "the file is empty (0 bytes)")
         }
         guard data.count <= limits.maxInputBytes else {
-            throw ImagingError(.tooLarge, "the file is \(data.count) bytes; the limit is \(limits.maxInputBytes) (limits.max_input_bytes)")
+            throw ImagingError(
+                .tooLarge,
+                "the file is \(data.count) bytes; the limit is \(limits.maxInputBytes) (limits.max_input_bytes)")
         }
         guard let format = ImageFormat(sniffing: data) else {
-            throw ImagingError(.unsupportedFormat, "the content is not a recognised image format (first bytes: \(Self.hexPrefix(data)))")
+            throw ImagingError(
+                .unsupportedFormat,
+                "the content is not a recognised image format (first bytes: \(Self.hexPrefix(data)))")
         }
         guard limits.allowedFormats.contains(format) else {
             if ImageFormat.untrusted.contains(format) {
-                throw ImagingError(.untrustedFormat, "\(format.rawValue) is blocked: its loader is untrusted; add it to limits.allowed_formats to accept it")
+                throw ImagingError(
+                    .untrustedFormat,
+                    "\(format.rawValue) is blocked: its loader is untrusted; add it to limits.allowed_formats to accept it"
+                )
             }
             throw ImagingError(.unsupportedFormat, "\(format.rawValue) is not in limits.allowed_formats")
         }
@@ -32,14 +39,20 @@ extension Thumbnailer {
     }
 
     /// Checks the loader, frames and pixels a header reports against the limits.
-    private func check(_ header: VipsImage, format: ImageFormat, bytes: Int, framesWanted: Int) throws(ImagingError) -> SourceInfo {
+    private func check(_ header: VipsImage, format: ImageFormat, bytes: Int, framesWanted: Int) throws(ImagingError)
+        -> SourceInfo
+    {
         let limits = settings.limits
-        if let loader = thumb_vips_loader_name(header.pointer).map({ String(cString: $0) }), !format.matchesLoader(loader) {
-            throw ImagingError(.unsupportedFormat, "the content starts like \(format.rawValue) but libvips reads it as \(loader)")
+        if let loader = thumb_vips_loader_name(header.pointer).map({ String(cString: $0) }),
+            !format.matchesLoader(loader)
+        {
+            throw ImagingError(
+                .unsupportedFormat, "the content starts like \(format.rawValue) but libvips reads it as \(loader)")
         }
         let frames = max(1, header.pages)
         guard frames <= limits.maxFrames else {
-            throw ImagingError(.tooManyFrames, "the image has \(frames) frames; the limit is \(limits.maxFrames) (limits.max_frames)")
+            throw ImagingError(
+                .tooManyFrames, "the image has \(frames) frames; the limit is \(limits.maxFrames) (limits.max_frames)")
         }
         let frameHeight = header.pages > 1 ? header.pageHeight : header.height
         let decodedFrames = min(frames, max(1, framesWanted))
@@ -47,7 +60,10 @@ extension Thumbnailer {
         let (allPixels, overflowFrames) = pixels.multipliedReportingOverflow(by: decodedFrames)
         guard !overflow, !overflowFrames, allPixels <= limits.maxPixels else {
             let frameText = decodedFrames > 1 ? " × \(decodedFrames) frames" : ""
-            throw ImagingError(.tooManyPixels, "the image is \(header.width)×\(frameHeight)\(frameText) pixels; the limit is \(limits.maxPixels) (limits.max_pixels)")
+            throw ImagingError(
+                .tooManyPixels,
+                "the image is \(header.width)×\(frameHeight)\(frameText) pixels; the limit is \(limits.maxPixels) (limits.max_pixels)"
+            )
         }
         let swapsSides = (5...8).contains(header.orientation)
         return SourceInfo(

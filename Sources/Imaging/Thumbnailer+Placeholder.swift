@@ -28,7 +28,8 @@ extension Thumbnailer {
             UnsafeRawPointer(pixels).assumingMemoryBound(to: UInt8.self), width: image.width,
             height: min(image.pageHeight, image.height), bands: Int(vips_image_get_bands(image.pointer)))
         let hash = ThumbHash.encode(width: sample.width, height: sample.height, rgba: sample.rgba)
-        let dominant = DominantColor.of(width: sample.width, height: sample.height, rgba: sample.rgba) ?? settings.background
+        let dominant =
+            DominantColor.of(width: sample.width, height: sample.height, rgba: sample.rgba) ?? settings.background
         return Placeholder(thumbHash: Data(hash).base64EncodedString(), dominantColor: dominant.hex)
     }
 }

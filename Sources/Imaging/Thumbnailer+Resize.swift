@@ -5,7 +5,9 @@ extension Thumbnailer {
     func decodeIntermediate(
         _ buffer: UnsafeRawBufferPointer, source: SourceInfo, renditions: [RenditionSpec]
     ) throws(ImagingError) -> VipsImage {
-        let scale = min(1, renditions.map { Self.scale(for: $0, sourceWidth: source.width, sourceHeight: source.height) }.max() ?? 1)
+        let scale = min(
+            1, renditions.map { Self.scale(for: $0, sourceWidth: source.width, sourceHeight: source.height) }.max() ?? 1
+        )
         let landscape = source.width >= source.height
         // Rounded up so the shared image is never smaller than a rendition needs; the tolerance keeps 1024.0000001 at 1024.
         let side = { (length: Int) in Int32(max(1, (Double(length) * scale - 1e-6).rounded(.up))) }
@@ -43,7 +45,8 @@ extension Thumbnailer {
             // Only a smaller image is worth keeping: an enlarged rendition (upscale) is no better base than the
             // intermediate, and the intermediate itself may come back as the largest rendition.
             if Self.canServeAsBase(made.pixels, for: rendition, decoded: decoded), let smallest = bases.last,
-               made.pixels.width < smallest.width {
+                made.pixels.width < smallest.width
+            {
                 bases.append(made.pixels)
             }
         }
@@ -84,18 +87,21 @@ extension Thumbnailer {
         }
         let background = rendition.background ?? settings.background
         if rendition.fit == .contain, let width = rendition.width, let height = rendition.height,
-           image.width != width || image.height != height {
+            image.width != width || image.height != height
+        {
             let base = image
             image = try VipsImage.make(.corrupt, failure) {
-                thumb_vips_embed_centre(base.pointer, $0, Int32(width), Int32(height), Double(background.red),
-                                        Double(background.green), Double(background.blue), 255)
+                thumb_vips_embed_centre(
+                    base.pointer, $0, Int32(width), Int32(height), Double(background.red),
+                    Double(background.green), Double(background.blue), 255)
             }
         }
         let format = try outputFormat(for: rendition, image: image)
         if image.hasAlpha && format == .jpeg {
             let base = image
             image = try VipsImage.make(.corrupt, failure) {
-                thumb_vips_flatten(base.pointer, $0, Double(background.red), Double(background.green), Double(background.blue))
+                thumb_vips_flatten(
+                    base.pointer, $0, Double(background.red), Double(background.green), Double(background.blue))
             }
         }
         // Materialising separates the resize time from the encode time (an image already in memory, such as the shared
@@ -107,8 +113,9 @@ extension Thumbnailer {
         let data = try encode(image, as: format, rendition: rendition)
         timings.encode += encodeStart.secondsUntilNow(clock)
         let pageHeight = image.pageHeight
-        let output = RenderedImage(name: rendition.name, format: format, width: image.width, height: pageHeight,
-                                   frames: max(1, image.height / max(1, pageHeight)), data: data)
+        let output = RenderedImage(
+            name: rendition.name, format: format, width: image.width, height: pageHeight,
+            frames: max(1, image.height / max(1, pageHeight)), data: data)
         return (output, image)
     }
 
@@ -126,22 +133,25 @@ extension Thumbnailer {
     static func scale(for rendition: RenditionSpec, sourceWidth: Int, sourceHeight: Int) -> Double {
         let horizontal = rendition.width.map { Double($0) / Double(sourceWidth) }
         let vertical = rendition.height.map { Double($0) / Double(sourceHeight) }
-        let scale = switch rendition.fit {
-        case .inside, .contain: min(horizontal ?? .infinity, vertical ?? .infinity)
-        case .cover, .fill: max(horizontal ?? 0, vertical ?? 0)
-        }
+        let scale =
+            switch rendition.fit {
+            case .inside, .contain: min(horizontal ?? .infinity, vertical ?? .infinity)
+            case .cover, .fill: max(horizontal ?? 0, vertical ?? 0)
+            }
         return rendition.upscale ? scale : min(scale, 1)
     }
 
     /// The libvips thumbnail box for a rendition.
     static func thumbnailOptions(for rendition: RenditionSpec, frames: Int) -> ThumbVipsThumbnailOptions {
-        let size: VipsSize = rendition.fit == .fill ? VIPS_SIZE_FORCE : rendition.upscale ? VIPS_SIZE_BOTH : VIPS_SIZE_DOWN
-        let crop: VipsInteresting = switch (rendition.fit, rendition.gravity) {
-        case (.cover, .centre): VIPS_INTERESTING_CENTRE
-        case (.cover, .attention): VIPS_INTERESTING_ATTENTION
-        case (.cover, .entropy): VIPS_INTERESTING_ENTROPY
-        default: VIPS_INTERESTING_NONE
-        }
+        let size: VipsSize =
+            rendition.fit == .fill ? VIPS_SIZE_FORCE : rendition.upscale ? VIPS_SIZE_BOTH : VIPS_SIZE_DOWN
+        let crop: VipsInteresting =
+            switch (rendition.fit, rendition.gravity) {
+            case (.cover, .centre): VIPS_INTERESTING_CENTRE
+            case (.cover, .attention): VIPS_INTERESTING_ATTENTION
+            case (.cover, .entropy): VIPS_INTERESTING_ENTROPY
+            default: VIPS_INTERESTING_NONE
+            }
         return ThumbVipsThumbnailOptions(
             width: Int32(rendition.width ?? Int(VIPS_MAX_COORD)),
             height: Int32(rendition.height ?? Int(VIPS_MAX_COORD)),

@@ -33,14 +33,14 @@ package struct Thumbnailer: Sendable {
 
     /// Makes every rendition of one upload; `inspected` skips the header check when the caller already made it
     /// with `inspect(data, framesWanted: framesWanted(by: renditions))`.
+    ///
+    /// The renditions are trusted: their `problems()` were checked once, when the configuration was read.
     package func render(
-        _ data: [UInt8], renditions: [RenditionSpec], strategy: DecodeStrategy = .decodeOnce, inspected: SourceInfo? = nil
+        _ data: [UInt8], renditions: [RenditionSpec], strategy: DecodeStrategy = .decodeOnce,
+        inspected: SourceInfo? = nil
     ) throws(ImagingError) -> RenderResult {
         guard !renditions.isEmpty else {
             throw ImagingError(.invalidRendition, "no renditions were asked for")
-        }
-        for rendition in renditions {
-            try rendition.validate()
         }
         let clock = ContinuousClock()
         var timings = StageTimings()
@@ -69,7 +69,8 @@ package struct Thumbnailer: Sendable {
                 }
             case .decodePerRendition:
                 for rendition in renditions {
-                    outputs.append(try makeRendition(rendition, from: .encoded(buffer), source: source, timings: &timings).output)
+                    outputs.append(
+                        try makeRendition(rendition, from: .encoded(buffer), source: source, timings: &timings).output)
                 }
                 if settings.placeholder {
                     start = clock.now

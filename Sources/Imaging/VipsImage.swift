@@ -42,7 +42,8 @@ final class VipsImage {
     }
 
     /// Evaluates the pipeline behind this image into memory, so later steps read decoded pixels.
-    func materialized(_ code: ImagingError.Code, _ message: @autoclosure () -> String) throws(ImagingError) -> VipsImage {
+    func materialized(_ code: ImagingError.Code, _ message: @autoclosure () -> String) throws(ImagingError) -> VipsImage
+    {
         vips_error_clear()
         guard let copy = vips_image_copy_memory(pointer) else {
             throw ImagingError(code, message(), libvipsMessage: LibVips.takeError())

@@ -1,10 +1,10 @@
-package import WorkerCore
 package import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 package import Prometheus
 import ServiceLifecycle
+package import WorkerCore
 
 /// A small HTTP/1.1 endpoint for operators: `GET /metrics` (Prometheus text), `/health` and `/ready`.
 ///
@@ -44,15 +44,17 @@ package struct MetricsServer: Service, CustomStringConvertible {
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                        wrappingChannelSynchronously: channel)
                 }
             }
         guard let boundPort = listener.channel.localAddress?.port else {
             try? await listener.channel.close()
             throw ChannelError.unknownLocalAddress
         }
-        return MetricsServer(listener: listener, port: boundPort, registry: registry, readiness: readiness,
-                             beforeScrape: beforeScrape, logger: logger)
+        return MetricsServer(
+            listener: listener, port: boundPort, registry: registry, readiness: readiness,
+            beforeScrape: beforeScrape, logger: logger)
     }
 
     /// A short name for logs and errors.
@@ -91,9 +93,11 @@ package struct MetricsServer: Service, CustomStringConvertible {
                         guard let head else { return }
                         let (status, contentType, body) = await response(to: head)
                         let headers: HTTPHeaders = [
-                            "Content-Type": contentType, "Content-Length": "\(body.readableBytes)", "Connection": "close",
+                            "Content-Type": contentType, "Content-Length": "\(body.readableBytes)",
+                            "Connection": "close",
                         ]
-                        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
+                        try await outbound.write(
+                            .head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
                         try await outbound.write(.body(.byteBuffer(body)))
                         try await outbound.write(.end(nil))
                         return
@@ -120,7 +124,10 @@ package struct MetricsServer: Service, CustomStringConvertible {
             if await readiness.isReady() {
                 return (.ok, text, ByteBuffer(string: "ready\n"))
             }
-            return (.serviceUnavailable, text, ByteBuffer(string: "not ready: the queue did not answer the last depth check\n"))
+            return (
+                .serviceUnavailable, text,
+                ByteBuffer(string: "not ready: the queue did not answer the last depth check\n")
+            )
         default:
             return (.notFound, text, ByteBuffer(string: "not found\n"))
         }

@@ -14,7 +14,8 @@ struct CanonicalHeaders {
             valuesByName[header.name.lowercased(), default: []].append(Self.collapsingWhitespace(header.value))
         }
         let sortedNames = valuesByName.keys.sorted()
-        text = sortedNames.map { name in "\(name):\(valuesByName[name, default: []].joined(separator: ","))\n" }.joined()
+        text = sortedNames.map { name in "\(name):\(valuesByName[name, default: []].joined(separator: ","))\n" }
+            .joined()
         names = sortedNames.joined(separator: ";")
     }
 
@@ -23,6 +24,7 @@ struct CanonicalHeaders {
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+            || byte == UInt8(ascii: "\n")
     }
 }

@@ -23,7 +23,8 @@ struct CanonicalRequest {
     ) {
         self.method = method
         self.path = Self.canonicalPath(wirePath, pathEncoding)
-        self.query = parameters
+        self.query =
+            parameters
             .map { (name: Self.encode($0.name), value: Self.encode($0.value)) }
             .sorted { ($0.name, $0.value) < ($1.name, $1.value) }
             .map { "\($0.name)=\($0.value)" }

@@ -31,7 +31,9 @@ package struct Credentials: Sendable, CustomStringConvertible, CustomDebugString
     package var customMirror: Mirror {
         Mirror(
             self,
-            children: ["accessKeyID": accessKeyID, "secretAccessKey": Self.redacted, "sessionToken": redactedSessionToken],
+            children: [
+                "accessKeyID": accessKeyID, "secretAccessKey": Self.redacted, "sessionToken": redactedSessionToken,
+            ],
             displayStyle: .struct
         )
     }

@@ -1,5 +1,5 @@
-package import Foundation
 import Crypto
+package import Foundation
 
 /// The payload's entry in the canonical request: the body's SHA-256 in lower-case hex, or `UNSIGNED-PAYLOAD`.
 package struct PayloadHash: Sendable, Hashable {

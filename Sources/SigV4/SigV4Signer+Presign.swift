@@ -51,13 +51,14 @@ extension SigV4Signer {
     ) -> (query: String, signature: Signature) {
         let time = SigningTime(date)
         let canonicalHeaders = CanonicalHeaders(withHost(headers, target))
-        var parameters = CanonicalRequest.parameters(fromQuery: target.query) + [
-            (name: "X-Amz-Algorithm", value: "AWS4-HMAC-SHA256"),
-            (name: "X-Amz-Credential", value: "\(credentials.accessKeyID)/\(credentialScope(time))"),
-            (name: "X-Amz-Date", value: time.timestamp),
-            (name: "X-Amz-Expires", value: String(expiresInSeconds)),
-            (name: "X-Amz-SignedHeaders", value: canonicalHeaders.names),
-        ]
+        var parameters =
+            CanonicalRequest.parameters(fromQuery: target.query) + [
+                (name: "X-Amz-Algorithm", value: "AWS4-HMAC-SHA256"),
+                (name: "X-Amz-Credential", value: "\(credentials.accessKeyID)/\(credentialScope(time))"),
+                (name: "X-Amz-Date", value: time.timestamp),
+                (name: "X-Amz-Expires", value: String(expiresInSeconds)),
+                (name: "X-Amz-SignedHeaders", value: canonicalHeaders.names),
+            ]
         if options.signsSessionToken, let sessionToken = credentials.sessionToken {
             parameters.append((name: "X-Amz-Security-Token", value: sessionToken))
         }

@@ -1,5 +1,5 @@
-package import Foundation
 import Crypto
+package import Foundation
 
 /// Signs AWS requests with Signature Version 4, in the `Authorization` header or as a presigned URL
 /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html).
@@ -35,7 +35,8 @@ package struct SigV4Signer: Sendable {
         payload: PayloadHash,
         date: Date
     ) throws(SigV4Error) -> [HTTPHeader] {
-        authorize(method: method, target: try RequestTarget(url: url), headers: headers, payload: payload, date: date).headers
+        authorize(method: method, target: try RequestTarget(url: url), headers: headers, payload: payload, date: date)
+            .headers
     }
 
     /// Signs for the `Authorization` header, returning the intermediate texts with the headers.
@@ -67,7 +68,8 @@ package struct SigV4Signer: Sendable {
             payloadHash: payload
         )
         let signature = sign(request, at: time)
-        let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(credentialScope(time)), "
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(credentialScope(time)), "
             + "SignedHeaders=\(canonicalHeaders.names), Signature=\(signature.value)"
         var result = signed + [HTTPHeader(name: "Authorization", value: authorization)]
         if !options.signsSessionToken, let sessionToken {
@@ -95,7 +97,8 @@ package struct SigV4Signer: Sendable {
             credentialScope(time),
             SHA256.hash(data: Array(canonicalRequest.utf8)).lowercaseHex,
         ].joined(separator: "\n")
-        let value = HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: signingKey(day: time.day)).lowercaseHex
+        let value = HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: signingKey(day: time.day))
+            .lowercaseHex
         return Signature(canonicalRequest: canonicalRequest, stringToSign: stringToSign, value: value)
     }
 
@@ -106,7 +109,8 @@ package struct SigV4Signer: Sendable {
 
     /// `headers` with a `host` header from the URL appended unless one is there already.
     func withHost(_ headers: [HTTPHeader], _ target: RequestTarget) -> [HTTPHeader] {
-        headers.contains { $0.name.lowercased() == "host" } ? headers : headers + [HTTPHeader(name: "host", value: target.host)]
+        headers.contains { $0.name.lowercased() == "host" }
+            ? headers : headers + [HTTPHeader(name: "host", value: target.host)]
     }
 
     /// Derives the key for one day, region and service from the secret

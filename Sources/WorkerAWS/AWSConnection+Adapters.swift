@@ -28,18 +28,23 @@ extension AWSConnection {
             throw ConfigurationError(problems: ["notifiers: '\(endpoint)' is not a URL"], source: "notifiers")
         }
         let management = APIGatewayManagementClient(
-            client: client, endpoint: AWSEndpoint(service: .apiGatewayManagement, region: region, url: url, isCustom: true))
+            client: client,
+            endpoint: AWSEndpoint(service: .apiGatewayManagement, region: region, url: url, isCustom: true))
         return WebsocketBroadcastNotifier(
             configuration: .init(tableName: connectionsTable),
-            table: DynamoDBClient(client: client, endpoint: try self.endpoint(.dynamoDB)), gateway: management, logger: logger)
+            table: DynamoDBClient(client: client, endpoint: try self.endpoint(.dynamoDB)), gateway: management,
+            logger: logger)
     }
 
     /// The URL notifications give for a rendition: presigned for `presignSeconds` when that is above 0, else plain.
-    package func renditionURL(presignSeconds: Int) throws(ConfigurationError) -> @Sendable (String, String) async -> String? {
+    package func renditionURL(presignSeconds: Int) throws(ConfigurationError)
+        -> @Sendable (String, String) async -> String?
+    {
         let s3 = try s3()
         return { bucket, key in
             if presignSeconds > 0 {
-                return try? await s3.presignedGetURL(bucket: bucket, key: key, expires: .seconds(presignSeconds)).absoluteString
+                return try? await s3.presignedGetURL(bucket: bucket, key: key, expires: .seconds(presignSeconds))
+                    .absoluteString
             }
             return s3.objectURL(bucket: bucket, key: key).absoluteString
         }

@@ -1,7 +1,7 @@
-package import WorkerCore
-import Foundation
 package import AWSClients
+import Foundation
 package import Logging
+package import WorkerCore
 
 /// An `ObjectStore` over S3 (or an S3-compatible store).
 ///
@@ -24,9 +24,10 @@ package struct S3ObjectStore: ObjectStore {
     package func head(bucket: String, key: String) async throws(WorkerError) -> StoredObject? {
         do {
             let metadata = try await client.headObject(bucket: bucket, key: key, logger: logger)
-            return StoredObject(size: metadata.contentLength, eTag: metadata.eTag.map(Self.unquoted),
-                                metadata: Dictionary(metadata.userMetadata.map { ($0.key.lowercased(), $0.value) }) { $1 })
-        } catch where Self.isMissing(error) {
+            return StoredObject(
+                size: metadata.contentLength, eTag: metadata.eTag.map(Self.unquoted),
+                metadata: Dictionary(metadata.userMetadata.map { ($0.key.lowercased(), $0.value) }) { $1 })
+        } catch  where Self.isMissing(error) {
             return nil
         } catch {
             throw Self.workerError(error, "HEAD", bucket: bucket, key: key)
@@ -39,7 +40,8 @@ package struct S3ObjectStore: ObjectStore {
             return try await client.getObject(bucket: bucket, key: key, maxBytes: maxBytes, logger: logger).body
         } catch {
             if error.code == .responseTooLarge {
-                throw WorkerError(.tooLarge, "s3://\(bucket)/\(key) is larger than \(maxBytes) bytes (limits.max_input_bytes)")
+                throw WorkerError(
+                    .tooLarge, "s3://\(bucket)/\(key) is larger than \(maxBytes) bytes (limits.max_input_bytes)")
             }
             throw Self.workerError(error, "GET", bucket: bucket, key: key)
         }
@@ -48,9 +50,10 @@ package struct S3ObjectStore: ObjectStore {
     /// Uploads the object with its Content-Type, Cache-Control and user metadata.
     package func put(_ upload: ObjectUpload) async throws(WorkerError) -> String? {
         do {
-            let result = try await client.putObject(S3.PutObjectRequest(
-                bucket: upload.bucket, key: upload.key, body: upload.body, contentType: upload.contentType,
-                cacheControl: upload.cacheControl, userMetadata: upload.metadata), logger: logger)
+            let result = try await client.putObject(
+                S3.PutObjectRequest(
+                    bucket: upload.bucket, key: upload.key, body: upload.body, contentType: upload.contentType,
+                    cacheControl: upload.cacheControl, userMetadata: upload.metadata), logger: logger)
             return result.eTag.map(Self.unquoted)
         } catch {
             throw Self.workerError(error, "PUT", bucket: upload.bucket, key: upload.key)
@@ -66,7 +69,8 @@ package struct S3ObjectStore: ObjectStore {
         error.statusCode == 404 || error.serviceCode == "NoSuchKey" || error.serviceCode == "NotFound"
     }
 
-    private static func workerError(_ error: AWSError, _ operation: String, bucket: String, key: String) -> WorkerError {
+    private static func workerError(_ error: AWSError, _ operation: String, bucket: String, key: String) -> WorkerError
+    {
         if isMissing(error) && operation == "GET" {
             return WorkerError(.notFound, "s3://\(bucket)/\(key) does not exist")
         }

@@ -1,6 +1,6 @@
-package import WorkerCore
 package import AWSClients
 package import Logging
+package import WorkerCore
 
 /// Publishes each event's JSON to one SNS topic, with message attributes subscribers can filter on.
 ///

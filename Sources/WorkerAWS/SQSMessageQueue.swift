@@ -1,7 +1,7 @@
-package import WorkerCore
 package import AWSClients
 import Foundation
 package import Logging
+package import WorkerCore
 
 /// The production `MessageQueue`: one SQS queue, over SQS's JSON protocol.
 ///
@@ -38,7 +38,9 @@ package struct SQSMessageQueue: MessageQueue {
     /// poll open for the rest of `wait`: a message arriving meanwhile is handed to it, stays hidden for
     /// `visibilityTimeout` and then comes back with its receive count raised by one (ministack does the same;
     /// https://github.com/aws/aws-sdk-java-v2/issues/1395) — which is why the consumer lets a poll finish on shutdown.
-    package func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError) -> [QueueMessage] {
+    package func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError)
+        -> [QueueMessage]
+    {
         let request = SQS.ReceiveMessageRequest(
             queueURL: queueURL,
             maxNumberOfMessages: maxMessages,
@@ -49,7 +51,7 @@ package struct SQSMessageQueue: MessageQueue {
         )
         do {
             return try await client.receiveMessages(request, logger: logger).map(Self.queueMessage)
-        } catch where error.code == .cancelled || Task.isCancelled {
+        } catch  where error.code == .cancelled || Task.isCancelled {
             return []
         } catch {
             throw workerError(error, "ReceiveMessage")
@@ -71,10 +73,13 @@ package struct SQSMessageQueue: MessageQueue {
     }
 
     /// ChangeMessageVisibilityBatch, ten messages a call; returns the changes SQS refused.
-    package func changeVisibility(_ changes: [(message: QueueMessage, timeout: Duration)]) async throws(WorkerError) -> [QueueFailure] {
+    package func changeVisibility(_ changes: [(message: QueueMessage, timeout: Duration)]) async throws(WorkerError)
+        -> [QueueFailure]
+    {
         try await inBatches(changes, message: \.message, operation: "ChangeMessageVisibilityBatch") { id, change in
-            SQS.VisibilityEntry(id: id, receiptHandle: change.message.receiptHandle,
-                                visibilityTimeoutSeconds: Self.wholeSeconds(change.timeout))
+            SQS.VisibilityEntry(
+                id: id, receiptHandle: change.message.receiptHandle,
+                visibilityTimeoutSeconds: Self.wholeSeconds(change.timeout))
         } send: { entries throws(AWSError) in
             try await client.changeMessageVisibilities(queueURL: queueURL, entries: entries, logger: logger)
         }
@@ -176,7 +181,8 @@ package struct SQSMessageQueue: MessageQueue {
             reason += ": " + (message.map { redacting($0.receiptHandle, in: explanation) } ?? explanation)
         }
         if SQS.isStaleReceiptHandle(code: failure.code, message: failure.message) {
-            reason += " (the receipt handle is stale or from another queue: the message was received again, deleted or "
+            reason +=
+                " (the receipt handle is stale or from another queue: the message was received again, deleted or "
                 + "moved to the dead-letter queue since; if it is still in the queue it will be delivered again)"
         } else if !failure.senderFault {
             reason += " (an SQS-side failure; deleting again may succeed)"

@@ -1,10 +1,10 @@
-package import WorkerCore
-package import AsyncHTTPClient
 package import AWSClients
+package import AsyncHTTPClient
 package import Foundation
 package import Logging
 import NIOCore
 import NIOHTTP1
+package import WorkerCore
 
 /// Posts each event's JSON to one HTTP endpoint, signed when a secret is set, retrying transient failures.
 ///
@@ -30,7 +30,9 @@ package struct WebhookNotifier: Notifier {
         package var retryPolicy: RetryPolicy
 
         /// Makes a configuration; the defaults are 10 seconds per attempt and 3 attempts.
-        package init(url: URL, secret: String? = nil, timeout: Duration = .seconds(10), retryPolicy: RetryPolicy = .standard) {
+        package init(
+            url: URL, secret: String? = nil, timeout: Duration = .seconds(10), retryPolicy: RetryPolicy = .standard
+        ) {
             self.url = url
             self.secret = secret
             self.timeout = timeout
@@ -111,7 +113,9 @@ package struct WebhookNotifier: Notifier {
                     throw self.error(error, attempts: attempt)
                 }
                 let delay = policy.delay(afterAttempt: attempt)
-                logger.notice("webhook delivery failed, retrying", metadata: metadata.merging(["thumb.retry.delay": "\(delay)"]) { $1 })
+                logger.notice(
+                    "webhook delivery failed, retrying",
+                    metadata: metadata.merging(["thumb.retry.delay": "\(delay)"]) { $1 })
                 do {
                     try await policy.sleep(delay)
                 } catch {
@@ -136,7 +140,8 @@ package struct WebhookNotifier: Notifier {
         request.headers.add(name: Self.eventHeader, value: type)
         request.headers.add(name: WebhookSignature.timestampHeader, value: String(timestamp))
         if let signature {
-            request.headers.add(name: WebhookSignature.signatureHeader, value: signature.headerValue(timestamp: timestamp, body: body))
+            request.headers.add(
+                name: WebhookSignature.signatureHeader, value: signature.headerValue(timestamp: timestamp, body: body))
         }
         request.body = .bytes(body)
         let response: HTTPClientResponse
@@ -150,7 +155,8 @@ package struct WebhookNotifier: Notifier {
         guard !(200..<300).contains(status) else { return }
         var reason = "answered HTTP \(status) \(response.status.reasonPhrase)"
         if !excerpt.isEmpty { reason += ": \(String(decoding: excerpt, as: UTF8.self).excerpt)" }
-        throw AttemptFailure(reason: reason, isTransient: status == 408 || status == 429 || status >= 500, status: status)
+        throw AttemptFailure(
+            reason: reason, isTransient: status == 408 || status == 429 || status >= 500, status: status)
     }
 
     /// Names a failure to get an answer; only a URL the client cannot use is permanent.

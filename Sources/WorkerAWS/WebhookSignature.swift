@@ -1,4 +1,3 @@
-package import WorkerCore
 import Crypto
 package import Foundation
 
@@ -49,7 +48,8 @@ package struct WebhookSignature: Sendable {
 
     /// The `X-Thumbworker-Signature` value for `body` sent at `timestamp` (unix seconds).
     package func headerValue(timestamp: Int, body: [UInt8]) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Self.signedBytes(timestamp: String(timestamp), body: body), using: key)
+        let code = HMAC<SHA256>.authenticationCode(
+            for: Self.signedBytes(timestamp: String(timestamp), body: body), using: key)
         return Self.prefix + code.map { byte in String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16) }.joined()
     }
 

@@ -1,6 +1,6 @@
-package import WorkerCore
 package import AWSClients
 package import Logging
+package import WorkerCore
 
 /// Sends each event's JSON to every browser connected to an API Gateway websocket API, pruning connections that are
 /// gone.
@@ -28,7 +28,10 @@ package struct WebsocketBroadcastNotifier: Notifier {
         package var maxConcurrentPosts: Int
 
         /// Makes a configuration; the defaults match the seed app's table and post to 8 connections at a time.
-        package init(tableName: String, connectionIDAttribute: String = "connectionId", pageSize: Int? = nil, maxConcurrentPosts: Int = 8) {
+        package init(
+            tableName: String, connectionIDAttribute: String = "connectionId", pageSize: Int? = nil,
+            maxConcurrentPosts: Int = 8
+        ) {
             self.tableName = tableName
             self.connectionIDAttribute = connectionIDAttribute
             self.pageSize = pageSize
@@ -82,7 +85,9 @@ package struct WebsocketBroadcastNotifier: Notifier {
 
     /// Makes a notifier reading connections through `table` and posting through `gateway` (one stage's management
     /// endpoint); the caller owns and shuts down their transport.
-    package init(configuration: Configuration, table: DynamoDBClient, gateway: APIGatewayManagementClient, logger: Logger) {
+    package init(
+        configuration: Configuration, table: DynamoDBClient, gateway: APIGatewayManagementClient, logger: Logger
+    ) {
         precondition(configuration.maxConcurrentPosts >= 1, "a websocket broadcast needs at least one post in flight")
         self.configuration = configuration
         self.table = table
@@ -172,7 +177,7 @@ package struct WebsocketBroadcastNotifier: Notifier {
         do {
             try await gateway.postToConnection(connectionID: connectionID, data: data, logger: logger)
             return .sent
-        } catch where error.code == .gone {
+        } catch  where error.code == .gone {
             do {
                 try await table.deleteItem(
                     tableName: configuration.tableName,
@@ -182,7 +187,9 @@ package struct WebsocketBroadcastNotifier: Notifier {
                 logger.debug("websocket connection gone, pruned")
                 return .pruned
             } catch {
-                logger.warning("websocket connection gone, but its item could not be deleted", metadata: ["thumb.error": "\(error)"])
+                logger.warning(
+                    "websocket connection gone, but its item could not be deleted",
+                    metadata: ["thumb.error": "\(error)"])
                 return .gone
             }
         } catch {

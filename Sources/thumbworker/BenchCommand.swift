@@ -30,7 +30,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// Which decode strategies to measure.
     enum StrategyChoice: String, ExpressibleByArgument, CaseIterable {
-        case once, perRendition = "per-rendition", both
+        case once
+        case perRendition = "per-rendition"
+        case both
 
         var strategies: [Thumbnailer.DecodeStrategy] {
             switch self {
@@ -54,16 +56,18 @@ struct BenchCommand: AsyncParsableCommand {
             Terminal.standardError("thumbworker: no images found in \(inputs.joined(separator: " "))")
             throw ExitCode(2)
         }
-        let benchmark = ThroughputBenchmark(renditions: configuration.renditions, settings: configuration.imaging,
-                                            concurrency: configuration.effectiveConcurrency)
+        let benchmark = ThroughputBenchmark(
+            renditions: configuration.renditions, settings: configuration.imaging,
+            concurrency: configuration.effectiveConcurrency)
         let length: ThroughputBenchmark.Length = rounds.map { .rounds(max(1, $0)) } ?? .seconds(duration)
         let showsProgress = !json && Terminal.standardOutputIsTerminal
         var reports: [ThroughputBenchmark.Report] = []
         for strategy in strategy.strategies {
             do {
-                reports.append(try await benchmark.run(loaded, strategy: strategy, length: length) { done in
-                    if showsProgress { Terminal.progressLine("\(strategy.rawValue): \(done) images") }
-                })
+                reports.append(
+                    try await benchmark.run(loaded, strategy: strategy, length: length) { done in
+                        if showsProgress { Terminal.progressLine("\(strategy.rawValue): \(done) images") }
+                    })
             } catch {
                 Terminal.standardError("thumbworker: an input failed during the benchmark: \(error)")
                 throw ExitCode(1)
@@ -78,7 +82,8 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 
-    private func printJSON(_ reports: [ThroughputBenchmark.Report], machine: MachineDescription, inputCount: Int) throws {
+    private func printJSON(_ reports: [ThroughputBenchmark.Report], machine: MachineDescription, inputCount: Int) throws
+    {
         struct Output: Encodable {
             var libvips: String, cores: Int, cpu: String, inputs: Int
             var peakRSSBytes: Int
@@ -86,25 +91,36 @@ struct BenchCommand: AsyncParsableCommand {
             var runs: [ThroughputBenchmark.Report]
             enum CodingKeys: String, CodingKey {
                 case libvips, cores, cpu, inputs, runs
-                case peakRSSBytes = "peak_rss_bytes", imagesPerSecond = "images_per_second"
+                case peakRSSBytes = "peak_rss_bytes"
+                case imagesPerSecond = "images_per_second"
             }
         }
-        let output = Output(libvips: machine.libvips, cores: machine.cores, cpu: machine.cpu, inputs: inputCount,
-                            peakRSSBytes: MachineDescription.peakResidentBytes(),
-                            imagesPerSecond: reports.first?.imagesPerSecond ?? 0, runs: reports)
+        let output = Output(
+            libvips: machine.libvips, cores: machine.cores, cpu: machine.cpu, inputs: inputCount,
+            peakRSSBytes: MachineDescription.peakResidentBytes(),
+            imagesPerSecond: reports.first?.imagesPerSecond ?? 0, runs: reports)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         Terminal.standardOutput(String(decoding: try encoder.encode(output), as: UTF8.self))
     }
 
-    private func printTable(_ reports: [ThroughputBenchmark.Report], machine: MachineDescription, inputCount: Int, concurrency: Int) {
-        Terminal.standardOutput("libvips \(machine.libvips), \(machine.cores) cores (\(machine.cpu)), \(inputCount) inputs, concurrency \(concurrency)")
-        let header = ["strategy", "images", "img/s", "MP/s", "p50 ms", "p95 ms", "p99 ms", "decode p50", "resize p50", "encode p50", "placeholder p50", "KB out/img"]
+    private func printTable(
+        _ reports: [ThroughputBenchmark.Report], machine: MachineDescription, inputCount: Int, concurrency: Int
+    ) {
+        Terminal.standardOutput(
+            "libvips \(machine.libvips), \(machine.cores) cores (\(machine.cpu)), \(inputCount) inputs, concurrency \(concurrency)"
+        )
+        let header = [
+            "strategy", "images", "img/s", "MP/s", "p50 ms", "p95 ms", "p99 ms", "decode p50", "resize p50",
+            "encode p50", "placeholder p50", "KB out/img",
+        ]
         var rows = [header]
         for report in reports {
-            let total = report.stages["total"], stage = { (name: String) in report.stages[name]?.p50 ?? 0 }
+            let total = report.stages["total"]
+            let stage = { (name: String) in report.stages[name]?.p50 ?? 0 }
             rows.append([
-                report.strategy, "\(report.images)", Self.format(report.imagesPerSecond), Self.format(report.megapixelsPerSecond),
+                report.strategy, "\(report.images)", Self.format(report.imagesPerSecond),
+                Self.format(report.megapixelsPerSecond),
                 Self.format(total?.p50 ?? 0), Self.format(total?.p95 ?? 0), Self.format(total?.p99 ?? 0),
                 Self.format(stage("decode")), Self.format(stage("resize")), Self.format(stage("encode")),
                 Self.format(stage("placeholder")), Self.format(report.outputBytesPerImage / 1024),
@@ -112,10 +128,13 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
-            Terminal.standardOutput(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            Terminal.standardOutput(
+                zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
         }
         if reports.count == 2 {
-            Terminal.standardOutput("\(reports[0].strategy) / \(reports[1].strategy) = \(Self.format(reports[0].imagesPerSecond / reports[1].imagesPerSecond))×")
+            Terminal.standardOutput(
+                "\(reports[0].strategy) / \(reports[1].strategy) = \(Self.format(reports[0].imagesPerSecond / reports[1].imagesPerSecond))×"
+            )
         }
         Terminal.standardOutput("peak RSS \(MachineDescription.peakResidentBytes() / 1_048_576) MB")
     }
@@ -143,7 +162,9 @@ enum BenchInputs {
                 files = [path]
             }
             for file in files {
-                guard let data = FileManager.default.contents(atPath: file), ImageFormat(sniffing: data) != nil else { continue }
+                guard let data = FileManager.default.contents(atPath: file), ImageFormat(sniffing: data) != nil else {
+                    continue
+                }
                 inputs.append(.init(name: file, data: [UInt8](data)))
             }
         }

@@ -6,7 +6,8 @@ import WorkerCore
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
-        abstract: "Validate the configuration and print the effective values (file, environment, defaults), secrets redacted.",
+        abstract:
+            "Validate the configuration and print the effective values (file, environment, defaults), secrets redacted.",
         discussion: "Exit status 2 lists every problem when the configuration is invalid."
     )
 
@@ -15,7 +16,8 @@ struct ConfigCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let configuration = try WorkerConfiguration.load(orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
+            let configuration = try WorkerConfiguration.load(
+                orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
             Terminal.standardOutput(configuration.effectiveYAML, clearingProgress: false)
         } catch {
             Terminal.standardError("thumbworker: \(error)")

@@ -24,7 +24,8 @@ struct DeadLettersCommand: AsyncParsableCommand {
     func run() async throws {
         let queue = try LocalQueueAccess.open(
             config: config,
-            sqsAdvice: "dead-letters is for the local backend; with SQS, read the queue's dead-letter queue and move messages back with SQS's redrive (StartMessageMoveTask)"
+            sqsAdvice:
+                "dead-letters is for the local backend; with SQS, read the queue's dead-letter queue and move messages back with SQS's redrive (StartMessageMoveTask)"
         ).queue
         do {
             if redrive {
@@ -35,7 +36,9 @@ struct DeadLettersCommand: AsyncParsableCommand {
             let letters = try await queue.deadLetters()
             for letter in letters {
                 let body = letter.body.count > 120 ? letter.body.prefix(120) + "…" : letter.body
-                Terminal.standardOutput("\(letter.id)  received \(letter.receiveCount)×, dead-lettered \(letter.deadLetteredAt.formatted(.iso8601))  \(body)")
+                Terminal.standardOutput(
+                    "\(letter.id)  received \(letter.receiveCount)×, dead-lettered \(letter.deadLetteredAt.formatted(.iso8601))  \(body)"
+                )
             }
             if letters.isEmpty {
                 Terminal.standardError("no dead letters")

@@ -14,12 +14,14 @@ struct LocalQueueAccess {
     /// `queue.url` is set, printing `sqsAdvice` (what to do with SQS instead).
     static func open(config: String?, sqsAdvice: String) throws -> LocalQueueAccess {
         do {
-            let configuration = try WorkerConfiguration.load(orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
+            let configuration = try WorkerConfiguration.load(
+                orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
             guard configuration.queue.url == nil else {
                 Terminal.standardError("thumbworker: \(sqsAdvice)")
                 throw ExitCode(2)
             }
-            return LocalQueueAccess(configuration: configuration, queue: try SQLiteMessageQueue(settings: configuration.queue))
+            return LocalQueueAccess(
+                configuration: configuration, queue: try SQLiteMessageQueue(settings: configuration.queue))
         } catch let exit as ExitCode {
             throw exit
         } catch {

@@ -13,10 +13,12 @@ struct MachineDescription {
     /// This machine.
     static var current: MachineDescription {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown processor"
-        return MachineDescription(libvips: Thumbnailer.libvipsVersion,
-                                  cores: ProcessInfo.processInfo.activeProcessorCount, cpu: model)
+        return MachineDescription(
+            libvips: Thumbnailer.libvipsVersion,
+            cores: ProcessInfo.processInfo.activeProcessorCount, cpu: model)
     }
 
     /// The peak resident set size of this process so far, in bytes.

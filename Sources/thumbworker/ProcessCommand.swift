@@ -21,13 +21,19 @@ struct ProcessCommand: AsyncParsableCommand {
     @Argument(help: "Image files or s3://bucket/key objects to process.")
     var inputs: [String]
 
-    @Option(name: [.short, .customLong("output")], help: "Folder (created if missing) or s3://bucket/prefix/ the thumbnails are written to.")
+    @Option(
+        name: [.short, .customLong("output")],
+        help: "Folder (created if missing) or s3://bucket/prefix/ the thumbnails are written to.")
     var output: String
 
-    @Flag(name: .long, help: "Print each input's thumbnails.ready or thumbnails.failed event (JSON Lines) instead of a summary.")
+    @Flag(
+        name: .long,
+        help: "Print each input's thumbnails.ready or thumbnails.failed event (JSON Lines) instead of a summary.")
     var json = false
 
-    @Flag(name: .long, help: "Render even inputs that are thumbworker's own outputs or whose outputs are already current.")
+    @Flag(
+        name: .long, help: "Render even inputs that are thumbworker's own outputs or whose outputs are already current."
+    )
     var force = false
 
     @OptionGroup var renditionOptions: RenditionOptions
@@ -39,7 +45,8 @@ struct ProcessCommand: AsyncParsableCommand {
             let configuration = try renditionOptions.loadConfiguration()
             let pipeline = try ThumbnailPipeline(settings: configuration.pipelineSettings)
             locations = try await ProcessLocations(
-                inputs: inputs, output: output, aws: configuration.aws, environment: ProcessInfo.processInfo.environment)
+                inputs: inputs, output: output, aws: configuration.aws, environment: ProcessInfo.processInfo.environment
+            )
             processor = UploadProcessor(
                 pipeline: pipeline, destination: locations.output, workerID: WorkerIdentity.current,
                 reusesCurrentOutputs: configuration.storage.reuseCurrentOutputs && !force, skipsOwnOutputs: !force)

@@ -1,6 +1,6 @@
 import Foundation
-import Logging
 import LocalBackend
+import Logging
 import WorkerAWS
 import WorkerCore
 
@@ -18,7 +18,9 @@ struct ProcessLocations {
     init(inputs: [String], output: String, aws: AWSSettings, environment: [String: String]) async throws {
         let inputLocations = try inputs.map { input in
             let location = try Self.s3Location(input)
-            if let (_, key) = location, key.isEmpty { throw ProcessLocationError("\(input): give an object key after the bucket") }
+            if let (_, key) = location, key.isEmpty {
+                throw ProcessLocationError("\(input): give an object key after the bucket")
+            }
             return (input, location)
         }
         let outputLocation = try Self.s3Location(output)
@@ -41,11 +43,13 @@ struct ProcessLocations {
             if let (bucket, key) = location, let s3 {
                 return ObjectLocation(store: s3, bucket: bucket, key: key)
             }
-            return ObjectLocation(store: files, bucket: (input as NSString).deletingLastPathComponent,
-                                  key: URL(fileURLWithPath: input).lastPathComponent)
+            return ObjectLocation(
+                store: files, bucket: (input as NSString).deletingLastPathComponent,
+                key: URL(fileURLWithPath: input).lastPathComponent)
         }
         if let (bucket, prefix) = outputLocation, let s3 {
-            self.output = OutputLocation(store: s3, bucket: bucket, prefix: prefix.isEmpty || prefix.hasSuffix("/") ? prefix : prefix + "/")
+            self.output = OutputLocation(
+                store: s3, bucket: bucket, prefix: prefix.isEmpty || prefix.hasSuffix("/") ? prefix : prefix + "/")
         } else {
             self.output = OutputLocation(store: files, bucket: output)
         }

@@ -5,10 +5,18 @@ import WorkerCore
 
 /// The options `process` and `bench` share: where the configuration comes from and flags that override it.
 struct RenditionOptions: ParsableArguments {
-    @Option(name: .long, help: "Configuration file (YAML). Default: ./worker.conf when present, else built-in defaults. THUMBWORKER_* environment variables override it.")
+    @Option(
+        name: .long,
+        help:
+            "Configuration file (YAML). Default: ./worker.conf when present, else built-in defaults. THUMBWORKER_* environment variables override it."
+    )
     var config: String?
 
-    @Option(name: .long, help: "A rendition NAME=SIZE[,field=value…], e.g. small=320x320,fit=cover,format=webp,quality=75. Repeatable; replaces the configured renditions.")
+    @Option(
+        name: .long,
+        help:
+            "A rendition NAME=SIZE[,field=value…], e.g. small=320x320,fit=cover,format=webp,quality=75. Repeatable; replaces the configured renditions."
+    )
     var rendition: [String] = []
 
     @Option(name: .long, help: "Box width in pixels, for every rendition.")
@@ -36,7 +44,8 @@ struct RenditionOptions: ParsableArguments {
     ///
     /// `writesOutputs: false` skips the check that renditions get distinct output names.
     func loadConfiguration(writesOutputs: Bool = true) throws(ConfigurationError) -> WorkerConfiguration {
-        var configuration = try WorkerConfiguration.load(orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
+        var configuration = try WorkerConfiguration.load(
+            orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
         var problems: [String] = []
         if !rendition.isEmpty {
             configuration.renditions = []
@@ -52,7 +61,7 @@ struct RenditionOptions: ParsableArguments {
             ("width", width.map(String.init)), ("height", height.map(String.init)), ("fit", fit),
             ("format", format), ("quality", quality.map(String.init)),
         ]
-        for case let (field, value?) in overrides {
+        for case (let field, let value?) in overrides {
             var probe = RenditionSpec(name: "flags")
             if let problem = probe.apply(field, value) {
                 problems.append("--\(field): \(problem)")

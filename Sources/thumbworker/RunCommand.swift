@@ -35,7 +35,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration: WorkerConfiguration
         do {
-            configuration = try WorkerConfiguration.load(orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
+            configuration = try WorkerConfiguration.load(
+                orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
         } catch {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(2)
@@ -44,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
             configuration.concurrency = max(1, concurrency)
         }
         if let maxInFlight {
-            configuration.queue.maxInFlight = max(1, maxInFlight)
+            configuration.queue.consumer.maxInFlight = max(1, maxInFlight)
         }
         LogSetup.bootstrap(configuration.observability)
         let logger = Logger(label: "thumbworker")
@@ -54,9 +55,10 @@ struct RunCommand: AsyncParsableCommand {
         let metrics = WorkerMetrics(factory: metricsFactory)
         let runtime: WorkerRuntime
         do {
-            runtime = try await WorkerRuntime(configuration: configuration, environment: ProcessInfo.processInfo.environment,
-                                              workerID: WorkerIdentity.current, logger: logger, stopsWhenIdle: exitWhenIdle,
-                                              metrics: metrics)
+            runtime = try await WorkerRuntime(
+                configuration: configuration, environment: ProcessInfo.processInfo.environment,
+                workerID: WorkerIdentity.current, logger: logger, stopsWhenIdle: exitWhenIdle,
+                metrics: metrics)
         } catch {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(2)
@@ -66,24 +68,34 @@ struct RunCommand: AsyncParsableCommand {
         if observability.metricsPort != 0 {
             do {
                 // First in the group, so it is shut down last: /metrics and /health answer while the consumer drains.
-                services.append(.init(service: try await MetricsServer.bind(
-                    host: observability.metricsHost, port: observability.metricsPort, registry: registry,
-                    readiness: runtime.readinessProbe(), beforeScrape: { metrics.sampleResidentMemory() }, logger: logger)))
+                services.append(
+                    .init(
+                        service: try await MetricsServer.bind(
+                            host: observability.metricsHost, port: observability.metricsPort, registry: registry,
+                            readiness: runtime.readinessProbe(), beforeScrape: { metrics.sampleResidentMemory() },
+                            logger: logger)))
             } catch {
                 // Thumbnails matter more than metrics: several workers on one host would otherwise fight over the port.
-                logger.warning("cannot serve metrics; running without /metrics, /health and /ready", metadata: [
-                    "thumb.metrics.address": "\(observability.metricsHost):\(observability.metricsPort)", "thumb.error": "\(error)",
-                ])
+                logger.warning(
+                    "cannot serve metrics; running without /metrics, /health and /ready",
+                    metadata: [
+                        "thumb.metrics.address": "\(observability.metricsHost):\(observability.metricsPort)",
+                        "thumb.error": "\(error)",
+                    ])
             }
         }
-        logger.info("thumbworker started", metadata: [
-            "thumb.queue": "\(configuration.queue.url ?? configuration.queue.localPath)",
-            "thumb.concurrency": "\(configuration.effectiveConcurrency)", "thumb.max_in_flight": "\(configuration.effectiveMaxInFlight)",
-        ])
+        logger.info(
+            "thumbworker started",
+            metadata: [
+                "thumb.queue": "\(configuration.queue.url ?? configuration.queue.localPath)",
+                "thumb.concurrency": "\(configuration.effectiveConcurrency)",
+                "thumb.max_in_flight": "\(configuration.effectiveMaxInFlight)",
+            ])
         services.append(.init(service: runtime.consumer, successTerminationBehavior: .gracefullyShutdownGroup))
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

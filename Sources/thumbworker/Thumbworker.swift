@@ -5,6 +5,9 @@ import ArgumentParser
 struct Thumbworker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make thumbnails of uploaded images with libvips.",
-        subcommands: [RunCommand.self, ProcessCommand.self, BenchCommand.self, UploadCommand.self, DeadLettersCommand.self, ConfigCommand.self]
+        subcommands: [
+            RunCommand.self, ProcessCommand.self, BenchCommand.self, UploadCommand.self, DeadLettersCommand.self,
+            ConfigCommand.self,
+        ]
     )
 }

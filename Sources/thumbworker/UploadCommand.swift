@@ -8,7 +8,8 @@ struct UploadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "upload",
         abstract: "Upload files to the local originals bucket and enqueue their S3 events (local backend only).",
-        discussion: "With queue.url set (SQS), upload with any S3 client instead: the bucket's notifications enqueue the events."
+        discussion:
+            "With queue.url set (SQS), upload with any S3 client instead: the bucket's notifications enqueue the events."
     )
 
     @Argument(help: "Image files to upload.")
@@ -24,7 +25,11 @@ struct UploadCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let local = try LocalQueueAccess.open(config: config, sqsAdvice: "upload is for the local backend; queue.url is set, so upload with any S3 client and let the bucket's notifications enqueue the events")
+        let local = try LocalQueueAccess.open(
+            config: config,
+            sqsAdvice:
+                "upload is for the local backend; queue.url is set, so upload with any S3 client and let the bucket's notifications enqueue the events"
+        )
         let (configuration, queue) = (local.configuration, local.queue)
         let store = LocalFolderStore(root: configuration.storage.localRoot)
         let bucket = bucket ?? configuration.storage.sourceBuckets.first ?? "uploads"
@@ -33,11 +38,15 @@ struct UploadCommand: AsyncParsableCommand {
             let key = prefix + URL(fileURLWithPath: file).lastPathComponent
             do throws(WorkerError) {
                 let body = try await LocalFolderStore().get(bucket: "", key: file, maxBytes: Int.max)
-                let eTag = try await store.put(ObjectUpload(bucket: bucket, key: key, body: body,
-                                                            contentType: "application/octet-stream", cacheControl: nil, metadata: [:]))
-                try await queue.send(body: S3EventNotification.objectCreated(
-                    bucket: bucket, key: key, size: body.count, eTag: eTag, time: Date()))
-                Terminal.standardOutput("uploaded \(file) → \(store.displayName(bucket: bucket, key: key)), event enqueued")
+                let eTag = try await store.put(
+                    ObjectUpload(
+                        bucket: bucket, key: key, body: body,
+                        contentType: "application/octet-stream", cacheControl: nil, metadata: [:]))
+                try await queue.send(
+                    body: S3EventNotification.objectCreated(
+                        bucket: bucket, key: key, size: body.count, eTag: eTag, time: Date()))
+                Terminal.standardOutput(
+                    "uploaded \(file) → \(store.displayName(bucket: bucket, key: key)), event enqueued")
             } catch {
                 failed += 1
                 Terminal.standardError("thumbworker: \(file): \(error)")

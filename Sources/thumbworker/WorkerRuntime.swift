@@ -22,33 +22,40 @@ struct WorkerRuntime: Sendable {
     private let pipeline: ThumbnailPipeline
 
     /// Builds the runtime; configuration problems (missing region, unreadable queue file) are thrown before anything runs.
-    init(configuration: WorkerConfiguration, environment: [String: String], workerID: String, logger: Logger,
-                 stopsWhenIdle: Bool = false, metrics: WorkerMetrics = .disabled) async throws {
-        let connection = configuration.queue.url == nil
+    init(
+        configuration: WorkerConfiguration, environment: [String: String], workerID: String, logger: Logger,
+        stopsWhenIdle: Bool = false, metrics: WorkerMetrics = .disabled
+    ) async throws {
+        let connection =
+            configuration.queue.url == nil
             ? nil : try AWSConnection(settings: configuration.aws, environment: environment, logger: logger)
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         do {
             let queue = try Self.makeQueue(configuration.queue, connection: connection, logger: logger)
-            let store: any ObjectStore = try connection?.objectStore(logger: logger)
+            let store: any ObjectStore =
+                try connection?.objectStore(logger: logger)
                 ?? LocalFolderStore(root: configuration.storage.localRoot)
             let pipeline = try ThumbnailPipeline(settings: configuration.pipelineSettings)
             let processor = UploadProcessor(
                 pipeline: pipeline,
-                destination: OutputLocation(store: store, bucket: configuration.storage.destinationBucket,
-                                            prefix: configuration.storage.destinationPrefix),
+                destination: OutputLocation(
+                    store: store, bucket: configuration.storage.destinationBucket,
+                    prefix: configuration.storage.destinationPrefix),
                 sourceBuckets: Set(configuration.storage.sourceBuckets), workerID: workerID,
                 reusesCurrentOutputs: configuration.storage.reuseCurrentOutputs,
                 renditionURL: try connection?.renditionURL(presignSeconds: configuration.storage.presignSeconds)
                     ?? { @Sendable _, _ in nil },
                 metrics: metrics)
-            let notifier = NotifierGroup(try configuration.notifiers.map { settings in
-                try Self.makeNotifier(settings, connection: connection, httpClient: httpClient, logger: logger)
-            })
+            let notifier = NotifierGroup(
+                try configuration.notifiers.map { settings in
+                    try Self.makeNotifier(settings, connection: connection, httpClient: httpClient, logger: logger)
+                })
             var consumerSettings = configuration.queue.consumer
-            consumerSettings.maxInFlight = configuration.effectiveMaxInFlight
             consumerSettings.stopsWhenIdle = stopsWhenIdle
-            let handler = MessageHandler(processor: processor, sourceStore: store, notifier: notifier, queue: queue, settings: consumerSettings,
-                                         metrics: metrics)
+            let handler = MessageHandler(
+                processor: processor, sourceStore: store, notifier: notifier, queue: queue, settings: consumerSettings,
+                metrics: metrics)
             self.consumer = QueueConsumer(queue: queue, handler: handler, settings: consumerSettings, logger: logger)
             self.queue = queue
             self.sourceStore = store
@@ -75,7 +82,9 @@ struct WorkerRuntime: Sendable {
         pipeline.pool.shutdown()
     }
 
-    private static func makeQueue(_ settings: QueueSettings, connection: AWSConnection?, logger: Logger) throws -> any MessageQueue {
+    private static func makeQueue(_ settings: QueueSettings, connection: AWSConnection?, logger: Logger) throws
+        -> any MessageQueue
+    {
         if let url = settings.url, let connection {
             return try connection.messageQueue(url: url, logger: logger)
         }
@@ -92,8 +101,9 @@ struct WorkerRuntime: Sendable {
             guard let address = URL(string: url) else {
                 throw ConfigurationError(problems: ["notifiers: '\(url)' is not a URL"], source: "notifiers")
             }
-            return WebhookNotifier(configuration: .init(url: address, secret: secret, timeout: .seconds(timeoutSeconds)),
-                                   client: httpClient, logger: logger)
+            return WebhookNotifier(
+                configuration: .init(url: address, secret: secret, timeout: .seconds(timeoutSeconds)),
+                client: httpClient, logger: logger)
         case .sns(let topicARN):
             return try requireAWS(connection, for: "an sns notifier").snsNotifier(topicARN: topicARN, logger: logger)
         case .websocket(let table, let endpoint):
@@ -104,7 +114,9 @@ struct WorkerRuntime: Sendable {
 
     private static func requireAWS(_ connection: AWSConnection?, for what: String) throws -> AWSConnection {
         guard let connection else {
-            throw ConfigurationError(problems: ["notifiers: \(what) needs AWS: set queue.url (the local backend has no SNS or API Gateway)"], source: "notifiers")
+            throw ConfigurationError(
+                problems: ["notifiers: \(what) needs AWS: set queue.url (the local backend has no SNS or API Gateway)"],
+                source: "notifiers")
         }
         return connection
     }

@@ -1,7 +1,7 @@
-import TestSupport
 import AWSClients
 import Foundation
 import SigV4
+import TestSupport
 import Testing
 
 /// API Gateway's management API against ministack with signature checking on.

@@ -1,7 +1,7 @@
 import AWSClients
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The send loop over a scripted transport: signing, re-signing on retry, which failures are retried.
 struct AWSClientTests {
@@ -18,7 +18,8 @@ struct AWSClientTests {
     /// Sends a small POST through `clients`.
     static func send(_ clients: UnitTestClients) async throws(AWSError) -> AWSHTTPResponse {
         let request = AWSHTTPRequest(method: "POST", url: endpoint.url(path: "/"), body: Array("{}".utf8))
-        return try await clients.client.send(request, to: endpoint, operation: "Test.Op", logger: UnitTestClients.logger)
+        return try await clients.client.send(
+            request, to: endpoint, operation: "Test.Op", logger: UnitTestClients.logger)
     }
 
     @Test("every request is signed for the endpoint's service and region")
@@ -37,9 +38,11 @@ struct AWSClientTests {
         let clients = UnitTestClients([.success(Self.ok)])
         let endpoint = UnitTestClients.endpoint(.s3)
         let request = AWSHTTPRequest(method: "PUT", url: endpoint.url(path: "/bucket/key"), body: Array("abc".utf8))
-        _ = try await clients.client.send(request, to: endpoint, operation: "S3.PutObject", logger: UnitTestClients.logger)
+        _ = try await clients.client.send(
+            request, to: endpoint, operation: "S3.PutObject", logger: UnitTestClients.logger)
         let sent = try #require(clients.transport.requests.first)
-        #expect(sent.header("x-amz-content-sha256") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            sent.header("x-amz-content-sha256") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     @Test("a 5xx is retried, each attempt signed anew, until one succeeds")
@@ -49,7 +52,8 @@ struct AWSClientTests {
         #expect(response.status == 200)
         let requests = clients.transport.requests
         #expect(requests.count == 3)
-        #expect(requests.map { $0.header("X-Amz-Date") } == ["20150830T123600Z", "20150830T123601Z", "20150830T123602Z"])
+        #expect(
+            requests.map { $0.header("X-Amz-Date") } == ["20150830T123600Z", "20150830T123601Z", "20150830T123602Z"])
         #expect(Set(requests.compactMap { $0.header("Authorization") }).count == 3)
         #expect(clients.sleeps.value == [.milliseconds(100), .milliseconds(200)])
     }

@@ -9,7 +9,8 @@ struct AWSEndpointTests {
         let environment = ["AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-central-1"]
         #expect(try AWSEndpoint.resolve(.sqs, region: "ap-south-1", environment: environment).region == "ap-south-1")
         #expect(try AWSEndpoint.resolve(.sqs, environment: environment).region == "eu-west-1")
-        #expect(try AWSEndpoint.resolve(.sqs, environment: ["AWS_DEFAULT_REGION": "eu-central-1"]).region == "eu-central-1")
+        #expect(
+            try AWSEndpoint.resolve(.sqs, environment: ["AWS_DEFAULT_REGION": "eu-central-1"]).region == "eu-central-1")
         #expect(
             try AWSEndpoint.resolve(.sqs, environment: ["AWS_REGION": " ", "AWS_DEFAULT_REGION": "eu-central-1"]).region
                 == "eu-central-1"
@@ -46,7 +47,8 @@ struct AWSEndpointTests {
             "AWS_ENDPOINT_URL_S3": "http://s3only:9000",
             "AWS_ENDPOINT_URL_DYNAMODB": "http://dynamo:8000",
         ]
-        let configured = try AWSEndpoint.resolve(.s3, url: URL(string: "https://minio.example:9000"), environment: environment)
+        let configured = try AWSEndpoint.resolve(
+            .s3, url: URL(string: "https://minio.example:9000"), environment: environment)
         #expect(configured.url.absoluteString == "https://minio.example:9000")
         #expect(configured.isCustom)
         #expect(try AWSEndpoint.resolve(.s3, environment: environment).url.absoluteString == "http://s3only:9000")
@@ -59,10 +61,12 @@ struct AWSEndpointTests {
     @Test("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true ignores the environment's endpoints")
     func ignoreConfiguredEndpoints() throws {
         let environment = [
-            "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://global:4566", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
+            "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://global:4566",
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
         ]
         #expect(
-            try AWSEndpoint.resolve(.sns, environment: environment).url.absoluteString == "https://sns.us-east-1.amazonaws.com"
+            try AWSEndpoint.resolve(.sns, environment: environment).url.absoluteString
+                == "https://sns.us-east-1.amazonaws.com"
         )
     }
 
@@ -72,7 +76,9 @@ struct AWSEndpointTests {
             try AWSEndpoint.resolve(.apiGatewayManagement, region: "us-east-1", environment: [:])
         }
         #expect(error?.code == .invalidConfiguration)
-        let environment = ["AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": "https://abc.execute-api.us-east-1.amazonaws.com/prod"]
+        let environment = [
+            "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": "https://abc.execute-api.us-east-1.amazonaws.com/prod"
+        ]
         let endpoint = try AWSEndpoint.resolve(.apiGatewayManagement, region: "us-east-1", environment: environment)
         #expect(
             endpoint.url(path: "/@connections/x%3D").absoluteString
@@ -101,7 +107,8 @@ struct AWSEndpointTests {
                 isCustom: true
             )
             #expect(
-                endpoint.url(path: "/@connections/abc").absoluteString == "http://h:1/_aws/execute-api/api/stage/@connections/abc"
+                endpoint.url(path: "/@connections/abc").absoluteString
+                    == "http://h:1/_aws/execute-api/api/stage/@connections/abc"
             )
         }
     }

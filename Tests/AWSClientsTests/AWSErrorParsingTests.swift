@@ -30,7 +30,8 @@ struct AWSErrorParsingTests {
 
     @Test("S3's SlowDown is throttling")
     func s3SlowDown() {
-        let error = Self.parse(503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>")
+        let error = Self.parse(
+            503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>")
         #expect(error.code == .throttled)
         #expect(error.isRetryable)
     }
@@ -66,7 +67,9 @@ struct AWSErrorParsingTests {
         let error = Self.parse(
             400,
             #"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."}"#,
-            headers: [("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender"), ("x-amzn-RequestId", "req-1")]
+            headers: [
+                ("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender"), ("x-amzn-RequestId", "req-1"),
+            ]
         )
         #expect(error.serviceCode == "AWS.SimpleQueueService.NonExistentQueue")
         #expect(error.requestID == "req-1")
@@ -84,7 +87,8 @@ struct AWSErrorParsingTests {
         "DynamoDB's JSON errors",
         arguments: [
             (
-                "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", "ResourceNotFoundException", AWSError.Code.service,
+                "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", "ResourceNotFoundException",
+                AWSError.Code.service,
                 false
             ),
             (
@@ -151,7 +155,8 @@ struct AWSErrorParsingTests {
             #expect(!Self.parse(403, "<Error><Code>\(code)</Code></Error>").isRetryable)
         }
         #expect(Self.parse(403, "<Error><Code>RequestTimeTooSkewed</Code></Error>").message.contains("clock"))
-        #expect(Self.parse(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>").message.contains("secret access key"))
+        #expect(
+            Self.parse(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>").message.contains("secret access key"))
     }
 
     @Test("S3's RequestTimeout is retried although it is a 400")

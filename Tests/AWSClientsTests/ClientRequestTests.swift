@@ -31,7 +31,8 @@ struct ClientRequestTests {
             """#
         let clients = UnitTestClients([.success(AWSHTTPResponse(status: 200, text: answer))])
         let sqs = SQSClient(client: clients.client, endpoint: UnitTestClients.endpoint(.sqs))
-        let request = SQS.ReceiveMessageRequest(queueURL: "http://q/1/jobs", waitTimeSeconds: 5, visibilityTimeoutSeconds: 60)
+        let request = SQS.ReceiveMessageRequest(
+            queueURL: "http://q/1/jobs", waitTimeSeconds: 5, visibilityTimeoutSeconds: 60)
         let messages = try await sqs.receiveMessages(request, logger: Self.logger)
 
         let sent = try #require(clients.transport.requests.first)
@@ -127,7 +128,8 @@ struct ClientRequestTests {
     func dynamoDBAttributeValues() throws {
         let item: DynamoDB.Item = [
             "s": .string("x"), "n": .number("12.50"), "b": .binary([0xFF, 0]), "t": .bool(true), "z": .null,
-            "m": .map(["inner": .list([.string("a"), .number("1")])]), "ss": .stringSet(["a", "b"]), "ns": .numberSet(["1"]),
+            "m": .map(["inner": .list([.string("a"), .number("1")])]), "ss": .stringSet(["a", "b"]),
+            "ns": .numberSet(["1"]),
         ]
         let data = try JSONEncoder().encode(item)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
@@ -160,7 +162,8 @@ struct ClientRequestTests {
     @Test("PostToConnection goes to STAGE/@connections/ID with the id encoded, signed for execute-api")
     func postToConnection() async throws {
         let clients = UnitTestClients([.success(AWSHTTPResponse(status: 200, text: ""))])
-        let endpoint = UnitTestClients.endpoint(.apiGatewayManagement, "http://127.0.0.1:4566/_aws/execute-api/abc123/prod")
+        let endpoint = UnitTestClients.endpoint(
+            .apiGatewayManagement, "http://127.0.0.1:4566/_aws/execute-api/abc123/prod")
         let gateway = APIGatewayManagementClient(client: clients.client, endpoint: endpoint)
         try await gateway.postToConnection(
             connectionID: "L0SM9cOFvHcCIhw=",
@@ -169,7 +172,9 @@ struct ClientRequestTests {
         )
         let sent = try #require(clients.transport.requests.first)
         #expect(sent.method == "POST")
-        #expect(sent.url.absoluteString == "http://127.0.0.1:4566/_aws/execute-api/abc123/prod/@connections/L0SM9cOFvHcCIhw%3D")
+        #expect(
+            sent.url.absoluteString
+                == "http://127.0.0.1:4566/_aws/execute-api/abc123/prod/@connections/L0SM9cOFvHcCIhw%3D")
         #expect(sent.header("Authorization")?.contains("/us-east-1/execute-api/aws4_request") == true)
     }
 
@@ -203,7 +208,8 @@ struct ClientRequestTests {
         #expect(sent.header("x-amz-server-side-encryption") == "aws:kms")
         #expect(sent.header("x-amz-server-side-encryption-aws-kms-key-id") == "alias/thumbs")
         #expect(sent.header("x-amz-storage-class") == "STANDARD_IA")
-        #expect(sent.header("x-amz-content-sha256") == "039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81")
+        #expect(
+            sent.header("x-amz-content-sha256") == "039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81")
     }
 
     @Test("PutObject refuses metadata that cannot be sent as a header", arguments: ["caf\u{E9}", "two\nlines"])
@@ -244,7 +250,8 @@ struct ClientRequestTests {
     func s3GetPassesCap() async throws {
         let clients = UnitTestClients([.success(AWSHTTPResponse(status: 200, text: "abc"))])
         let s3 = S3Client(client: clients.client, endpoint: UnitTestClients.endpoint(.s3))
-        let object = try await s3.getObject(bucket: "b", key: "k", maxBytes: 1234, timeout: .seconds(9), logger: Self.logger)
+        let object = try await s3.getObject(
+            bucket: "b", key: "k", maxBytes: 1234, timeout: .seconds(9), logger: Self.logger)
         #expect(object.body == Array("abc".utf8))
         #expect(clients.transport.requests.first?.maxResponseBytes == 1234)
         #expect(clients.transport.requests.first?.timeout == .seconds(9))

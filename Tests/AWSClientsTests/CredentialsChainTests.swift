@@ -1,6 +1,6 @@
-import TestSupport
 import Foundation
 import SigV4
+import TestSupport
 import Testing
 
 @testable import AWSClients
@@ -38,7 +38,10 @@ struct CredentialsChainTests {
         )
         let error = await #expect(throws: AWSError.self) { try await chain.credentials() }
         #expect(error?.code == .credentialsUnavailable)
-        #expect(error?.message == "no AWS credentials found; tried environment: AWS_ACCESS_KEY_ID not set; instance metadata: no answer")
+        #expect(
+            error?.message
+                == "no AWS credentials found; tried environment: AWS_ACCESS_KEY_ID not set; instance metadata: no answer"
+        )
         #expect(error?.isRetryable == true)
     }
 
@@ -77,12 +80,15 @@ struct CredentialsChainTests {
         case instanceMetadata
     }
 
-    @Test("the default chain prefers environment, then web identity, profile, container, instance metadata",
-          arguments: Source.allCases)
+    @Test(
+        "the default chain prefers environment, then web identity, profile, container, instance metadata",
+        arguments: Source.allCases)
     func defaultChainOrder(winner: Source) async throws {
         let expiration = "2026-11-20T12:00:00Z"
         let sts = FakeSTS.handler(expiration: expiration) { _ in "ASIAWEBIDENTITY" }
-        let container = FakeContainerEndpoint.handler { _ in credentialDocument(accessKeyID: "ASIACONTAINER", expiration: expiration) }
+        let container = FakeContainerEndpoint.handler { _ in
+            credentialDocument(accessKeyID: "ASIACONTAINER", expiration: expiration)
+        }
         let metadata = FakeInstanceMetadata.handler(
             document: credentialDocument(accessKeyID: "ASIAINSTANCE", expiration: expiration, code: "Success"))
         let handler: @Sendable (RecordedRequest) async -> CannedResponse = { request in
@@ -103,7 +109,8 @@ struct CredentialsChainTests {
                     var environment = [
                         "HOME": home.path,
                         "AWS_ACCESS_KEY_ID": "AKIAENVIRONMENT", "AWS_SECRET_ACCESS_KEY": TestSecrets.secretAccessKey,
-                        "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": FakeSTS.roleARN, "AWS_ENDPOINT_URL_STS": server.url,
+                        "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": FakeSTS.roleARN,
+                        "AWS_ENDPOINT_URL_STS": server.url,
                         "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url + FakeContainerEndpoint.path,
                         "AWS_CONTAINER_AUTHORIZATION_TOKEN": TestSecrets.authorizationToken,
                         "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url,
@@ -132,7 +139,8 @@ struct CredentialsChainTests {
                         .container: "container", .instanceMetadata: "instance metadata",
                     ]
                     let logged = records.value.map(\.line)
-                    #expect(logged.contains { $0.hasPrefix("info using AWS credentials") && $0.contains(names[winner]!) })
+                    #expect(
+                        logged.contains { $0.hasPrefix("info using AWS credentials") && $0.contains(names[winner]!) })
                     TestSecrets.expectAbsent(from: logged)
                 }
             }

@@ -1,8 +1,9 @@
-@testable import AWSClients
 import Foundation
 import SigV4
-import Testing
 import TestSupport
+import Testing
+
+@testable import AWSClients
 
 /// `ContainerCredentialProvider` against a loopback endpoint that behaves like the ECS/EKS agent.
 struct CredentialsContainerTests {
@@ -39,7 +40,10 @@ struct CredentialsContainerTests {
                     _ = try await provider.fetchCredentials()
                     try write("rotated-file-token", to: "eks-pod-identity-token", in: directory)
                     _ = try await provider.fetchCredentials()
-                    #expect(server.requests.map { $0.header("Authorization") } == ["first-file-token", "rotated-file-token"])
+                    #expect(
+                        server.requests.map { $0.header("Authorization") } == [
+                            "first-file-token", "rotated-file-token",
+                        ])
                 }
             }
         }
@@ -52,7 +56,9 @@ struct CredentialsContainerTests {
                 let provider = FakeContainerEndpoint.provider(on: server, transport: transport, authorized: false)
                 let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
                 #expect(error?.statusCode == 401)
-                #expect(error?.message == "container endpoint \(server.url) answered HTTP 401 for \(FakeContainerEndpoint.path)")
+                #expect(
+                    error?.message
+                        == "container endpoint \(server.url) answered HTTP 401 for \(FakeContainerEndpoint.path)")
             }
         }
     }
@@ -63,7 +69,8 @@ struct CredentialsContainerTests {
         let provider = ContainerCredentialProvider(
             transport: transport,
             environment: [
-                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://x.test/",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://x.test/",
             ],
             logger: silentLogger
         )
@@ -71,12 +78,15 @@ struct CredentialsContainerTests {
         #expect(transport.requests.map(\.url.absoluteString) == ["http://169.254.170.2/v2/credentials/abc"])
     }
 
-    @Test("a plain-HTTP full URI must name a loopback, ECS or EKS address; https may name any host", arguments: [
-        ("http://127.0.0.1:8080/creds", true), ("http://localhost/creds", true), ("http://[::1]/creds", true),
-        ("http://169.254.170.2/creds", true), ("http://169.254.170.23/v1/credentials", true),
-        ("http://[fd00:ec2::23]/v1/credentials", true), ("https://credentials.example.com/creds", true),
-        ("http://credentials.example.com/creds", false), ("http://10.0.0.8/creds", false), ("ftp://127.0.0.1/x", false),
-    ])
+    @Test(
+        "a plain-HTTP full URI must name a loopback, ECS or EKS address; https may name any host",
+        arguments: [
+            ("http://127.0.0.1:8080/creds", true), ("http://localhost/creds", true), ("http://[::1]/creds", true),
+            ("http://169.254.170.2/creds", true), ("http://169.254.170.23/v1/credentials", true),
+            ("http://[fd00:ec2::23]/v1/credentials", true), ("https://credentials.example.com/creds", true),
+            ("http://credentials.example.com/creds", false), ("http://10.0.0.8/creds", false),
+            ("ftp://127.0.0.1/x", false),
+        ])
     func fullURIHosts(url: String, allowed: Bool) async {
         let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
         let provider = ContainerCredentialProvider(
@@ -91,17 +101,24 @@ struct CredentialsContainerTests {
         let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
         let provider = ContainerCredentialProvider(transport: transport, environment: [:], logger: silentLogger)
         let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
-        #expect(error?.message == "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI not set")
+        #expect(
+            error?.message == "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI not set")
         #expect(transport.requests.map(\.url.absoluteString).isEmpty)
     }
 
-    @Test("a malformed document is reported by field, without quoting it", arguments: [
-        (#"{"AccessKeyId": "A", "SecretAccessKey": "\#(TestSecrets.secretAccessKey)", "Expiration": "2026-11-20T12:00:00Z"}"#,
-            "a credential document without Token"),
-        (#"{"AccessKeyId": "A", "SecretAccessKey": "\#(TestSecrets.secretAccessKey)", "Token": 7, "Expiration": "x"}"#,
-            "a credential document whose Token is not a string"),
-        ("not json \(TestSecrets.secretAccessKey)", "a body that is not a JSON credential document"),
-    ])
+    @Test(
+        "a malformed document is reported by field, without quoting it",
+        arguments: [
+            (
+                #"{"AccessKeyId": "A", "SecretAccessKey": "\#(TestSecrets.secretAccessKey)", "Expiration": "2026-11-20T12:00:00Z"}"#,
+                "a credential document without Token"
+            ),
+            (
+                #"{"AccessKeyId": "A", "SecretAccessKey": "\#(TestSecrets.secretAccessKey)", "Token": 7, "Expiration": "x"}"#,
+                "a credential document whose Token is not a string"
+            ),
+            ("not json \(TestSecrets.secretAccessKey)", "a body that is not a JSON credential document"),
+        ])
     func malformedDocument(body: String, problem: String) async throws {
         try await withTransport { transport in
             try await LoopbackServer.run({ _ in CannedResponse(body: body) }) { server in
@@ -120,15 +137,18 @@ struct CredentialsContainerTests {
                 credentialDocument(accessKeyID: "A", expiration: "2026-11-20T12:00:00.250Z"),
                 credentialDocument(accessKeyID: "A", expiration: "tomorrow"),
             ]
-            try await LoopbackServer.run({ request in CannedResponse(body: request.path == "/0" ? bodies[0] : bodies[1]) }) {
-                server in
+            try await LoopbackServer.run({ request in
+                CannedResponse(body: request.path == "/0" ? bodies[0] : bodies[1])
+            }) { server in
                 func provider(_ path: String) -> ContainerCredentialProvider {
                     FakeContainerEndpoint.provider(on: server, path: path, transport: transport)
                 }
                 let fetched = try await provider("/0").fetchCredentials()
                 #expect(fetched.expiration == Date(timeIntervalSince1970: 1_795_176_000.25))
                 let error = await #expect(throws: AWSError.self) { try await provider("/1").fetchCredentials() }
-                #expect(error?.message == "container endpoint \(server.url) sent an Expiration that is not an ISO 8601 time")
+                #expect(
+                    error?.message
+                        == "container endpoint \(server.url) sent an Expiration that is not an ISO 8601 time")
             }
         }
     }

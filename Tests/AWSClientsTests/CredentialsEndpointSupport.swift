@@ -1,5 +1,5 @@
-import TestSupport
 import Foundation
+import TestSupport
 
 @testable import AWSClients
 
@@ -91,7 +91,9 @@ enum FakeSTS {
                 return error(400, "ValidationError", "not a form")
             }
             let form = formFields(request.body)
-            for (field, value) in [("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", roleARN)]
+            for (field, value) in [
+                ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", roleARN),
+            ]
             where form[field] != value {
                 return error(400, "ValidationError", "bad \(field)")
             }

@@ -1,6 +1,7 @@
-@testable import AWSClients
 import SigV4
 import Testing
+
+@testable import AWSClients
 
 /// `EnvironmentCredentialProvider` reads an injected environment, never the process's.
 struct CredentialsEnvironmentTests {
@@ -20,7 +21,8 @@ struct CredentialsEnvironmentTests {
     @Test("the session token is optional and surrounding whitespace is trimmed")
     func withoutToken() async throws {
         let provider = EnvironmentCredentialProvider(environment: [
-            "AWS_ACCESS_KEY_ID": " AKIAENVIRONMENT\n", "AWS_SECRET_ACCESS_KEY": TestSecrets.secretAccessKey, "AWS_SESSION_TOKEN": "",
+            "AWS_ACCESS_KEY_ID": " AKIAENVIRONMENT\n", "AWS_SECRET_ACCESS_KEY": TestSecrets.secretAccessKey,
+            "AWS_SESSION_TOKEN": "",
         ])
         let credentials = try await provider.credentials()
         #expect(credentials.accessKeyID == "AKIAENVIRONMENT")
@@ -36,10 +38,15 @@ struct CredentialsEnvironmentTests {
         #expect(error?.message == "AWS_ACCESS_KEY_ID not set")
     }
 
-    @Test("half a key pair is a configuration error that names the missing half", arguments: [
-        (["AWS_ACCESS_KEY_ID": "AKIAENVIRONMENT"], "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"),
-        (["AWS_SECRET_ACCESS_KEY": TestSecrets.secretAccessKey], "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"),
-    ])
+    @Test(
+        "half a key pair is a configuration error that names the missing half",
+        arguments: [
+            (["AWS_ACCESS_KEY_ID": "AKIAENVIRONMENT"], "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"),
+            (
+                ["AWS_SECRET_ACCESS_KEY": TestSecrets.secretAccessKey],
+                "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"
+            ),
+        ])
     func halfAPair(environment: [String: String], message: String) async {
         let error = await #expect(throws: AWSError.self) {
             try await EnvironmentCredentialProvider(environment: environment).credentials()

@@ -1,8 +1,9 @@
-@testable import AWSClients
 import Foundation
 import SigV4
-import Testing
 import TestSupport
+import Testing
+
+@testable import AWSClients
 
 /// `InstanceMetadataCredentialProvider` against a loopback endpoint that behaves like EC2's IMDSv2.
 struct CredentialsInstanceMetadataTests {
@@ -25,13 +26,17 @@ struct CredentialsInstanceMetadataTests {
                 #expect(fetched.credentials.sessionToken == TestSecrets.sessionToken)
                 #expect(fetched.expiration == Date(timeIntervalSince1970: 1_795_197_600))
                 let requests = server.requests
-                #expect(requests.map { "\($0.method) \($0.path)" } == [
-                    "PUT /latest/api/token",
-                    "GET /latest/meta-data/iam/security-credentials/",
-                    "GET /latest/meta-data/iam/security-credentials/\(FakeInstanceMetadata.role)",
-                ])
+                #expect(
+                    requests.map { "\($0.method) \($0.path)" } == [
+                        "PUT /latest/api/token",
+                        "GET /latest/meta-data/iam/security-credentials/",
+                        "GET /latest/meta-data/iam/security-credentials/\(FakeInstanceMetadata.role)",
+                    ])
                 #expect(requests.first?.header("X-aws-ec2-metadata-token-ttl-seconds") == "21600")
-                #expect(requests.dropFirst().allSatisfy { $0.header("X-aws-ec2-metadata-token") == TestSecrets.metadataToken })
+                #expect(
+                    requests.dropFirst().allSatisfy {
+                        $0.header("X-aws-ec2-metadata-token") == TestSecrets.metadataToken
+                    })
             }
         }
     }
@@ -63,7 +68,8 @@ struct CredentialsInstanceMetadataTests {
                 #expect(error?.code == .credentialsUnavailable)
                 #expect(
                     error?.message
-                        == "instance metadata at \(server.url) answered HTTP 404 for /latest/meta-data/iam/security-credentials/")
+                        == "instance metadata at \(server.url) answered HTTP 404 for /latest/meta-data/iam/security-credentials/"
+                )
             }
         }
     }
@@ -87,13 +93,16 @@ struct CredentialsInstanceMetadataTests {
         }
     }
 
-    @Test("the endpoint defaults to 169.254.169.254, or fd00:ec2::254 in IPv6 mode", arguments: [
-        ([:], "http://169.254.169.254/latest/api/token"),
-        (["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6"], "http://[fd00:ec2::254]/latest/api/token"),
-    ])
+    @Test(
+        "the endpoint defaults to 169.254.169.254, or fd00:ec2::254 in IPv6 mode",
+        arguments: [
+            ([:], "http://169.254.169.254/latest/api/token"),
+            (["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6"], "http://[fd00:ec2::254]/latest/api/token"),
+        ])
     func defaultEndpoints(environment: [String: String], url: String) async {
         let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
-        let provider = InstanceMetadataCredentialProvider(transport: transport, environment: environment, logger: silentLogger)
+        let provider = InstanceMetadataCredentialProvider(
+            transport: transport, environment: environment, logger: silentLogger)
         await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
         #expect(transport.requests.map(\.url.absoluteString) == [url])
     }
@@ -108,12 +117,16 @@ struct CredentialsInstanceMetadataTests {
         #expect(transport.requests.map(\.url.absoluteString).isEmpty)
     }
 
-    @Test("a bad endpoint or mode is a configuration error", arguments: [
-        ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "169.254.169.254"], ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv5"],
-    ])
+    @Test(
+        "a bad endpoint or mode is a configuration error",
+        arguments: [
+            ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "169.254.169.254"],
+            ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv5"],
+        ])
     func badSettings(environment: [String: String]) async {
         let provider = InstanceMetadataCredentialProvider(
-            transport: InMemoryTransport(answering: AWSHTTPResponse(status: 404)), environment: environment, logger: silentLogger)
+            transport: InMemoryTransport(answering: AWSHTTPResponse(status: 404)), environment: environment,
+            logger: silentLogger)
         let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
         #expect(error?.code == .invalidConfiguration)
     }

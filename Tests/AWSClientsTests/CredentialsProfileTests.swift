@@ -1,7 +1,8 @@
-@testable import AWSClients
 import Foundation
 import SigV4
 import Testing
+
+@testable import AWSClients
 
 /// The shared-file parser, `ProfileCredentialProvider` and the profile region, on temporary files only.
 struct CredentialsProfileTests {
@@ -41,18 +42,21 @@ struct CredentialsProfileTests {
     @Test("settings indented alike are separate settings, not continuations")
     func uniformIndentation() throws {
         let text = "[default]\n  aws_access_key_id = AKIA\n  aws_secret_access_key = SECRET\r\n"
-        let profile = try #require(try ProfileFile(parsing: text, path: "credentials", kind: .credentials).profile("default"))
+        let profile = try #require(
+            try ProfileFile(parsing: text, path: "credentials", kind: .credentials).profile("default"))
         #expect(profile == ["aws_access_key_id": "AKIA", "aws_secret_access_key": "SECRET"])
     }
 
     @Test("config names profiles [profile NAME], with [profile default] over [default]; credentials names them [NAME]")
     func sectionNaming() throws {
         let config = try ProfileFile(
-            parsing: "[default]\nregion = a\n[profile default]\nregion = b\n[work]\nregion = c\n[profile work]\nregion = d\n",
+            parsing:
+                "[default]\nregion = a\n[profile default]\nregion = b\n[work]\nregion = c\n[profile work]\nregion = d\n",
             path: "config", kind: .config)
         #expect(config.profile("default")?["region"] == "b")
         #expect(config.profile("work")?["region"] == "d")
-        let credentials = try ProfileFile(parsing: "[work]\nregion = c\n[profile work]\nregion = d\n", path: "c", kind: .credentials)
+        let credentials = try ProfileFile(
+            parsing: "[work]\nregion = c\n[profile work]\nregion = d\n", path: "c", kind: .credentials)
         #expect(credentials.profile("work")?["region"] == "c")
         #expect(credentials.profile("Work") == nil)
     }
@@ -63,13 +67,18 @@ struct CredentialsProfileTests {
         #expect(file.profile("a") == ["x": "1", "y": "3"])
     }
 
-    @Test("syntax errors name the file and line but never quote the line", arguments: [
-        ("aws_secret_access_key = \(TestSecrets.secretAccessKey)\n", "credentials line 1: a setting comes before any [section] header"),
-        ("[default]\n\(TestSecrets.secretAccessKey)\n", "credentials line 2: expected `name = value`"),
-        ("[default\n", "credentials line 1: a section header has no closing ]"),
-        ("[default] \(TestSecrets.secretAccessKey)\n", "credentials line 1: text follows a section header's ]"),
-        ("[default]\n= \(TestSecrets.secretAccessKey)\n", "credentials line 2: a setting has no name before ="),
-    ])
+    @Test(
+        "syntax errors name the file and line but never quote the line",
+        arguments: [
+            (
+                "aws_secret_access_key = \(TestSecrets.secretAccessKey)\n",
+                "credentials line 1: a setting comes before any [section] header"
+            ),
+            ("[default]\n\(TestSecrets.secretAccessKey)\n", "credentials line 2: expected `name = value`"),
+            ("[default\n", "credentials line 1: a section header has no closing ]"),
+            ("[default] \(TestSecrets.secretAccessKey)\n", "credentials line 1: text follows a section header's ]"),
+            ("[default]\n= \(TestSecrets.secretAccessKey)\n", "credentials line 2: a setting has no name before ="),
+        ])
     func syntaxErrors(text: String, message: String) {
         let error = #expect(throws: AWSError.self) {
             try ProfileFile(parsing: text, path: "credentials", kind: .credentials)
@@ -129,10 +138,13 @@ struct CredentialsProfileTests {
     func region() async throws {
         try await withTemporaryDirectory { home in
             #expect(try SharedProfileFiles(environment: environment(home)).region() == nil)
-            try write("[default]\nregion = eu-central-1\n[profile other]\nregion = us-west-2\n", to: ".aws/config", in: home)
+            try write(
+                "[default]\nregion = eu-central-1\n[profile other]\nregion = us-west-2\n", to: ".aws/config", in: home)
             try write("[default]\nregion = ignored-in-credentials\n", to: ".aws/credentials", in: home)
             #expect(try SharedProfileFiles(environment: environment(home)).region() == "eu-central-1")
-            #expect(try SharedProfileFiles(environment: environment(home, ["AWS_PROFILE": "other"])).region() == "us-west-2")
+            #expect(
+                try SharedProfileFiles(environment: environment(home, ["AWS_PROFILE": "other"])).region() == "us-west-2"
+            )
             #expect(try SharedProfileFiles(environment: environment(home, ["AWS_PROFILE": "none"])).region() == nil)
         }
     }
@@ -154,7 +166,8 @@ struct CredentialsProfileTests {
             try write("[default]\nregion = eu-west-1\n", to: ".aws/config", in: home)
             try write("[default]\naws_access_key_id = A\n", to: ".aws/credentials", in: home)
             let error = await #expect(throws: AWSError.self) {
-                try await ProfileCredentialProvider(environment: environment(home, ["AWS_PROFILE": "media"])).credentials()
+                try await ProfileCredentialProvider(environment: environment(home, ["AWS_PROFILE": "media"]))
+                    .credentials()
             }
             #expect(
                 error?.message
@@ -162,12 +175,17 @@ struct CredentialsProfileTests {
         }
     }
 
-    @Test("incomplete or unsupported profiles say what to change", arguments: [
-        ("region = eu-west-1\n", "the profile has no aws_access_key_id"),
-        ("aws_access_key_id = AKIA\n", "the profile has aws_access_key_id but no aws_secret_access_key"),
-        ("role_arn = arn:aws:iam::1:role/r\nsource_profile = base\n", "the profile uses role_arn, which thumbworker does not follow"),
-        ("sso_session = corp\n", "the profile uses sso_session, which thumbworker does not follow"),
-    ])
+    @Test(
+        "incomplete or unsupported profiles say what to change",
+        arguments: [
+            ("region = eu-west-1\n", "the profile has no aws_access_key_id"),
+            ("aws_access_key_id = AKIA\n", "the profile has aws_access_key_id but no aws_secret_access_key"),
+            (
+                "role_arn = arn:aws:iam::1:role/r\nsource_profile = base\n",
+                "the profile uses role_arn, which thumbworker does not follow"
+            ),
+            ("sso_session = corp\n", "the profile uses sso_session, which thumbworker does not follow"),
+        ])
     func incompleteProfiles(settings: String, message: String) async throws {
         try await withTemporaryDirectory { home in
             try write("[default]\n" + settings, to: ".aws/config", in: home)

@@ -1,5 +1,5 @@
-import TestSupport
 import Foundation
+import TestSupport
 import Testing
 
 @testable import AWSClients
@@ -29,15 +29,19 @@ struct CredentialsRedactionTests {
                 to: ".aws/credentials", in: home)
             let environment = Self.environment(home: home, tokenFile: tokenFile, server: "http://127.0.0.1:9")
             let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
-            let container = ContainerCredentialProvider(transport: transport, environment: environment, logger: silentLogger)
+            let container = ContainerCredentialProvider(
+                transport: transport, environment: environment, logger: silentLogger)
             let providers: [Any] = [
                 EnvironmentCredentialProvider(environment: environment),
                 ProfileCredentialProvider(environment: environment),
                 container,
-                WebIdentityCredentialProvider(transport: transport, environment: environment, region: nil, logger: silentLogger),
-                InstanceMetadataCredentialProvider(transport: transport, environment: environment, logger: silentLogger),
+                WebIdentityCredentialProvider(
+                    transport: transport, environment: environment, region: nil, logger: silentLogger),
+                InstanceMetadataCredentialProvider(
+                    transport: transport, environment: environment, logger: silentLogger),
                 RefreshingCredentialProvider(container, logger: silentLogger),
-                CredentialProviderChain.default(transport: transport, region: nil, logger: silentLogger, environment: environment),
+                CredentialProviderChain.default(
+                    transport: transport, region: nil, logger: silentLogger, environment: environment),
                 Secret(value: TestSecrets.authorizationToken),
             ]
             for provider in providers {
@@ -56,7 +60,8 @@ struct CredentialsRedactionTests {
             case "/":
                 let message = "Token \(TestSecrets.webIdentityToken) is not valid"
                 return CannedResponse(
-                    status: 400, body: "<ErrorResponse><Error><Code>X</Code><Message>\(message)</Message></Error></ErrorResponse>")
+                    status: 400,
+                    body: "<ErrorResponse><Error><Code>X</Code><Message>\(message)</Message></Error></ErrorResponse>")
             case "/latest/api/token": return CannedResponse(body: TestSecrets.metadataToken)
             case "/latest/meta-data/iam/security-credentials/": return CannedResponse(body: "role")
             default: return CannedResponse(body: "{\"AccessKeyId\": \"\(body)\", \"SecretAccessKey\": 1}")
@@ -73,8 +78,10 @@ struct CredentialsRedactionTests {
                     var errors: [AWSError] = []
                     let sources: [any TemporaryCredentialProvider] = [
                         ContainerCredentialProvider(transport: transport, environment: environment, logger: logger),
-                        WebIdentityCredentialProvider(transport: transport, environment: environment, region: nil, logger: logger),
-                        InstanceMetadataCredentialProvider(transport: transport, environment: environment, logger: logger),
+                        WebIdentityCredentialProvider(
+                            transport: transport, environment: environment, region: nil, logger: logger),
+                        InstanceMetadataCredentialProvider(
+                            transport: transport, environment: environment, logger: logger),
                     ]
                     for source in sources {
                         do throws(AWSError) { _ = try await source.fetchCredentials() } catch { errors.append(error) }

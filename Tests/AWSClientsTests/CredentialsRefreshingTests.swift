@@ -1,8 +1,9 @@
-@testable import AWSClients
 import Foundation
 import SigV4
-import Testing
 import TestSupport
+import Testing
+
+@testable import AWSClients
 
 /// `RefreshingCredentialProvider` over a loopback container endpoint, with a hand-set clock: no sleeps, no timing.
 struct CredentialsRefreshingTests {
@@ -16,16 +17,20 @@ struct CredentialsRefreshingTests {
     }
 
     /// A cache over a container provider aimed at `server`.
-    private static func cache(_ server: LoopbackServer, _ transport: any AWSTransport, clock: ManualClock) -> RefreshingCredentialProvider {
+    private static func cache(_ server: LoopbackServer, _ transport: any AWSTransport, clock: ManualClock)
+        -> RefreshingCredentialProvider
+    {
         RefreshingCredentialProvider(
-            FakeContainerEndpoint.provider(on: server, transport: transport), refreshMargin: .seconds(300), now: clock.now,
+            FakeContainerEndpoint.provider(on: server, transport: transport), refreshMargin: .seconds(300),
+            now: clock.now,
             logger: silentLogger)
     }
 
     @Test("credentials are reused until five minutes before expiry, then refreshed once")
     func refreshBeforeExpiry() async throws {
         try await withTransport { transport in
-            try await LoopbackServer.run(FakeContainerEndpoint.handler(document: Self.document)) { server async throws in
+            try await LoopbackServer.run(FakeContainerEndpoint.handler(document: Self.document)) {
+                server async throws in
                 let clock = ManualClock(Self.expiry.addingTimeInterval(-3600))
                 let cache = Self.cache(server, transport, clock: clock)
                 #expect(try await accessKeyID(from: cache) == "ASIAHIT1")
@@ -47,7 +52,8 @@ struct CredentialsRefreshingTests {
         let everyoneWaiting = OneShotLatch()
         let clock = ManualClock(Self.expiry.addingTimeInterval(-3600), opening: (20, everyoneWaiting))
         try await withTransport { transport in
-            let handler = FakeContainerEndpoint.handler(waitBeforeAnswering: { await everyoneWaiting.wait() }, document: Self.document)
+            let handler = FakeContainerEndpoint.handler(
+                waitBeforeAnswering: { await everyoneWaiting.wait() }, document: Self.document)
             try await LoopbackServer.run(handler) { server in
                 let cache = Self.cache(server, transport, clock: clock)
                 let keys = try await withThrowingTaskGroup(of: String.self) { group in

@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import Logging
 import SigV4
+import TestSupport
 import Testing
 
 @testable import AWSClients
@@ -25,7 +25,8 @@ enum TestSecrets {
     static func expectAbsent(from texts: [String], sourceLocation: SourceLocation = #_sourceLocation) {
         for text in texts {
             for secret in all {
-                #expect(!text.contains(secret), "a secret leaked into: \(text.prefix(200))", sourceLocation: sourceLocation)
+                #expect(
+                    !text.contains(secret), "a secret leaked into: \(text.prefix(200))", sourceLocation: sourceLocation)
             }
         }
     }
@@ -142,7 +143,8 @@ func withTransport<Result: Sendable>(_ body: (HTTPClientTransport) async throws 
 
 /// Runs `body` with a new empty directory that is removed afterwards.
 func withTemporaryDirectory<Result>(_ body: (URL) async throws -> Result) async throws -> Result {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("credentials-tests-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "credentials-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     return try await body(directory)

@@ -1,6 +1,6 @@
-import TestSupport
 import AWSClients
 import Foundation
+import TestSupport
 import Testing
 
 /// DynamoDB against ministack with signature checking on.
@@ -14,17 +14,20 @@ struct DynamoDBIntegrationTests {
         try await Emulator.withClients { aws in
             let items: [DynamoDB.Item] = (0..<5).map { index in
                 [
-                    "id": .string("conn-\(index)"), "user": .string("user é \(index)"), "joined": .number("17000000\(index).5"),
+                    "id": .string("conn-\(index)"), "user": .string("user é \(index)"),
+                    "joined": .number("17000000\(index).5"),
                     "active": .bool(index % 2 == 0), "avatar": .binary([UInt8(index), 255]), "gone": .null,
                     "tags": .list([.string("a"), .number("\(index)")]), "meta": .map(["stage": .string("prod")]),
                 ]
             }
             let table = try await aws.makeTable(key: "id", items: items)
-            let firstPage = try await aws.dynamoDB.scan(DynamoDB.ScanRequest(tableName: table, limit: 2), logger: Self.logger)
+            let firstPage = try await aws.dynamoDB.scan(
+                DynamoDB.ScanRequest(tableName: table, limit: 2), logger: Self.logger)
             #expect(firstPage.items.count == 2)
             #expect(firstPage.lastEvaluatedKey != nil)
 
-            let all = try await aws.dynamoDB.scanAll(DynamoDB.ScanRequest(tableName: table, limit: 2), logger: Self.logger)
+            let all = try await aws.dynamoDB.scanAll(
+                DynamoDB.ScanRequest(tableName: table, limit: 2), logger: Self.logger)
             #expect(Set(all) == Set(items))
 
             try await aws.dynamoDB.deleteItem(tableName: table, key: ["id": .string("conn-3")], logger: Self.logger)
@@ -40,7 +43,8 @@ struct DynamoDBIntegrationTests {
     func missingTable() async throws {
         try await Emulator.withClients { aws in
             let error = await #expect(throws: AWSError.self) {
-                try await aws.dynamoDB.scan(DynamoDB.ScanRequest(tableName: Emulator.uniqueName("none")), logger: Self.logger)
+                try await aws.dynamoDB.scan(
+                    DynamoDB.ScanRequest(tableName: Emulator.uniqueName("none")), logger: Self.logger)
             }
             #expect(error?.serviceCode == "ResourceNotFoundException")
             #expect(error?.statusCode == 400)

@@ -15,7 +15,8 @@ struct RetryPolicyTests {
     }
 
     /// A 503, which the policy may retry.
-    static let retryable = AWSError(.service, "HTTP 503", serviceCode: "ServiceUnavailable", statusCode: 503, retryable: true)
+    static let retryable = AWSError(
+        .service, "HTTP 503", serviceCode: "ServiceUnavailable", statusCode: 503, retryable: true)
     /// A 404, which the policy never retries.
     static let permanent = AWSError(.service, "HTTP 404", serviceCode: "NoSuchKey", statusCode: 404, retryable: false)
 

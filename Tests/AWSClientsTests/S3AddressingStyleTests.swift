@@ -19,9 +19,11 @@ struct S3AddressingStyleTests {
         isCustom: true
     )
     /// An emulator on an IP address, not marked custom: `automatic` must pick path-style from the host alone.
-    static let loopback = AWSEndpoint(service: .s3, region: "us-east-1", url: URL(string: "http://127.0.0.1:4566")!, isCustom: false)
+    static let loopback = AWSEndpoint(
+        service: .s3, region: "us-east-1", url: URL(string: "http://127.0.0.1:4566")!, isCustom: false)
     /// An emulator on localhost, not marked custom either.
-    static let localhost = AWSEndpoint(service: .s3, region: "us-east-1", url: URL(string: "http://localhost:4566")!, isCustom: false)
+    static let localhost = AWSEndpoint(
+        service: .s3, region: "us-east-1", url: URL(string: "http://localhost:4566")!, isCustom: false)
 
     @Test("automatic: virtual-hosted on AWS, path-style on custom endpoints")
     func automatic() {
@@ -30,7 +32,8 @@ struct S3AddressingStyleTests {
                 == "https://photos.s3.eu-west-1.amazonaws.com/in/a.jpg"
         )
         #expect(
-            S3AddressingStyle.automatic.objectURL(bucket: "photos", key: "in/a.jpg", endpoint: Self.minio).absoluteString
+            S3AddressingStyle.automatic.objectURL(bucket: "photos", key: "in/a.jpg", endpoint: Self.minio)
+                .absoluteString
                 == "https://minio.example.com/photos/in/a.jpg"
         )
     }
@@ -38,7 +41,8 @@ struct S3AddressingStyleTests {
     @Test("virtual-hosted on request, even on a custom endpoint")
     func virtualHostedOnRequest() {
         #expect(
-            S3AddressingStyle.virtualHosted.objectURL(bucket: "photos", key: "a.jpg", endpoint: Self.minio).absoluteString
+            S3AddressingStyle.virtualHosted.objectURL(bucket: "photos", key: "a.jpg", endpoint: Self.minio)
+                .absoluteString
                 == "https://photos.minio.example.com/a.jpg"
         )
     }

@@ -1,6 +1,6 @@
-import TestSupport
 import Foundation
 import SigV4
+import TestSupport
 import Testing
 
 @testable import AWSClients
@@ -82,7 +82,8 @@ struct S3IntegrationTests {
                 url: aws.s3.endpoint.url(path: "/\(bucket)", query: "versioning"),
                 body: Array(configuration.utf8)
             )
-            _ = try await aws.client.send(request, to: aws.s3.endpoint, operation: "S3.PutBucketVersioning", logger: Self.logger)
+            _ = try await aws.client.send(
+                request, to: aws.s3.endpoint, operation: "S3.PutBucketVersioning", logger: Self.logger)
             let put = try await aws.s3.putObject(
                 S3.PutObjectRequest(bucket: bucket, key: "v", body: [1, 2]),
                 logger: Self.logger
@@ -97,17 +98,20 @@ struct S3IntegrationTests {
         try await Emulator.withClients { aws in
             let bucket = try await aws.makeBucket()
             let body = [UInt8](repeating: 7, count: 300_000)
-            _ = try await aws.s3.putObject(S3.PutObjectRequest(bucket: bucket, key: "big", body: body), logger: Self.logger)
+            _ = try await aws.s3.putObject(
+                S3.PutObjectRequest(bucket: bucket, key: "big", body: body), logger: Self.logger)
             let error = await #expect(throws: AWSError.self) {
                 try await aws.s3.getObject(bucket: bucket, key: "big", maxBytes: 100_000, logger: Self.logger)
             }
             #expect(error?.code == .responseTooLarge)
             #expect(error?.isRetryable == false)
             #expect(
-                try await aws.s3.getObject(bucket: bucket, key: "big", maxBytes: 300_000, logger: Self.logger).body.count
+                try await aws.s3.getObject(bucket: bucket, key: "big", maxBytes: 300_000, logger: Self.logger).body
+                    .count
                     == 300_000
             )
-            #expect(try await aws.s3.headObject(bucket: bucket, key: "big", logger: Self.logger).contentLength == 300_000)
+            #expect(
+                try await aws.s3.headObject(bucket: bucket, key: "big", logger: Self.logger).contentLength == 300_000)
         }
     }
 
@@ -180,8 +184,10 @@ struct S3IntegrationTests {
             #expect(response.status == 200)
             #expect(response.body == Array("pixels".utf8))
 
-            let tampered = try #require(URL(string: url.absoluteString.replacingOccurrences(of: "shared/", with: "other/")))
-            let refused = try await aws.transport.send(AWSHTTPRequest(method: "GET", url: tampered), logger: Self.logger)
+            let tampered = try #require(
+                URL(string: url.absoluteString.replacingOccurrences(of: "shared/", with: "other/")))
+            let refused = try await aws.transport.send(
+                AWSHTTPRequest(method: "GET", url: tampered), logger: Self.logger)
             let tamperedError = AWSError(response: refused, operation: "S3.GetObject")
             #expect(tamperedError.serviceCode == "SignatureDoesNotMatch")
             #expect(tamperedError.statusCode == 403)

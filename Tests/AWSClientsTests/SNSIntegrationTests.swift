@@ -1,6 +1,6 @@
-import TestSupport
 import AWSClients
 import Foundation
+import TestSupport
 import Testing
 
 /// SNS against ministack with signature checking on.
@@ -71,9 +71,11 @@ struct SNSIntegrationTests {
     func rawDelivery() async throws {
         try await Emulator.withClients { aws in
             let topicARN = try await aws.sns.createTopic(name: Emulator.uniqueName("raw"), logger: Self.logger)
-            let queueURL = try await aws.makeSubscribedQueue(topicARN: topicARN, subscriptionAttributes: ["RawMessageDelivery": "true"])
+            let queueURL = try await aws.makeSubscribedQueue(
+                topicARN: topicARN, subscriptionAttributes: ["RawMessageDelivery": "true"])
             _ = try await aws.sns.publish(
-                SNS.PublishRequest(topicARN: topicARN, message: "bare", messageAttributes: ["status": .string("failed")]),
+                SNS.PublishRequest(
+                    topicARN: topicARN, message: "bare", messageAttributes: ["status": .string("failed")]),
                 logger: Self.logger
             )
             let delivered = try await Self.firstDelivery(aws, queueURL: queueURL)

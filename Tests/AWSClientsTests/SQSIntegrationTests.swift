@@ -1,6 +1,6 @@
-import TestSupport
 import AWSClients
 import Foundation
+import TestSupport
 import Testing
 
 /// SQS against ministack with signature checking on.
@@ -18,8 +18,9 @@ struct SQSIntegrationTests {
     }
 
     /// A new queue holding one message with `body`, and that message as first received.
-    static func queueWithReceivedMessage(_ sqs: SQSClient, body: String) async throws -> (queueURL: String, message: SQS.Message)
-    {
+    static func queueWithReceivedMessage(_ sqs: SQSClient, body: String) async throws -> (
+        queueURL: String, message: SQS.Message
+    ) {
         let queueURL = try await sqs.createQueue(name: Emulator.uniqueName("queue"), logger: logger)
         _ = try await sqs.sendMessage(SQS.SendMessageRequest(queueURL: queueURL, body: body), logger: logger)
         return (queueURL, try #require(try await receive(sqs, queueURL).first))
@@ -49,7 +50,9 @@ struct SQSIntegrationTests {
         }
     }
 
-    @Test("visibility: a message made visible again comes back with a higher receive count; batch changes report per entry")
+    @Test(
+        "visibility: a message made visible again comes back with a higher receive count; batch changes report per entry"
+    )
     func visibility() async throws {
         try await Emulator.withClients { aws in
             let (queueURL, first) = try await Self.queueWithReceivedMessage(aws.sqs, body: "one")
@@ -67,8 +70,10 @@ struct SQSIntegrationTests {
             let result = try await aws.sqs.changeMessageVisibilities(
                 queueURL: queueURL,
                 entries: [
-                    SQS.VisibilityEntry(id: "current", receiptHandle: second.receiptHandle, visibilityTimeoutSeconds: 120),
-                    SQS.VisibilityEntry(id: "bogus", receiptHandle: "not-a-receipt-handle", visibilityTimeoutSeconds: 120),
+                    SQS.VisibilityEntry(
+                        id: "current", receiptHandle: second.receiptHandle, visibilityTimeoutSeconds: 120),
+                    SQS.VisibilityEntry(
+                        id: "bogus", receiptHandle: "not-a-receipt-handle", visibilityTimeoutSeconds: 120),
                 ],
                 logger: Self.logger
             )
@@ -108,7 +113,8 @@ struct SQSIntegrationTests {
         try await Emulator.withClients { aws in
             let queueURL = try await aws.sqs.createQueue(name: Emulator.uniqueName("del"), logger: Self.logger)
             for body in ["a", "b"] {
-                _ = try await aws.sqs.sendMessage(SQS.SendMessageRequest(queueURL: queueURL, body: body), logger: Self.logger)
+                _ = try await aws.sqs.sendMessage(
+                    SQS.SendMessageRequest(queueURL: queueURL, body: body), logger: Self.logger)
             }
             var received: [SQS.Message] = []
             for _ in 0..<5 where received.count < 2 {
@@ -137,7 +143,8 @@ struct SQSIntegrationTests {
         try await Emulator.withClients { aws in
             let deadLetters = try await aws.sqs.createQueue(name: Emulator.uniqueName("dlq"), logger: Self.logger)
             let deadLetterARN = try #require(
-                try await aws.sqs.queueAttributes(queueURL: deadLetters, names: ["QueueArn"], logger: Self.logger)["QueueArn"]
+                try await aws.sqs.queueAttributes(queueURL: deadLetters, names: ["QueueArn"], logger: Self.logger)[
+                    "QueueArn"]
             )
             let queueURL = try await aws.sqs.createQueue(
                 name: Emulator.uniqueName("main"),
@@ -145,7 +152,8 @@ struct SQSIntegrationTests {
                 logger: Self.logger
             )
             let redrive = #"{"deadLetterTargetArn":"\#(deadLetterARN)","maxReceiveCount":"3"}"#
-            try await aws.sqs.setQueueAttributes(queueURL: queueURL, attributes: ["RedrivePolicy": redrive], logger: Self.logger)
+            try await aws.sqs.setQueueAttributes(
+                queueURL: queueURL, attributes: ["RedrivePolicy": redrive], logger: Self.logger)
             let attributes = try await aws.sqs.queueAttributes(queueURL: queueURL, logger: Self.logger)
             #expect(attributes["VisibilityTimeout"] == "45")
             let policy = try #require(attributes["RedrivePolicy"])
@@ -156,7 +164,8 @@ struct SQSIntegrationTests {
     @Test("a missing queue is a typed, final error with SQS's query-protocol code")
     func missingQueue() async throws {
         try await Emulator.withClients { aws in
-            let missing = try #require(Emulator.url).appending(path: "000000000000/\(Emulator.uniqueName("none"))").absoluteString
+            let missing = try #require(Emulator.url).appending(path: "000000000000/\(Emulator.uniqueName("none"))")
+                .absoluteString
             let error = await #expect(throws: AWSError.self) {
                 try await aws.sqs.queueAttributes(queueURL: missing, logger: Self.logger)
             }

@@ -32,14 +32,17 @@ struct DecodedImage: CustomTestStringConvertible {
             guard let image = vips_image_copy_memory(eightBit) else { return nil }
             defer { g_object_unref(image) }
             guard let data = vips_image_get_data(image) else { return nil }
-            let (width, height, bands) = (Int(vips_image_get_width(image)), Int(vips_image_get_height(image)),
-                                          Int(vips_image_get_bands(image)))
+            let (width, height, bands) = (
+                Int(vips_image_get_width(image)), Int(vips_image_get_height(image)),
+                Int(vips_image_get_bands(image))
+            )
             let pixels = UnsafeRawBufferPointer(start: data, count: width * height * bands)
             var rgba: [UInt8] = []
             rgba.reserveCapacity(width * height * 4)
             for offset in stride(from: 0, to: pixels.count, by: bands) {
                 switch bands {
-                case 1, 2: rgba += [pixels[offset], pixels[offset], pixels[offset], bands == 2 ? pixels[offset + 1] : 255]
+                case 1, 2:
+                    rgba += [pixels[offset], pixels[offset], pixels[offset], bands == 2 ? pixels[offset + 1] : 255]
                 case 3: rgba += [pixels[offset], pixels[offset + 1], pixels[offset + 2], 255]
                 default: rgba += [pixels[offset], pixels[offset + 1], pixels[offset + 2], pixels[offset + 3]]
                 }

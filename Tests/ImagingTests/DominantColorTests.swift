@@ -12,16 +12,18 @@ import Testing
         let blues = (0..<70).map { $0.isMultiple(of: 2) ? [10, 20, 240, 255] : [12, 22, 250, 255] as [UInt8] }
         let reds = [[UInt8]](repeating: [255, 0, 0, 255], count: 30)
         let image = row(reds + blues)
-        #expect(DominantColor.of(width: image.width, height: image.height, rgba: image.rgba)
-            == RGBColor(red: 11, green: 21, blue: 245))
+        #expect(
+            DominantColor.of(width: image.width, height: image.height, rgba: image.rgba)
+                == RGBColor(red: 11, green: 21, blue: 245))
     }
 
     @Test func mostlyTransparentPixelsAreIgnored() {
         let hiddenGreen = [[UInt8]](repeating: [0, 255, 0, 127], count: 60)
         let red = [[UInt8]](repeating: [200, 10, 10, 128], count: 40)
         let image = row(hiddenGreen + red)
-        #expect(DominantColor.of(width: image.width, height: image.height, rgba: image.rgba)
-            == RGBColor(red: 200, green: 10, blue: 10))
+        #expect(
+            DominantColor.of(width: image.width, height: image.height, rgba: image.rgba)
+                == RGBColor(red: 200, green: 10, blue: 10))
     }
 
     @Test func fullyTransparentImageHasNoDominantColour() {

@@ -14,7 +14,10 @@ struct ImagingPoolTests {
             for index in 0..<12 {
                 group.addTask {
                     try await pool.run { () throws(ImagingError) -> Int in
-                        running.state.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                        running.state.withLock {
+                            $0.now += 1
+                            $0.most = max($0.most, $0.now)
+                        }
                         let spec = RenditionSpec(name: "t", width: 50 + index)
                         let result = try Thumbnailer().render(landscape, renditions: [spec])
                         running.state.withLock { $0.now -= 1 }

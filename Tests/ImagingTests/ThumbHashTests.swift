@@ -157,7 +157,8 @@ struct ThumbHashHeader {
 
         let longSideTerms = hasAlpha ? 5 : 7
         let shortSideTerms = Int(hash[3] & 7)
-        aspectRatio = isLandscape
+        aspectRatio =
+            isLandscape
             ? Double(longSideTerms) / Double(shortSideTerms)
             : Double(shortSideTerms) / Double(longSideTerms)
     }

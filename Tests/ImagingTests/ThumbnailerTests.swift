@@ -38,21 +38,26 @@ struct ThumbnailerCorrectnessTests {
         #expect(image.showsUprightQuadrants, "pixels: \(image.pixel(atX: 0.25, y: 0.25))")
     }
 
-    @Test("every input format decodes to the same picture",
-          arguments: ["landscape.jpg", "progressive.jpg", "photo.webp", "photo.tiff", "photo.gif", "photo.avif",
-                      "photo.heic", "deep16.png"])
+    @Test(
+        "every input format decodes to the same picture",
+        arguments: [
+            "landscape.jpg", "progressive.jpg", "photo.webp", "photo.tiff", "photo.gif", "photo.avif",
+            "photo.heic", "deep16.png",
+        ])
     func inputFormats(_ file: String) throws {
         let (_, image) = try renderOne(file, rendition(150))
         #expect(image.width == 150 && image.height == 100)
         #expect(image.showsUprightQuadrants)
     }
 
-    @Test("CMYK inputs, with and without a profile, become sRGB with the right hues",
-          arguments: ["cmyk-profile.jpg", "cmyk-noprofile.jpg"])
+    @Test(
+        "CMYK inputs, with and without a profile, become sRGB with the right hues",
+        arguments: ["cmyk-profile.jpg", "cmyk-noprofile.jpg"])
     func cmyk(_ file: String) throws {
         let (result, image) = try renderOne(file, rendition(150))
         #expect(result.source.format == .jpeg)
-        let red = image.pixel(atX: 0.25, y: 0.25), green = image.pixel(atX: 0.75, y: 0.25)
+        let red = image.pixel(atX: 0.25, y: 0.25)
+        let green = image.pixel(atX: 0.75, y: 0.25)
         let blue = image.pixel(atX: 0.25, y: 0.75)
         #expect(red.red > red.green + 100 && red.red > red.blue + 100)
         #expect(green.green > green.red + 60 && green.green > green.blue + 40)
@@ -72,13 +77,17 @@ struct ThumbnailerCorrectnessTests {
         let (_, white) = try renderOne("alpha.png", rendition(200))
         #expect(white.isColour(atX: 0.25, y: 0.5, 255, 0, 0))
         #expect(white.isColour(atX: 0.75, y: 0.5, 255, 255, 255))
-        let (_, black) = try renderOne("alpha.png", rendition(200) {
-            $0.background = RGBColor(red: 0, green: 0, blue: 0)
-        })
+        let (_, black) = try renderOne(
+            "alpha.png",
+            rendition(200) {
+                $0.background = RGBColor(red: 0, green: 0, blue: 0)
+            })
         #expect(black.isColour(atX: 0.75, y: 0.5, 0, 0, 0))
-        let (_, configured) = try renderOne("alpha.png", rendition(200), settings: {
-            $0.background = RGBColor(red: 0, green: 0, blue: 255)
-        })
+        let (_, configured) = try renderOne(
+            "alpha.png", rendition(200),
+            settings: {
+                $0.background = RGBColor(red: 0, green: 0, blue: 255)
+            })
         #expect(configured.isColour(atX: 0.75, y: 0.5, 0, 0, 255))
     }
 
@@ -92,10 +101,11 @@ struct ThumbnailerCorrectnessTests {
         #expect(sniffedFormat(opaque.renditions[0].data) == .jpeg)
     }
 
-    @Test("each output format is written with its own magic bytes",
-          arguments: [
-              (RenditionSpec.Format.jpeg, ImageFormat.jpeg), (.png, .png), (.webp, .webp), (.avif, .avif), (.gif, .gif),
-          ])
+    @Test(
+        "each output format is written with its own magic bytes",
+        arguments: [
+            (RenditionSpec.Format.jpeg, ImageFormat.jpeg), (.png, .png), (.webp, .webp), (.avif, .avif), (.gif, .gif),
+        ])
     func outputFormats(_ output: RenditionSpec.Format, _ format: ImageFormat) throws {
         let (result, image) = try renderOne("landscape.jpg", rendition(90) { $0.format = output })
         #expect(result.renditions[0].format == format)
@@ -130,7 +140,12 @@ struct ThumbnailerGeometryTests {
         #expect(image.width == 100 && image.height == 100)
         #expect(image.showsUprightQuadrants)
         for gravity in [RenditionSpec.Gravity.attention, .entropy] {
-            let (_, cropped) = try renderOne("wide.jpg", rendition(100, 100) { $0.fit = .cover; $0.gravity = gravity })
+            let (_, cropped) = try renderOne(
+                "wide.jpg",
+                rendition(100, 100) {
+                    $0.fit = .cover
+                    $0.gravity = gravity
+                })
             #expect(cropped.width == 100 && cropped.height == 100)
         }
     }
@@ -144,10 +159,12 @@ struct ThumbnailerGeometryTests {
 
     @Test("contain pads to exactly the box with the background")
     func contain() throws {
-        let (_, image) = try renderOne("landscape.jpg", rendition(200, 200) {
-            $0.fit = .contain
-            $0.background = RGBColor(red: 0, green: 255, blue: 0)
-        })
+        let (_, image) = try renderOne(
+            "landscape.jpg",
+            rendition(200, 200) {
+                $0.fit = .contain
+                $0.background = RGBColor(red: 0, green: 255, blue: 0)
+            })
         #expect(image.width == 200 && image.height == 200)
         #expect(image.isColour(atX: 0.5, y: 0.05, 0, 255, 0))
         #expect(image.isColour(atX: 0.25, y: 0.4, 255, 0, 0))
@@ -160,16 +177,23 @@ struct ThumbnailerGeometryTests {
         #expect(first.renditions[0].frames == 1)
         #expect(image.isColour(atX: 0.5, y: 0.5, 255, 0, 0))
         for format in [RenditionSpec.Format.gif, .webp] {
-            let (animated, _) = try renderOne("animated.gif", rendition(60) { $0.format = format; $0.animated = true })
+            let (animated, _) = try renderOne(
+                "animated.gif",
+                rendition(60) {
+                    $0.format = format
+                    $0.animated = true
+                })
             #expect(animated.renditions[0].frames == 3)
             #expect(animated.renditions[0].width == 60 && animated.renditions[0].height == 40)
             #expect(sniffedFormat(animated.renditions[0].data) == format.fixedFormat)
         }
-        let (capped, _) = try renderOne("animated.webp", rendition(60) {
-            $0.format = .webp
-            $0.animated = true
-            $0.maxFrames = 2
-        })
+        let (capped, _) = try renderOne(
+            "animated.webp",
+            rendition(60) {
+                $0.format = .webp
+                $0.animated = true
+                $0.maxFrames = 2
+            })
         #expect(capped.renditions[0].frames == 2)
     }
 
@@ -209,12 +233,14 @@ struct ThumbnailerStrategyTests {
         ]
         let thumbnailer = try thumbnailer()
         let once = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodeOnce)
-        let each = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodePerRendition)
+        let each = try thumbnailer.render(
+            testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodePerRendition)
         #expect(once.renditions.map(\.name) == ["small", "medium", "square", "large"])
         for (a, b) in zip(once.renditions, each.renditions) {
             #expect(a.width == b.width && a.height == b.height && a.format == b.format)
             let image = try DecodedImage(a.data)
-            #expect(image.isColour(atX: 0.25, y: image.height == image.width && a.name == "large" ? 0.4 : 0.25, 255, 0, 0))
+            #expect(
+                image.isColour(atX: 0.25, y: image.height == image.width && a.name == "large" ? 0.4 : 0.25, 255, 0, 0))
         }
         #expect(once.renditions.map(\.width) == [40, 150, 80, 300])
         #expect(once.timings.decode > 0 && each.timings.decode == 0)
@@ -232,7 +258,8 @@ struct ThumbnailerStrategyTests {
         ]
         let thumbnailer = try thumbnailer()
         let once = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodeOnce)
-        let each = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodePerRendition)
+        let each = try thumbnailer.render(
+            testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodePerRendition)
         #expect(once.renditions.map(\.name) == ["tiny", "large", "small", "thumb"])
         #expect(once.renditions.map(\.width) == each.renditions.map(\.width))
         #expect(once.renditions.map(\.height) == each.renditions.map(\.height))
@@ -261,6 +288,7 @@ extension Array where Element == UInt8 {
     /// Whether the bytes contain `needle` somewhere.
     func contains(subsequence needle: [UInt8]) -> Bool {
         guard needle.count <= count else { return false }
-        return (0...(count - needle.count)).contains { start in self[start..<start + needle.count].elementsEqual(needle) }
+        return (0...(count - needle.count)).contains { start in self[start..<start + needle.count].elementsEqual(needle)
+        }
     }
 }

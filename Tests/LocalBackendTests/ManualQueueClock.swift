@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import LocalBackend
+import Synchronization
 import WorkerCore
 
 /// A `QueueClock` a test moves by hand: `sleep` returns once `advance` passes its deadline, or throws when cancelled.

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import LocalBackend
+import Testing
 import WorkerCore
 
 @Suite("The SQLite queue behaves as SQS does", .timeLimit(.minutes(1)))
@@ -14,7 +14,8 @@ final class SQLiteMessageQueueTests: Sendable {
 
     /// Makes the test's folder.
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-queue-tests-\(UUID().uuidString)")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sqlite-queue-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         path = folder.appendingPathComponent("queue.sqlite").path
     }
@@ -231,7 +232,8 @@ final class SQLiteMessageQueueTests: Sendable {
                 group.addTask {
                     var taken: [String] = []
                     while true {
-                        let batch = try await queue.receive(maxMessages: receiver % 3 + 1, wait: .zero, visibilityTimeout: .seconds(600))
+                        let batch = try await queue.receive(
+                            maxMessages: receiver % 3 + 1, wait: .zero, visibilityTimeout: .seconds(600))
                         if batch.isEmpty { return taken }
                         taken += batch.map(\.body)
                     }
@@ -254,13 +256,16 @@ final class SQLiteMessageQueueTests: Sendable {
         #expect(try await openQueue().approximateDepth() == 4)
     }
 
-    @Test("requests outside SQS's limits are refused", arguments: [
-        (0, 0, 30), (11, 0, 30), (1, 21, 30), (1, -1, 30), (1, 0, 43_201), (1, 0, -1),
-    ])
+    @Test(
+        "requests outside SQS's limits are refused",
+        arguments: [
+            (0, 0, 30), (11, 0, 30), (1, 21, 30), (1, -1, 30), (1, 0, 43_201), (1, 0, -1),
+        ])
     func requestLimits(maxMessages: Int, waitSeconds: Int, visibilitySeconds: Int) async throws {
         let queue = try openQueue()
         let error = await #expect(throws: WorkerError.self) {
-            try await queue.receive(maxMessages: maxMessages, wait: .seconds(waitSeconds), visibilityTimeout: .seconds(visibilitySeconds))
+            try await queue.receive(
+                maxMessages: maxMessages, wait: .seconds(waitSeconds), visibilityTimeout: .seconds(visibilitySeconds))
         }
         #expect(error?.code == .queueRequestInvalid)
     }

@@ -1,14 +1,14 @@
 import AsyncHTTPClient
 import Logging
 import Metrics
+import MetricsEndpoint
 import NIOCore
 import NIOHTTP1
 import Prometheus
 import ServiceLifecycle
 import ServiceLifecycleTestKit
-import Testing
 import TestSupport
-import MetricsEndpoint
+import Testing
 import WorkerCore
 
 @Suite("The metrics endpoint: /metrics, /health, /ready and graceful shutdown")

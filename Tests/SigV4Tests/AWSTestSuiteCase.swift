@@ -36,8 +36,10 @@ struct AWSTestSuiteCase {
     /// Loads the case at `name` below `root`.
     init(name: String) throws {
         directory = try #require(Self.root, "no testdata/aws-sigv4-test-suite above \(#filePath)").appending(path: name)
-        context = try JSONDecoder().decode(Context.self, from: Data(contentsOf: directory.appending(path: "context.json")))
-        request = try RawHTTPRequest(parsing: String(contentsOf: directory.appending(path: "request.txt"), encoding: .utf8))
+        context = try JSONDecoder().decode(
+            Context.self, from: Data(contentsOf: directory.appending(path: "context.json")))
+        request = try RawHTTPRequest(
+            parsing: String(contentsOf: directory.appending(path: "request.txt"), encoding: .utf8))
     }
 
     /// The text of one of the case's files.
@@ -160,7 +162,8 @@ struct RawHTTPRequest {
                 headers[headers.count - 1].value += "\n" + line
             } else {
                 let colon = try #require(line.firstIndex(of: ":"), "a header line without ':': \(line)")
-                headers.append(HTTPHeader(name: String(line[..<colon]), value: String(line[line.index(after: colon)...])))
+                headers.append(
+                    HTTPHeader(name: String(line[..<colon]), value: String(line[line.index(after: colon)...])))
             }
         }
         self.headers = headers

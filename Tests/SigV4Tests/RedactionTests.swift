@@ -23,7 +23,9 @@ struct RedactionTests {
     @Test("without a token the description says so")
     func descriptionWithoutToken() {
         let credentials = Credentials(accessKeyID: "AKIAEXAMPLE", secretAccessKey: Self.secret)
-        #expect(credentials.description == "Credentials(accessKeyID: AKIAEXAMPLE, secretAccessKey: <redacted>, sessionToken: none)")
+        #expect(
+            credentials.description
+                == "Credentials(accessKeyID: AKIAEXAMPLE, secretAccessKey: <redacted>, sessionToken: none)")
     }
 
     @Test("dump and a signer's description redact them too")

@@ -9,7 +9,8 @@ import Testing
 struct S3DocumentationExampleTests {
     /// An S3 signer with the documentation's example keys.
     static let signer = SigV4Signer(
-        credentials: Credentials(accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        credentials: Credentials(
+            accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
         service: "s3",
         region: "us-east-1",
         options: .s3

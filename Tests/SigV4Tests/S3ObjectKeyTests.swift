@@ -40,7 +40,8 @@ struct S3ObjectKeyTests {
         #expect(URIEncoding.encode(example.key, preservingSlashes: true) == example.encodedPath)
     }
 
-    @Test("the URL built from an encoded key signs with that path, neither normalised nor encoded again", arguments: keys)
+    @Test(
+        "the URL built from an encoded key signs with that path, neither normalised nor encoded again", arguments: keys)
     func canonicalPathIsTheEncodedKey(example: KeyExample) throws {
         let encodedKey = URIEncoding.encode(example.key, preservingSlashes: true)
         let url = try #require(URL(string: "https://bucket.s3.eu-west-1.amazonaws.com/\(encodedKey)"))

@@ -24,12 +24,14 @@ struct SigV4SignerTests {
 
     /// Signs a bodiless request to `url` into headers at `date`.
     static func signHeaders(_ signer: SigV4Signer, _ url: String, headers: [HTTPHeader] = []) throws -> [HTTPHeader] {
-        try signer.signedHeaders(method: "GET", url: try #require(URL(string: url)), headers: headers, payload: .emptyPayload, date: date)
+        try signer.signedHeaders(
+            method: "GET", url: try #require(URL(string: url)), headers: headers, payload: .emptyPayload, date: date)
     }
 
     /// Presigns a GET of `url` at `date`.
     static func presign(_ signer: SigV4Signer, _ url: String, expires: Duration = .seconds(60)) throws -> URL {
-        try signer.presignedURL(method: "GET", url: try #require(URL(string: url)), payload: .unsigned, expires: expires, date: date)
+        try signer.presignedURL(
+            method: "GET", url: try #require(URL(string: url)), payload: .unsigned, expires: expires, date: date)
     }
 
     @Test(
@@ -61,7 +63,10 @@ struct SigV4SignerTests {
         let once = try Self.signHeaders(signer, url, headers: [HTTPHeader(name: "Content-Type", value: "image/webp")])
         let twice = try Self.signHeaders(signer, url, headers: once)
         #expect(twice == once)
-        #expect(once.map(\.name) == ["Content-Type", "host", "X-Amz-Date", "x-amz-content-sha256", "X-Amz-Security-Token", "Authorization"])
+        #expect(
+            once.map(\.name) == [
+                "Content-Type", "host", "X-Amz-Date", "x-amz-content-sha256", "X-Amz-Security-Token", "Authorization",
+            ])
     }
 
     @Test("standard services get no x-amz-content-sha256 header")
@@ -113,12 +118,15 @@ struct SigV4SignerTests {
             try Self.presign(Self.signer(), "https://bucket.s3.amazonaws.com/key", expires: expires)
         }
         #expect(error?.code == .expiryOutOfRange)
-        #expect(error?.description.hasPrefix("SigV4Error.expiryOutOfRange: a presigned URL must expire after 1 to 604800 seconds") == true)
+        #expect(
+            error?.description.hasPrefix(
+                "SigV4Error.expiryOutOfRange: a presigned URL must expire after 1 to 604800 seconds") == true)
     }
 
     @Test("seven days is the longest expiry accepted")
     func sevenDayExpiry() throws {
-        let presigned = try Self.presign(Self.signer(), "https://bucket.s3.amazonaws.com/key", expires: .seconds(604_800))
+        let presigned = try Self.presign(
+            Self.signer(), "https://bucket.s3.amazonaws.com/key", expires: .seconds(604_800))
         #expect(presigned.query(percentEncoded: true)?.contains("X-Amz-Expires=604800") == true)
     }
 

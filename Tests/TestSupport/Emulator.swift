@@ -10,7 +10,9 @@ package import Testing
 /// allow-all policy once per process (signed with the root key `test`/`test`) and sign everything with its key.
 package enum Emulator {
     /// The emulator's URL, from `THUMBWORKER_TEST_AWS_ENDPOINT`; `nil` when the integration tests are off.
-    package static let url: URL? = ProcessInfo.processInfo.environment["THUMBWORKER_TEST_AWS_ENDPOINT"].flatMap { URL(string: $0) }
+    package static let url: URL? = ProcessInfo.processInfo.environment["THUMBWORKER_TEST_AWS_ENDPOINT"].flatMap {
+        URL(string: $0)
+    }
 
     /// Whether the integration tests can run.
     package static var isAvailable: Bool { url != nil }
@@ -100,7 +102,10 @@ package enum Emulator {
         let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
         _ = try await call(
             "PutUserPolicy",
-            [(name: "UserName", value: user), (name: "PolicyName", value: "everything"), (name: "PolicyDocument", value: policy)]
+            [
+                (name: "UserName", value: user), (name: "PolicyName", value: "everything"),
+                (name: "PolicyDocument", value: policy),
+            ]
         )
         let key = try await call("CreateAccessKey", [(name: "UserName", value: user)])
         return Credentials(

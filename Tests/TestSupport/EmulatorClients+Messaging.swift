@@ -34,7 +34,8 @@ extension EmulatorClients {
 
     /// The ARN of the queue at `queueURL`.
     package func queueARN(_ queueURL: String) async throws -> String {
-        try #require(try await sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"], logger: Emulator.logger)["QueueArn"])
+        try #require(
+            try await sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"], logger: Emulator.logger)["QueueArn"])
     }
 
     /// Sends every `s3:ObjectCreated:*` event of `bucket` to `topicARN` (S3 PutBucketNotificationConfiguration).

@@ -19,7 +19,9 @@ package struct ConnectionEchoAPI: Sendable {
 
     /// Connects a client, learns its connection id (one round trip through the route), and runs `body` with both; the
     /// connection is closed when `body` returns or throws.
-    package func connect<Result: Sendable>(_ body: (WebSocketTestClient, String) async throws -> Result) async throws -> Result {
+    package func connect<Result: Sendable>(_ body: (WebSocketTestClient, String) async throws -> Result) async throws
+        -> Result
+    {
         try await WebSocketTestClient.connect(to: connectURL) { client in
             try await client.send(#"{"action":"whoami"}"#)
             let answer = try await client.take(1)
@@ -33,7 +35,8 @@ extension EmulatorClients {
     /// Lambda, for the echo function.
     private static let lambda = AWSService(signingName: "lambda", endpointPrefix: "lambda", environmentID: "LAMBDA")
     /// API Gateway's control plane (v2 for WebSocket APIs).
-    private static let apiGateway = AWSService(signingName: "apigateway", endpointPrefix: "apigateway", environmentID: "API_GATEWAY")
+    private static let apiGateway = AWSService(
+        signingName: "apigateway", endpointPrefix: "apigateway", environmentID: "API_GATEWAY")
 
     /// Creates a `ConnectionEchoAPI` with a deployed stage `test`: an execution role, the echo Lambda, the API, its
     /// integration and `$default` route (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api.html).
@@ -43,8 +46,11 @@ extension EmulatorClients {
             version: "2010-05-08",
             parameters: [
                 (name: "RoleName", value: Emulator.uniqueName("echo-role")),
-                (name: "AssumeRolePolicyDocument", value: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","# +
-                    #""Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#),
+                (
+                    name: "AssumeRolePolicyDocument",
+                    value: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","#
+                        + #""Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+                ),
             ],
             endpoint: try Emulator.endpoint(Emulator.iam),
             logger: Emulator.logger
@@ -70,8 +76,9 @@ extension EmulatorClients {
         let package = ZipArchive.storing(Array(source.utf8), as: "index.py")
         let function: CreatedFunction = try await post(
             Self.lambda, "Lambda.CreateFunction", path: "/2015-03-31/functions",
-            Function(FunctionName: Emulator.uniqueName("connection-echo"), Role: try role.requiredText("Arn"),
-                     Code: FunctionCode(ZipFile: Data(package).base64EncodedString())))
+            Function(
+                FunctionName: Emulator.uniqueName("connection-echo"), Role: try role.requiredText("Arn"),
+                Code: FunctionCode(ZipFile: Data(package).base64EncodedString())))
 
         struct API: Encodable {
             let name: String
@@ -97,7 +104,9 @@ extension EmulatorClients {
         }
         let api: CreatedAPI = try await post(
             Self.apiGateway, "ApiGatewayV2.CreateApi", path: "/v2/apis",
-            API(name: Emulator.uniqueName("connections"), protocolType: "WEBSOCKET", routeSelectionExpression: "$request.body.action"))
+            API(
+                name: Emulator.uniqueName("connections"), protocolType: "WEBSOCKET",
+                routeSelectionExpression: "$request.body.action"))
         let integration: CreatedIntegration = try await post(
             Self.apiGateway, "ApiGatewayV2.CreateIntegration", path: "/v2/apis/\(api.apiId)/integrations",
             Integration(integrationUri: function.FunctionArn))
@@ -110,11 +119,14 @@ extension EmulatorClients {
         let managementURL = try #require(Emulator.url).appending(path: "_aws/execute-api/\(api.apiId)/\(stage)")
         var components = try #require(URLComponents(url: managementURL, resolvingAgainstBaseURL: false))
         components.scheme = "ws"
-        return ConnectionEchoAPI(apiID: api.apiId, stage: stage, connectURL: try #require(components.url), managementURL: managementURL)
+        return ConnectionEchoAPI(
+            apiID: api.apiId, stage: stage, connectURL: try #require(components.url), managementURL: managementURL)
     }
 
     /// POSTs `input` as JSON to `path` of a REST-JSON service on the emulator and decodes the answer.
-    private func post<Output: Decodable>(_ service: AWSService, _ operation: String, path: String, _ input: some Encodable)
+    private func post<Output: Decodable>(
+        _ service: AWSService, _ operation: String, path: String, _ input: some Encodable
+    )
         async throws -> Output
     {
         let endpoint = try Emulator.endpoint(service)

@@ -11,7 +11,9 @@ import SigV4
 /// upstream's answer, headers included, goes back as it is.
 package enum FaultInjectingProxy {
     /// Header fields that describe one connection, not the message (RFC 9110 §7.6.1); the transports set their own.
-    private static let hopByHop: Set<String> = ["connection", "keep-alive", "transfer-encoding", "te", "upgrade", "content-length"]
+    private static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "transfer-encoding", "te", "upgrade", "content-length",
+    ]
 
     /// Runs `body` while a proxy to `upstream` listens; `fault` answers a request itself by returning a response, or
     /// lets it through with nil (it may wait first, to hold a request back).
@@ -22,10 +24,11 @@ package enum FaultInjectingProxy {
     ) async throws -> Result {
         let transport = HTTPClientTransport()
         do {
-            let result = try await LoopbackServer.run({ request in
-                if let answer = await fault(request) { return answer }
-                return await forward(request, to: upstream, transport: transport)
-            }, body)
+            let result = try await LoopbackServer.run(
+                { request in
+                    if let answer = await fault(request) { return answer }
+                    return await forward(request, to: upstream, transport: transport)
+                }, body)
             try await transport.shutdown()
             return result
         } catch {
@@ -46,16 +49,22 @@ package enum FaultInjectingProxy {
     )
 
     /// Sends the request on to `upstream` and returns its answer; a failure to reach it answers 502.
-    private static func forward(_ request: RecordedRequest, to upstream: URL, transport: HTTPClientTransport) async -> CannedResponse {
+    private static func forward(_ request: RecordedRequest, to upstream: URL, transport: HTTPClientTransport) async
+        -> CannedResponse
+    {
         guard let url = URL(string: upstream.absoluteString + request.uri) else {
             return CannedResponse(status: 400, body: "proxy: cannot forward \(request.uri)")
         }
-        let headers = request.headers.filter { !hopByHop.contains($0.name.lowercased()) }.map { HTTPHeader(name: $0.name, value: $0.value) }
+        let headers = request.headers.filter { !hopByHop.contains($0.name.lowercased()) }.map {
+            HTTPHeader(name: $0.name, value: $0.value)
+        }
         do {
             let response = try await transport.send(
-                AWSHTTPRequest(method: request.method, url: url, headers: headers, body: request.bytes, maxResponseBytes: 64 << 20),
+                AWSHTTPRequest(
+                    method: request.method, url: url, headers: headers, body: request.bytes, maxResponseBytes: 64 << 20),
                 logger: Emulator.logger)
-            var answerHeaders = HTTPHeaders(response.headers.filter { !hopByHop.contains($0.name.lowercased()) }.map { ($0.name, $0.value) })
+            var answerHeaders = HTTPHeaders(
+                response.headers.filter { !hopByHop.contains($0.name.lowercased()) }.map { ($0.name, $0.value) })
             if request.method == "HEAD", let length = response.header("Content-Length") {
                 answerHeaders.add(name: "Content-Length", value: length)
             }

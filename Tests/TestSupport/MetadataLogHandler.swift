@@ -33,7 +33,8 @@ package struct MetadataLogHandler: LogHandler {
 
     /// Keeps the record.
     package func log(event: LogEvent) {
-        let record = LogRecord(level: event.level, message: "\(event.message)", metadata: metadata.merging(event.metadata ?? [:]) { $1 })
+        let record = LogRecord(
+            level: event.level, message: "\(event.message)", metadata: metadata.merging(event.metadata ?? [:]) { $1 })
         records.withLock { $0.append(record) }
     }
 

@@ -22,12 +22,16 @@ package final class WebSocketTestClient: Sendable {
 
     /// Connects to `url` (loopback only), runs `body`, then sends a close frame and closes the connection, whether
     /// `body` returned or threw.
-    package static func connect<Result: Sendable>(to url: URL, _ body: (WebSocketTestClient) async throws -> Result) async throws -> Result {
+    package static func connect<Result: Sendable>(to url: URL, _ body: (WebSocketTestClient) async throws -> Result)
+        async throws -> Result
+    {
         guard url.scheme == "ws", let host = url.host, host == "127.0.0.1", let port = url.port else {
             throw Failure(description: "\(url) is not a ws://127.0.0.1:PORT URL")
         }
         let target = url.query.map { "\(url.path)?\($0)" } ?? url.path
-        let upgrade = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: host, port: port) { channel in
+        let upgrade = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(
+            host: host, port: port
+        ) { channel in
             channel.eventLoop.makeCompletedFuture {
                 let upgrader = NIOTypedWebSocketClientUpgrader<NIOAsyncChannel<WebSocketFrame, WebSocketFrame>?>(
                     maxFrameSize: 1 << 20,
@@ -37,7 +41,8 @@ package final class WebSocketTestClient: Sendable {
                         }
                     }
                 )
-                let request = HTTPRequestHead(version: .http1_1, method: .GET, uri: target, headers: ["Host": "\(host):\(port)"])
+                let request = HTTPRequestHead(
+                    version: .http1_1, method: .GET, uri: target, headers: ["Host": "\(host):\(port)"])
                 let configuration = NIOTypedHTTPClientUpgradeConfiguration(
                     upgradeRequestHead: request,
                     upgraders: [upgrader],
@@ -62,7 +67,8 @@ package final class WebSocketTestClient: Sendable {
                 }
                 var closing = ByteBuffer()
                 closing.write(webSocketErrorCode: .normalClosure)
-                try? await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: closing))
+                try? await outbound.write(
+                    WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: closing))
                 group.cancelAll()
                 while (try? await group.next()) != nil {}
                 return try result.get()
@@ -72,7 +78,8 @@ package final class WebSocketTestClient: Sendable {
 
     /// Sends one text message (masked, as a client must).
     package func send(_ text: String) async throws {
-        try await outbound.write(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(string: text)))
+        try await outbound.write(
+            WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(string: text)))
     }
 
     /// The next `count` text messages, in order, taking them from the ones kept: waits (bounded, `polls` × 100 ms)

@@ -9,12 +9,16 @@ package enum ZipArchive {
         // 1980-01-01 00:00, CRC, sizes, name length, no extra field.
         var common: [UInt8] = []
         common += le16(20) + le16(0) + le16(0) + le16(0) + le16(0x21)
-        common += le32(crc) + le32(UInt32(contents.count)) + le32(UInt32(contents.count)) + le16(UInt16(nameBytes.count)) + le16(0)
+        common +=
+            le32(crc) + le32(UInt32(contents.count)) + le32(UInt32(contents.count)) + le16(UInt16(nameBytes.count))
+            + le16(0)
         let local = le32(0x0403_4b50) + common + nameBytes + contents
         // Made by Unix (3) version 2.0; no comment, disk 0, no internal attributes; external: a -rw-r--r-- file.
-        let central = le32(0x0201_4b50) + le16(0x0314) + common + le16(0) + le16(0) + le16(0)
+        let central =
+            le32(0x0201_4b50) + le16(0x0314) + common + le16(0) + le16(0) + le16(0)
             + le32(0o100644 << 16) + le32(0) + nameBytes
-        let end = le32(0x0605_4b50) + le16(0) + le16(0) + le16(1) + le16(1)
+        let end =
+            le32(0x0605_4b50) + le16(0) + le16(0) + le16(1) + le16(1)
             + le32(UInt32(central.count)) + le32(UInt32(local.count)) + le16(0)
         return local + central + end
     }

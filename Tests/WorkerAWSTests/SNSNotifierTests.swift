@@ -1,8 +1,8 @@
-import TestSupport
 import AWSClients
 import Foundation
-import SigV4
 import Logging
+import SigV4
+import TestSupport
 import Testing
 import WorkerAWS
 import WorkerCore
@@ -35,7 +35,8 @@ struct SNSNotifierTests {
     static func envelopes(_ aws: EmulatorClients, queueURL: String, count: Int) async throws -> [Envelope] {
         var bodies: [String] = []
         for _ in 0..<10 where bodies.count < count {
-            let messages = try await aws.sqs.receiveMessages(SQS.ReceiveMessageRequest(queueURL: queueURL, waitTimeSeconds: 1), logger: logger)
+            let messages = try await aws.sqs.receiveMessages(
+                SQS.ReceiveMessageRequest(queueURL: queueURL, waitTimeSeconds: 1), logger: logger)
             bodies += messages.map(\.body)
         }
         try #require(bodies.count == count)
@@ -56,7 +57,8 @@ struct SNSNotifierTests {
             let envelopes = try await Self.envelopes(aws, queueURL: queueURL, count: 2)
             let sent = [ThumbnailEvent.sampleReady, .sampleFailed]
             for event in sent {
-                let envelope = try #require(envelopes.first { $0.MessageAttributes?["event_type"]?.Value == event.type })
+                let envelope = try #require(
+                    envelopes.first { $0.MessageAttributes?["event_type"]?.Value == event.type })
                 #expect(envelope.TopicArn == topicARN)
                 #expect(Array(envelope.Message.utf8) == event.jsonBytes())
                 let decoded = try ThumbnailEvent.decode(json: Array(envelope.Message.utf8))
@@ -115,10 +117,12 @@ struct SNSNotifierTests {
     func unansweredIsRetryable(failure: AWSError) async throws {
         let client = AWSClient(
             transport: FailingTransport(error: failure),
-            credentialProvider: StaticCredentialProvider(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+            credentialProvider: StaticCredentialProvider(
+                accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
             retryPolicy: RetryPolicy(maxAttempts: 1)
         )
-        let endpoint = AWSEndpoint(service: .sns, region: "us-east-1", url: try #require(URL(string: "http://127.0.0.1:4566")), isCustom: true)
+        let endpoint = AWSEndpoint(
+            service: .sns, region: "us-east-1", url: try #require(URL(string: "http://127.0.0.1:4566")), isCustom: true)
         let notifier = SNSNotifier(
             topicARN: "arn:aws:sns:us-east-1:000000000000:thumbnails",
             client: SNSClient(client: client, endpoint: endpoint),

@@ -1,7 +1,7 @@
 import AWSClients
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import WorkerAWS
 import WorkerCore
 
@@ -13,7 +13,8 @@ struct SQSMessageQueueTests {
 
     /// A new queue with a unique name and `attributes`, and the port over it.
     static func makeQueue(_ aws: EmulatorClients, attributes: [String: String] = [:]) async throws -> SQSMessageQueue {
-        let queueURL = try await aws.sqs.createQueue(name: Emulator.uniqueName("port"), attributes: attributes, logger: logger)
+        let queueURL = try await aws.sqs.createQueue(
+            name: Emulator.uniqueName("port"), attributes: attributes, logger: logger)
         return SQSMessageQueue(client: aws.sqs, queueURL: queueURL, logger: logger)
     }
 
@@ -39,7 +40,9 @@ struct SQSMessageQueueTests {
     }
 
     /// Expects `operation` to fail with a final `queueUnusable` error that names `queueURL` and `words`.
-    static func expectUnusable(_ queueURL: String, naming words: [String] = [], _ operation: () async throws -> Void) async {
+    static func expectUnusable(_ queueURL: String, naming words: [String] = [], _ operation: () async throws -> Void)
+        async
+    {
         let error = await #expect(throws: WorkerError.self) { try await operation() }
         #expect(error?.code == .queueUnusable)
         #expect(error?.isRetryable == false)
@@ -48,8 +51,9 @@ struct SQSMessageQueueTests {
         }
     }
 
-    @Test("send, receive, release and receive again: the body comes back with receive counts 1 then 2",
-          arguments: ["first", "second"])
+    @Test(
+        "send, receive, release and receive again: the body comes back with receive counts 1 then 2",
+        arguments: ["first", "second"])
     func roundTrip(run: String) async throws {
         try await Emulator.withClients { aws in
             let queue = try await Self.makeQueue(aws)
@@ -96,7 +100,8 @@ struct SQSMessageQueueTests {
         }
     }
 
-    @Test("releasing 12 messages takes two ChangeMessageVisibilityBatch calls; a bad handle is one failure, not an error")
+    @Test(
+        "releasing 12 messages takes two ChangeMessageVisibilityBatch calls; a bad handle is one failure, not an error")
     func releaseInTwoBatches() async throws {
         try await Emulator.withClients { aws in
             let queue = try await Self.makeQueue(aws)
@@ -138,7 +143,8 @@ struct SQSMessageQueueTests {
 
     // AWS does not promise this: a stale handle may still change the visibility, and DeleteMessage with one "will
     // still succeed, but the message might not be deleted". ministack refuses both, as the local queue does.
-    @Test("a stale receipt handle (the message was received again): ministack refuses it on changeVisibility and delete")
+    @Test(
+        "a stale receipt handle (the message was received again): ministack refuses it on changeVisibility and delete")
     func staleReceiptHandle() async throws {
         try await Emulator.withClients { aws in
             let (queue, stale, current) = try await Self.queueWithStaleHandle(aws)
@@ -164,7 +170,8 @@ struct SQSMessageQueueTests {
         try await Emulator.withClients { aws in
             let deadLetters = try await Self.makeQueue(aws)
             let deadLetterARN = try #require(
-                try await aws.sqs.queueAttributes(queueURL: deadLetters.queueURL, names: ["QueueArn"], logger: Self.logger)["QueueArn"]
+                try await aws.sqs.queueAttributes(
+                    queueURL: deadLetters.queueURL, names: ["QueueArn"], logger: Self.logger)["QueueArn"]
             )
             let redrivePolicy = #"{"deadLetterTargetArn":"\#(deadLetterARN)","maxReceiveCount":"2"}"#
             let queue = try await Self.makeQueue(aws, attributes: ["RedrivePolicy": redrivePolicy])
@@ -175,7 +182,8 @@ struct SQSMessageQueueTests {
                 let message = try #require(try await Self.receive(queue, hide: .zero).first)
                 #expect(message.receiveCount == expected)
             }
-            #expect(try await Self.receive(queue).isEmpty, "the third receive moves the message instead of returning it")
+            #expect(
+                try await Self.receive(queue).isEmpty, "the third receive moves the message instead of returning it")
             let deadLetter = try await Self.receive(deadLetters)
             #expect(deadLetter.map(\.body) == [body])
             #expect(try await queue.approximateDepth() == 0)
@@ -197,14 +205,17 @@ struct SQSMessageQueueTests {
     @Test("a queue URL naming no queue: every operation fails for good, naming the URL")
     func missingQueue() async throws {
         try await Emulator.withClients { aws in
-            let queueURL = try #require(Emulator.url).appending(path: "000000000000/\(Emulator.uniqueName("none"))").absoluteString
+            let queueURL = try #require(Emulator.url).appending(path: "000000000000/\(Emulator.uniqueName("none"))")
+                .absoluteString
             let queue = SQSMessageQueue(client: aws.sqs, queueURL: queueURL, logger: Self.logger)
             let message = QueueMessage(id: "m", body: "", receiptHandle: "h", receiveCount: 1, sentAt: nil)
             let check = ["does not exist", "queue.url"]
             await Self.expectUnusable(queueURL, naming: check) { _ = try await Self.receive(queue) }
             await Self.expectUnusable(queueURL, naming: check) { try await queue.send(body: "x") }
             await Self.expectUnusable(queueURL, naming: check) { _ = try await queue.approximateDepth() }
-            await Self.expectUnusable(queueURL, naming: check) { try await queue.changeVisibility(message, timeout: .zero) }
+            await Self.expectUnusable(queueURL, naming: check) {
+                try await queue.changeVisibility(message, timeout: .zero)
+            }
             await Self.expectUnusable(queueURL, naming: check) { _ = try await queue.delete([message]) }
         }
     }
@@ -214,12 +225,14 @@ struct SQSMessageQueueTests {
         try await Emulator.withClients { aws in
             let queue = try await Self.makeQueue(aws)
             let queueARN = try #require(
-                try await aws.sqs.queueAttributes(queueURL: queue.queueURL, names: ["QueueArn"], logger: Self.logger)["QueueArn"]
+                try await aws.sqs.queueAttributes(queueURL: queue.queueURL, names: ["QueueArn"], logger: Self.logger)[
+                    "QueueArn"]
             )
             let policy = #"""
                 {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"sqs:ReceiveMessage","Resource":"\#(queueARN)"}]}
                 """#
-            try await aws.sqs.setQueueAttributes(queueURL: queue.queueURL, attributes: ["Policy": policy], logger: Self.logger)
+            try await aws.sqs.setQueueAttributes(
+                queueURL: queue.queueURL, attributes: ["Policy": policy], logger: Self.logger)
             await Self.expectUnusable(queue.queueURL, naming: ["AccessDenied", "IAM policy", "sqs:ReceiveMessage"]) {
                 _ = try await Self.receive(queue)
             }
@@ -246,7 +259,9 @@ struct SQSMessageQueueTests {
         try await Emulator.withClients { aws in
             let queue = try await Self.makeQueue(aws)
             let received = try await withThrowingTaskGroup(of: [QueueMessage].self) { group in
-                group.addTask { try await queue.receive(maxMessages: 10, wait: .seconds(20), visibilityTimeout: .seconds(30)) }
+                group.addTask {
+                    try await queue.receive(maxMessages: 10, wait: .seconds(20), visibilityTimeout: .seconds(30))
+                }
                 // Not an assertion: whether the poll is already open or not, cancelling it must return no messages.
                 try await Task.sleep(for: .milliseconds(300))
                 group.cancelAll()

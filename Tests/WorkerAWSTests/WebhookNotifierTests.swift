@@ -1,8 +1,8 @@
-import TestSupport
-import AsyncHTTPClient
 import AWSClients
+import AsyncHTTPClient
 import Foundation
 import Logging
+import TestSupport
 import Testing
 import WorkerAWS
 import WorkerCore
@@ -60,12 +60,17 @@ import WorkerCore
 
         let receiver = WebhookSignature(secret: Self.secret)
         #expect(receiver.verify(signature: signature, timestamp: timestamp, body: body, now: Self.sentAt) == .valid)
-        #expect(receiver.verify(signature: signature, timestamp: timestamp, body: body, now: Self.sentAt + 299) == .valid)
         #expect(
-            WebhookSignature(secret: "another-secret").verify(signature: signature, timestamp: timestamp, body: body, now: Self.sentAt)
+            receiver.verify(signature: signature, timestamp: timestamp, body: body, now: Self.sentAt + 299) == .valid)
+        #expect(
+            WebhookSignature(secret: "another-secret").verify(
+                signature: signature, timestamp: timestamp, body: body, now: Self.sentAt)
                 == .mismatch)
-        #expect(receiver.verify(signature: signature, timestamp: timestamp, body: body + [0x20], now: Self.sentAt) == .mismatch)
-        #expect(receiver.verify(signature: signature, timestamp: "1767225601", body: body, now: Self.sentAt) == .mismatch)
+        #expect(
+            receiver.verify(signature: signature, timestamp: timestamp, body: body + [0x20], now: Self.sentAt)
+                == .mismatch)
+        #expect(
+            receiver.verify(signature: signature, timestamp: "1767225601", body: body, now: Self.sentAt) == .mismatch)
     }
 
     @Test func signatureOlderOrNewerThanFiveMinutesIsStale() async throws {
@@ -75,11 +80,16 @@ import WorkerCore
         let timestamp = request.header("X-Thumbworker-Timestamp")
         let body = Array(request.body.utf8)
         let receiver = WebhookSignature(secret: Self.secret)
-        #expect(receiver.verify(signature: signature, timestamp: timestamp, body: body, now: Self.sentAt + 301) == .stale)
-        #expect(receiver.verify(signature: signature, timestamp: timestamp, body: body, now: Self.sentAt - 301) == .stale)
+        #expect(
+            receiver.verify(signature: signature, timestamp: timestamp, body: body, now: Self.sentAt + 301) == .stale)
+        #expect(
+            receiver.verify(signature: signature, timestamp: timestamp, body: body, now: Self.sentAt - 301) == .stale)
     }
 
-    @Test(arguments: [nil, "", "sha256=", "sha256=xyz", "md5=" + String(repeating: "0", count: 64), "sha256=" + String(repeating: "A", count: 63)])
+    @Test(arguments: [
+        nil, "", "sha256=", "sha256=xyz", "md5=" + String(repeating: "0", count: 64),
+        "sha256=" + String(repeating: "A", count: 63),
+    ])
     func malformedSignatureIsRejected(signature: String?) {
         let verification = WebhookSignature(secret: Self.secret).verify(
             signature: signature, timestamp: "1767225600", body: [], now: Self.sentAt)
@@ -90,8 +100,10 @@ import WorkerCore
         let signer = WebhookSignature(secret: Self.secret)
         let signature = signer.headerValue(timestamp: 1_767_225_600, body: [1, 2, 3])
         #expect(signer.verify(signature: signature, timestamp: nil, body: [1, 2, 3], now: Self.sentAt) == .malformed)
-        #expect(signer.verify(signature: signature, timestamp: "soon", body: [1, 2, 3], now: Self.sentAt) == .malformed)
-        #expect(signer.verify(signature: signature, timestamp: "1767225600", body: [1, 2, 3], now: Self.sentAt) == .valid)
+        #expect(
+            signer.verify(signature: signature, timestamp: "soon", body: [1, 2, 3], now: Self.sentAt) == .malformed)
+        #expect(
+            signer.verify(signature: signature, timestamp: "1767225600", body: [1, 2, 3], now: Self.sentAt) == .valid)
     }
 
     @Test func everyAttemptIsSignedWithItsOwnTime() async throws {
@@ -109,7 +121,8 @@ import WorkerCore
         let receiver = WebhookSignature(secret: Self.secret)
         for request in delivery.requests {
             let verification = receiver.verify(
-                signature: request.header("X-Thumbworker-Signature"), timestamp: request.header("X-Thumbworker-Timestamp"),
+                signature: request.header("X-Thumbworker-Signature"),
+                timestamp: request.header("X-Thumbworker-Timestamp"),
                 body: Array(request.body.utf8), now: Self.sentAt + 7)
             #expect(verification == .valid)
         }
@@ -184,7 +197,8 @@ import WorkerCore
             return CannedResponse()
         }) { server in
             defer { open.finish() }
-            return try await deliver(.sampleReady, to: server.url + "/hooks", maxAttempts: 1, timeout: .milliseconds(200))
+            return try await deliver(
+                .sampleReady, to: server.url + "/hooks", maxAttempts: 1, timeout: .milliseconds(200))
         }
         let error = try #require(delivery.error)
         #expect(error.code == .notificationFailed)
@@ -199,7 +213,8 @@ import WorkerCore
         #expect(!error.description.contains(Self.secret))
         #expect(!String(reflecting: error).contains(Self.secret))
         #expect(!delivery.logs.contains { "\($0.message) \($0.metadata)".contains(Self.secret) })
-        let configuration = WebhookNotifier.Configuration(url: URL(string: "https://hooks.example.com/x")!, secret: Self.secret)
+        let configuration = WebhookNotifier.Configuration(
+            url: URL(string: "https://hooks.example.com/x")!, secret: Self.secret)
         #expect("\(configuration)" == "webhook to hooks.example.com (signed)")
     }
 
@@ -240,8 +255,10 @@ import WorkerCore
     ) async throws -> Delivery {
         let sleeps = Locked<[Duration]>([])
         let (logger, records) = MetadataLogHandler.logger()
-        let policy = RetryPolicy(maxAttempts: maxAttempts, random: { 0.5 }, sleep: { delay in sleeps.withLock { $0.append(delay) } })
-        let configuration = WebhookNotifier.Configuration(url: try #require(URL(string: url)), secret: secret, timeout: timeout, retryPolicy: policy)
+        let policy = RetryPolicy(
+            maxAttempts: maxAttempts, random: { 0.5 }, sleep: { delay in sleeps.withLock { $0.append(delay) } })
+        let configuration = WebhookNotifier.Configuration(
+            url: try #require(URL(string: url)), secret: secret, timeout: timeout, retryPolicy: policy)
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.connectionPool.retryConnectionEstablishment = false  // a refused connection fails at once
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)

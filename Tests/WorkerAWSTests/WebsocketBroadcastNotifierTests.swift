@@ -1,8 +1,8 @@
-import TestSupport
 import AWSClients
 import Foundation
-import SigV4
 import Logging
+import SigV4
+import TestSupport
 import Testing
 import WorkerAWS
 import WorkerCore
@@ -16,14 +16,18 @@ struct WebsocketBroadcastNotifierTests {
     /// The tests' logger.
     static let logger = Emulator.logger
 
-    @Test("stale connections across several Scan pages are all deleted and the broadcast succeeds", arguments: [nil, "id"])
+    @Test(
+        "stale connections across several Scan pages are all deleted and the broadcast succeeds",
+        arguments: [nil, "id"])
     func prunesStaleConnections(customKey: String?) async throws {
         let key = customKey ?? "connectionId"
         let ids = (0..<7).map { "stale-\($0)-\(Emulator.uniqueName("c"))=" }
         let (logger, records) = MetadataLogHandler.logger()
         try await Emulator.withClients { aws in
-            let table = try await aws.makeTable(key: key, items: ids.map { [key: .string($0), "imageId": .string("in/cat.jpg")] })
-            var configuration = WebsocketBroadcastNotifier.Configuration(tableName: table, pageSize: 2, maxConcurrentPosts: 3)
+            let table = try await aws.makeTable(
+                key: key, items: ids.map { [key: .string($0), "imageId": .string("in/cat.jpg")] })
+            var configuration = WebsocketBroadcastNotifier.Configuration(
+                tableName: table, pageSize: 2, maxConcurrentPosts: 3)
             if let customKey { configuration.connectionIDAttribute = customKey }
             let notifier = WebsocketBroadcastNotifier(
                 configuration: configuration,
@@ -152,7 +156,9 @@ struct WebsocketBroadcastNotifierTests {
             guard scanStatus == 200, let input = try? JSONDecoder().decode(ScanInput.self, from: Data(body)) else {
                 return AWSHTTPResponse(status: scanStatus, body: Array(#"{"__type":"InternalServerError"}"#.utf8))
             }
-            let start = input.ExclusiveStartKey.flatMap { key in connections.firstIndex { $0.id == key[Self.key]?.stringValue } }
+            let start =
+                input.ExclusiveStartKey.flatMap { key in connections.firstIndex { $0.id == key[Self.key]?.stringValue }
+                }
                 .map { $0 + 1 } ?? 0
             let end = min(connections.count, start + (input.Limit ?? connections.count))
             let items: [DynamoDB.Item] = connections[start..<end].map { [Self.key: .string($0.id)] }
@@ -174,7 +180,7 @@ struct WebsocketBroadcastNotifierTests {
                         defer { state.waiting = [] }
                         return state.waiting
                     }
-                    released.forEach { $0.resume() }
+                    for continuation in released { continuation.resume() }
                 }
                 // Give a broadcast that does not wait for a free slot every chance to start more posts first.
                 for _ in 0..<100 { await Task.yield() }
@@ -185,26 +191,34 @@ struct WebsocketBroadcastNotifierTests {
             switch connections.first(where: { $0.id == id })?.answer ?? .gone {
             case .accept: return AWSHTTPResponse(status: 200)
             case .gone: return AWSHTTPResponse(status: 410, body: Array(#"{"message":"GoneException"}"#.utf8))
-            case .unavailable: return AWSHTTPResponse(status: 503, body: Array(#"{"message":"Service Unavailable"}"#.utf8))
+            case .unavailable:
+                return AWSHTTPResponse(status: 503, body: Array(#"{"message":"Service Unavailable"}"#.utf8))
             case .forbidden: return AWSHTTPResponse(status: 403, body: Array(#"{"message":"Forbidden"}"#.utf8))
             }
         }
     }
 
     /// A notifier over `backend`, one attempt per call, scanning `pageSize` items a page.
-    static func notifier(_ backend: FakeBackend, pageSize: Int = 2, maxConcurrentPosts: Int = 8, logger: Logger) -> WebsocketBroadcastNotifier {
+    static func notifier(_ backend: FakeBackend, pageSize: Int = 2, maxConcurrentPosts: Int = 8, logger: Logger)
+        -> WebsocketBroadcastNotifier
+    {
         let client = AWSClient(
             transport: backend,
-            credentialProvider: StaticCredentialProvider(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+            credentialProvider: StaticCredentialProvider(
+                accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
             retryPolicy: RetryPolicy(maxAttempts: 1)
         )
         let url = URL(string: "http://127.0.0.1:4566")!
         return WebsocketBroadcastNotifier(
             configuration: .init(tableName: "connections", pageSize: pageSize, maxConcurrentPosts: maxConcurrentPosts),
-            table: DynamoDBClient(client: client, endpoint: AWSEndpoint(service: .dynamoDB, region: "us-east-1", url: url, isCustom: true)),
+            table: DynamoDBClient(
+                client: client, endpoint: AWSEndpoint(service: .dynamoDB, region: "us-east-1", url: url, isCustom: true)
+            ),
             gateway: APIGatewayManagementClient(
                 client: client,
-                endpoint: AWSEndpoint(service: .apiGatewayManagement, region: "us-east-1", url: url.appending(path: "prod"), isCustom: true)
+                endpoint: AWSEndpoint(
+                    service: .apiGatewayManagement, region: "us-east-1", url: url.appending(path: "prod"),
+                    isCustom: true)
             ),
             logger: logger
         )
@@ -232,7 +246,9 @@ struct WebsocketBroadcastNotifierTests {
     @Test func everyPostFailingRetryablyIsRetryable() async throws {
         let backend = FakeBackend((0..<5).map { (id: "c\($0)", answer: .unavailable) })
         let (logger, records) = MetadataLogHandler.logger()
-        let error = try await #require(throws: WorkerError.self) { try await Self.notifier(backend, logger: logger).notify(.sampleReady) }
+        let error = try await #require(throws: WorkerError.self) {
+            try await Self.notifier(backend, logger: logger).notify(.sampleReady)
+        }
         #expect(error.code == .notificationFailed)
         #expect(error.isRetryable)
         #expect(error.message.contains("5 posts failed"))
@@ -249,7 +265,10 @@ struct WebsocketBroadcastNotifierTests {
         try await Self.notifier(backend, logger: logger).notify(.sampleFailed)
         #expect(Set(backend.state.value.deleted) == ["left", "left-too"])
         #expect(Self.summary(records) == ["1", "2", "2"])
-        #expect(records.value.filter { $0.message == "websocket post failed" }.compactMap { $0["thumb.websocket.connection"] }.sorted() == ["busy", "denied"])
+        #expect(
+            records.value.filter { $0.message == "websocket post failed" }.compactMap {
+                $0["thumb.websocket.connection"]
+            }.sorted() == ["busy", "denied"])
     }
 
     @Test func oneDeadBrowserAloneIsNotAFailure() async throws {
@@ -269,7 +288,9 @@ struct WebsocketBroadcastNotifierTests {
     @Test func aFailedScanIsRetryableWhenItMayPass() async throws {
         let backend = FakeBackend([(id: "live", answer: .accept)], scanStatus: 500)
         let (logger, _) = MetadataLogHandler.logger()
-        let error = try await #require(throws: WorkerError.self) { try await Self.notifier(backend, logger: logger).notify(.sampleReady) }
+        let error = try await #require(throws: WorkerError.self) {
+            try await Self.notifier(backend, logger: logger).notify(.sampleReady)
+        }
         #expect(error.code == .notificationFailed)
         #expect(error.isRetryable)
         #expect(backend.state.value.posted.isEmpty)

@@ -19,13 +19,15 @@ import WorkerCore
                     defer { state.waiting = [] }
                     return state.waiting
                 }
-                released.forEach { $0.resume() }
+                for continuation in released { continuation.resume() }
             }
         }
     }
 
-    static let unreachable = WorkerError(.notificationFailed, "webhook to hooks.example.com could not be reached", retryable: true)
-    static let refused = WorkerError(.notificationRejected, "webhook to hooks.example.com answered HTTP 404", retryable: false)
+    static let unreachable = WorkerError(
+        .notificationFailed, "webhook to hooks.example.com could not be reached", retryable: true)
+    static let refused = WorkerError(
+        .notificationRejected, "webhook to hooks.example.com answered HTTP 404", retryable: false)
 
     @Test func namesTheFailedNotifierAndStillDeliversToTheOthers() async throws {
         let (logger, records) = MetadataLogHandler.logger()
@@ -33,16 +35,22 @@ import WorkerCore
         let error = try await #require(throws: WorkerError.self) { try await group.notify(.sampleReady) }
         #expect(error.code == .notificationFailed)
         #expect(error.isRetryable)
-        #expect(error.message == "1 of 2 notifiers failed — recording: webhook to hooks.example.com could not be reached")
+        #expect(
+            error.message == "1 of 2 notifiers failed — recording: webhook to hooks.example.com could not be reached")
         #expect(records.value.map { $0["thumb.s3.key"] } == ["in/cat.jpg"])
     }
 
     @Test func isRetryableWhenAnyFailureIs() async throws {
-        let group = NotifierGroup([RecordingNotifier(failing: Self.refused), RecordingNotifier(failing: Self.unreachable)])
+        let group = NotifierGroup([
+            RecordingNotifier(failing: Self.refused), RecordingNotifier(failing: Self.unreachable),
+        ])
         let error = try await #require(throws: WorkerError.self) { try await group.notify(.sampleReady) }
         #expect(error.code == .notificationFailed)
         #expect(error.isRetryable)
-        #expect(error.message == "2 of 2 notifiers failed — recording: \(Self.refused.message); recording: \(Self.unreachable.message)")
+        #expect(
+            error.message
+                == "2 of 2 notifiers failed — recording: \(Self.refused.message); recording: \(Self.unreachable.message)"
+        )
     }
 
     @Test func isPermanentWhenEveryFailureIs() async throws {

@@ -8,7 +8,8 @@ import WorkerCore
 
 /// The repository's testdata folder.
 private let testdataURL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("testdata")
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+        "testdata")
 
 private func testImage(_ name: String) throws -> [UInt8] {
     try [UInt8](Data(contentsOf: testdataURL.appendingPathComponent(name)))
@@ -16,7 +17,8 @@ private func testImage(_ name: String) throws -> [UInt8] {
 
 /// A plain S3 notification for one object, its key form-encoded as S3 does.
 private func s3Event(bucket: String = "uploads", key: String) -> String {
-    let encodedKey = key.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~/ ")))!
+    let encodedKey = key.addingPercentEncoding(
+        withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~/ ")))!
         .replacingOccurrences(of: " ", with: "+")
     return """
         {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventTime":"2026-11-24T10:00:00.000Z",
@@ -32,8 +34,10 @@ private struct Harness {
     let handler: MessageHandler
     var settings: ConsumerSettings
 
-    init(notifier: RecordingNotifier = RecordingNotifier(), store: InMemoryObjectStore? = nil,
-         configure: (inout ConsumerSettings) -> Void = { _ in }) throws {
+    init(
+        notifier: RecordingNotifier = RecordingNotifier(), store: InMemoryObjectStore? = nil,
+        configure: (inout ConsumerSettings) -> Void = { _ in }
+    ) throws {
         var settings = ConsumerSettings()
         settings.wait = .milliseconds(20)
         configure(&settings)
@@ -111,7 +115,8 @@ struct MessageHandlerTests {
         store.add("uploads", "a.jpg", try testImage("landscape.jpg"))
         let harness = try Harness(store: store)
         guard case .retryLater(let first) = await harness.handle(s3Event(key: "a.jpg"), receiveCount: 1),
-              case .retryLater(let later) = await harness.handle(s3Event(key: "a.jpg"), receiveCount: 6) else {
+            case .retryLater(let later) = await harness.handle(s3Event(key: "a.jpg"), receiveCount: 6)
+        else {
             Issue.record("a transient failure did not ask for a retry")
             return
         }
@@ -121,7 +126,8 @@ struct MessageHandlerTests {
 
     @Test("an unreachable notifier brings the message back; the thumbnails stay")
     func notifierDown() async throws {
-        let harness = try Harness(notifier: RecordingNotifier(failing: WorkerError(.outputUnwritable, "webhook down", retryable: true)))
+        let harness = try Harness(
+            notifier: RecordingNotifier(failing: WorkerError(.outputUnwritable, "webhook down", retryable: true)))
         harness.uploads.add("uploads", "a.jpg", try testImage("landscape.jpg"))
         guard case .retryLater = await harness.handle(s3Event(key: "a.jpg")) else {
             Issue.record("expected a retry")
@@ -141,8 +147,13 @@ struct MessageHandlerTests {
     @Test("test events, our own outputs, other buckets and vanished objects")
     func skipsAndMissing() async throws {
         let harness = try Harness()
-        #expect(await harness.handle(#"{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-24T10:00:00.000Z","Bucket":"uploads"}"#) == .delete)
-        harness.uploads.add("uploads", "made-by-us.jpg", try testImage("landscape.jpg"), metadata: [ThumbnailMetadata.generatorKey: "thumbworker/1"])
+        #expect(
+            await harness.handle(
+                #"{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-24T10:00:00.000Z","Bucket":"uploads"}"#)
+                == .delete)
+        harness.uploads.add(
+            "uploads", "made-by-us.jpg", try testImage("landscape.jpg"),
+            metadata: [ThumbnailMetadata.generatorKey: "thumbworker/1"])
         #expect(await harness.handle(s3Event(key: "made-by-us.jpg")) == .delete)
         #expect(await harness.handle(s3Event(bucket: "elsewhere", key: "x.jpg")) == .delete)
         #expect(harness.notifier.events.isEmpty)
@@ -160,8 +171,9 @@ struct QueueConsumerTests {
             harness.uploads.add("uploads", "p\(index).jpg", try testImage("landscape.jpg"))
             _ = harness.queue.add(body: s3Event(key: "p\(index).jpg"))
         }
-        let consumer = QueueConsumer(queue: harness.queue, handler: harness.handler, settings: harness.settings,
-                                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let consumer = QueueConsumer(
+            queue: harness.queue, handler: harness.handler, settings: harness.settings,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await consumer.run() }
@@ -181,8 +193,9 @@ struct QueueConsumerTests {
     func shutdownLetsTheLongPollFinish() async throws {
         let queue = LongPollQueue()
         let harness = try Harness { $0.wait = .seconds(2) }
-        let consumer = QueueConsumer(queue: queue, handler: harness.handler, settings: harness.settings,
-                                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let consumer = QueueConsumer(
+            queue: queue, handler: harness.handler, settings: harness.settings,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         var late = ""
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -210,8 +223,9 @@ struct QueueConsumerTests {
         }
         _ = harness.queue.add(body: s3Event(key: "slow.jpg"))
         _ = harness.queue.add(body: s3Event(key: "fast.jpg"))
-        let consumer = QueueConsumer(queue: harness.queue, handler: harness.handler, settings: harness.settings,
-                                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let consumer = QueueConsumer(
+            queue: harness.queue, handler: harness.handler, settings: harness.settings,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let notified = { (key: String) in notifier.events.contains { $0.source.key == key } }
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -223,7 +237,8 @@ struct QueueConsumerTests {
                 for _ in 0..<400 where !notified("later.jpg") {
                     try await Task.sleep(for: .milliseconds(25))
                 }
-                #expect(notified("later.jpg") && !notified("slow.jpg"), "the later message ran while the slow one was held")
+                #expect(
+                    notified("later.jpg") && !notified("slow.jpg"), "the later message ran while the slow one was held")
                 notifier.release()
                 for _ in 0..<400 where harness.queue.deletedIDs.count < 3 {
                     try await Task.sleep(for: .milliseconds(25))

@@ -19,17 +19,19 @@ struct RenditionSpecParsingTests {
         #expect(try RenditionSpec(parsing: "w=90").width == 90)
     }
 
-    @Test("bad specifications name the field", arguments: [
-        ("small=0x10", "width 0"),
-        ("small=abc", "width 'abc'"),
-        ("small=100,fit=cover", "needs both width and height"),
-        ("small=100,quality=101", "quality 101"),
-        ("small=100,formt=webp", "did you mean 'format'"),
-        ("small=100,format=bmp", "format 'bmp'"),
-        ("small=100,format=jpeg,animated=true", "animated output needs format webp or gif"),
-        ("small", "start with NAME=SIZE"),
-        ("bad name=100", "rendition name"),
-    ])
+    @Test(
+        "bad specifications name the field",
+        arguments: [
+            ("small=0x10", "width 0"),
+            ("small=abc", "width 'abc'"),
+            ("small=100,fit=cover", "needs both width and height"),
+            ("small=100,quality=101", "quality 101"),
+            ("small=100,formt=webp", "did you mean 'format'"),
+            ("small=100,format=bmp", "format 'bmp'"),
+            ("small=100,format=jpeg,animated=true", "animated output needs format webp or gif"),
+            ("small", "start with NAME=SIZE"),
+            ("bad name=100", "rendition name"),
+        ])
     func badSpecs(_ line: String, _ fragment: String) throws {
         let error = try #require(throws: ConfigurationError.self, "'\(line)' was accepted") {
             try RenditionSpec(parsing: line)

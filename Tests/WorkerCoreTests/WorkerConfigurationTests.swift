@@ -1,7 +1,9 @@
 import Foundation
 import Imaging
+import Logging
 import Testing
 import WorkerCore
+import Yams
 
 /// The repository root, found from this source file's location.
 private let repositoryURL = URL(fileURLWithPath: #filePath)
@@ -23,6 +25,38 @@ struct WorkerConfigurationTests {
         #expect(defaults.keyTemplate.pattern == "{key}.{ext}")
     }
 
+    @Test("worker.conf documents every key of the key table, and holds no key the table lacks")
+    func shippedFileDocumentsEveryKey() throws {
+        let text = try String(contentsOf: repositoryURL.appendingPathComponent("worker.conf"), encoding: .utf8)
+        let shipped = try #require(try Yams.load(yaml: text) as? [String: Any])
+        func paths(_ mapping: [String: Any], under prefix: String) -> [String] {
+            mapping.flatMap { key, value -> [String] in
+                let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+                if let nested = value as? [String: Any] { return paths(nested, under: path) }
+                return prefix.isEmpty ? [] : [path]
+            }
+        }
+        #expect(Set(paths(shipped, under: "")) == Set(ConfigKey.table.map(\.path)))
+        #expect(
+            Set(shipped.keys) == Set(["renditions", "notifiers"] + ConfigKey.sections.filter { !$0.contains(".") }))
+    }
+
+    @Test("the effective configuration reads back to itself, with every key of the table in it")
+    func effectiveCoversTheTable() throws {
+        var changed = WorkerConfiguration()
+        changed.queue.consumer.maxInFlight = 7
+        changed.observability.logLevel = .debug
+        changed.aws.pathStyle = true
+        changed.notifiers = []
+        let reread = try WorkerConfiguration.parse(yaml: changed.effectiveYAML, source: "effective")
+        #expect(reread.effectiveYAML == changed.effectiveYAML)
+        #expect(reread.queue == changed.queue && reread.observability == changed.observability)
+        #expect(reread.aws == changed.aws && reread.notifiers.isEmpty)
+        for key in ConfigKey.table {
+            #expect(changed.effectiveYAML.contains("  \(key.name): "), "\(key.path)")
+        }
+    }
+
     @Test("the commented multi-size example in worker.conf is valid once uncommented")
     func multiSizeExample() throws {
         let text = try String(contentsOf: repositoryURL.appendingPathComponent("worker.conf"), encoding: .utf8)
@@ -38,23 +72,24 @@ struct WorkerConfigurationTests {
 
     @Test("every section is read")
     func fullFile() throws {
-        let configuration = try WorkerConfiguration.parse(yaml: """
-            renditions:
-              - {name: small, width: 100, format: webp, quality: 70}
-              - {name: square, size: 64x64, fit: cover, gravity: entropy}
-            output:
-              key_template: "t/{stem}-{name}.{ext}"
-            limits:
-              max_input_bytes: 1000
-              max_pixels: 2000
-              max_frames: 3
-              allowed_formats: [jpeg, SVG]
-            imaging:
-              background: "#000"
-              placeholder: false
-              concurrency: 3
-              quality: {jpeg: 90, webp: 60, avif: 40}
-            """, source: "test.conf")
+        let configuration = try WorkerConfiguration.parse(
+            yaml: """
+                renditions:
+                  - {name: small, width: 100, format: webp, quality: 70}
+                  - {name: square, size: 64x64, fit: cover, gravity: entropy}
+                output:
+                  key_template: "t/{stem}-{name}.{ext}"
+                limits:
+                  max_input_bytes: 1000
+                  max_pixels: 2000
+                  max_frames: 3
+                  allowed_formats: [jpeg, SVG]
+                imaging:
+                  background: "#000"
+                  placeholder: false
+                  concurrency: 3
+                  quality: {jpeg: 90, webp: 60, avif: 40}
+                """, source: "test.conf")
         #expect(configuration.renditions.count == 2)
         #expect(configuration.renditions[1].height == 64 && configuration.renditions[1].gravity == .entropy)
         #expect(configuration.keyTemplate.pattern == "t/{stem}-{name}.{ext}")
@@ -64,12 +99,14 @@ struct WorkerConfigurationTests {
         #expect(configuration.imaging.background == RGBColor(red: 0, green: 0, blue: 0))
         #expect(!configuration.imaging.placeholder && configuration.concurrency == 3)
         #expect(configuration.imaging.quality.jpeg == 90 && configuration.imaging.quality.avif == 40)
-        #expect(configuration.effectiveMaxInFlight == 6, "twice the imaging concurrency unless queue.max_in_flight is set")
+        #expect(
+            configuration.effectiveMaxInFlight == 6, "twice the imaging concurrency unless queue.max_in_flight is set")
     }
 
     @Test("every problem is reported at once, with its key and line")
     func allProblemsAtOnce() {
-        let found = configurationProblems("""
+        let found = configurationProblems(
+            """
             renditions:
               - name: small
                 widht: 100
@@ -92,22 +129,31 @@ struct WorkerConfigurationTests {
 
     @Test("the drain timeout must fit between the long-poll wait and the visibility timeout")
     func drainTimeoutBounds() {
-        #expect(configurationProblems("queue: {drain_timeout_seconds: 30, wait_seconds: 20, visibility_timeout_seconds: 60}").isEmpty)
-        #expect(configurationProblems("queue: {drain_timeout_seconds: 60, visibility_timeout_seconds: 60}")
-            .contains { $0.contains("shorter than queue.visibility_timeout_seconds") })
-        #expect(configurationProblems("queue: {drain_timeout_seconds: 10, wait_seconds: 20}")
-            .contains { $0.contains("at least queue.wait_seconds") })
+        #expect(
+            configurationProblems(
+                "queue: {drain_timeout_seconds: 30, wait_seconds: 20, visibility_timeout_seconds: 60}"
+            ).isEmpty)
+        #expect(
+            configurationProblems("queue: {drain_timeout_seconds: 60, visibility_timeout_seconds: 60}")
+                .contains { $0.contains("shorter than queue.visibility_timeout_seconds") })
+        #expect(
+            configurationProblems("queue: {drain_timeout_seconds: 10, wait_seconds: 20}")
+                .contains { $0.contains("at least queue.wait_seconds") })
     }
 
     @Test("renditions that would write the same key are refused")
     func collidingKeys() {
-        let found = configurationProblems("""
+        let found = configurationProblems(
+            """
             renditions:
               - {name: a, width: 100}
               - {name: b, width: 200}
             """)
         #expect(found.contains { $0.contains("same key") && $0.contains("{name}") })
-        #expect(configurationProblems("renditions:\n  - {name: a, width: 100}\n  - {name: a, width: 200}\noutput: {key_template: '{name}-{width}'}")
+        #expect(
+            configurationProblems(
+                "renditions:\n  - {name: a, width: 100}\n  - {name: a, width: 200}\noutput: {key_template: '{name}-{width}'}"
+            )
             .contains { $0.contains("used twice") })
     }
 
@@ -121,51 +167,61 @@ struct WorkerConfigurationTests {
 
     @Test("environment variables override the file, and say so when wrong")
     func environmentOverrides() throws {
-        let configuration = try WorkerConfiguration.parse(yaml: "limits:\n  max_pixels: 1000\n", source: "test.conf", environment: [
-            "THUMBWORKER_LIMITS_MAX_PIXELS": "2000",
-            "THUMBWORKER_OUTPUT_KEY_TEMPLATE": "{stem}-{name}.{ext}",
-            "THUMBWORKER_IMAGING_QUALITY_WEBP": "55",
-            "THUMBWORKER_LIMITS_ALLOWED_FORMATS": "jpeg, png",
-            "THUMBWORKER_RENDITIONS": "small=100;square=64x64,fit=cover",
-            "THUMBWORKER_QUEUE_MAX_IN_FLIGHT": "5",
-            "OTHER_VARIABLE": "ignored",
-        ])
-        #expect(configuration.queue.maxInFlight == 5 && configuration.effectiveMaxInFlight == 5)
+        let configuration = try WorkerConfiguration.parse(
+            yaml: "limits:\n  max_pixels: 1000\n", source: "test.conf",
+            environment: [
+                "THUMBWORKER_LIMITS_MAX_PIXELS": "2000",
+                "THUMBWORKER_OUTPUT_KEY_TEMPLATE": "{stem}-{name}.{ext}",
+                "THUMBWORKER_IMAGING_QUALITY_WEBP": "55",
+                "THUMBWORKER_LIMITS_ALLOWED_FORMATS": "jpeg, png",
+                "THUMBWORKER_RENDITIONS": "small=100;square=64x64,fit=cover",
+                "THUMBWORKER_QUEUE_MAX_IN_FLIGHT": "5",
+                "OTHER_VARIABLE": "ignored",
+            ])
+        #expect(configuration.queue.consumer.maxInFlight == 5 && configuration.effectiveMaxInFlight == 5)
         #expect(configuration.imaging.limits.maxPixels == 2000)
         #expect(configuration.keyTemplate.pattern == "{stem}-{name}.{ext}")
         #expect(configuration.imaging.quality.webp == 55)
         #expect(configuration.imaging.limits.allowedFormats == [.jpeg, .png])
         #expect(configuration.renditions.map(\.name) == ["small", "square"])
         do {
-            _ = try WorkerConfiguration.parse(yaml: "", source: "test.conf", environment: ["THUMBWORKER_IMAGING_PLACEHOLDER": "maybe"])
+            _ = try WorkerConfiguration.parse(
+                yaml: "", source: "test.conf", environment: ["THUMBWORKER_IMAGING_PLACEHOLDER": "maybe"])
             Issue.record("a bad environment value was accepted")
         } catch {
-            #expect(error.problems == ["imaging.placeholder (from THUMBWORKER_IMAGING_PLACEHOLDER): 'maybe' is not true or false"])
+            #expect(
+                error.problems == [
+                    "imaging.placeholder (from THUMBWORKER_IMAGING_PLACEHOLDER): 'maybe' is not true or false"
+                ])
         }
     }
 
     @Test("the effective configuration reads back to the same values, with the webhook secret redacted")
     func effectiveRoundTrip() throws {
-        let configuration = try WorkerConfiguration.parse(yaml: """
-            renditions:
-              - {name: small, width: 100, format: webp, quality: 70, background: "#102030"}
-              - {name: square, size: 64x64, fit: cover, gravity: entropy}
-            output: {key_template: "t/{stem}-{name}.{ext}"}
-            queue: {url: "https://sqs.eu-west-1.amazonaws.com/1/q", on_permanent_failure: dead-letter}
-            source: {buckets: [a, b]}
-            destination: {bucket: thumbs, prefix: "x/"}
-            aws: {region: eu-west-1, path_style: true}
-            notifiers:
-              - {type: webhook, url: "https://hooks.example.com/t", secret: "s3cr3t-value"}
-              - {type: sns, topic_arn: "arn:aws:sns:eu-west-1:1:t"}
-            logging: {format: json}
-            """, source: "test.conf")
+        let configuration = try WorkerConfiguration.parse(
+            yaml: """
+                renditions:
+                  - {name: small, width: 100, format: webp, quality: 70, background: "#102030"}
+                  - {name: square, size: 64x64, fit: cover, gravity: entropy}
+                output: {key_template: "t/{stem}-{name}.{ext}"}
+                queue: {url: "https://sqs.eu-west-1.amazonaws.com/1/q", on_permanent_failure: dead-letter}
+                source: {buckets: [a, b]}
+                destination: {bucket: thumbs, prefix: "x/"}
+                aws: {region: eu-west-1, path_style: true}
+                notifiers:
+                  - {type: webhook, url: "https://hooks.example.com/t", secret: "s3cr3t-value"}
+                  - {type: sns, topic_arn: "arn:aws:sns:eu-west-1:1:t"}
+                logging: {format: json}
+                """, source: "test.conf")
         let text = configuration.effectiveYAML
         #expect(!text.contains("s3cr3t-value") && text.contains("<redacted>"))
-        let reread = try WorkerConfiguration.parse(yaml: text.replacingOccurrences(of: "<redacted>", with: "s3cr3t-value"), source: "effective")
+        let reread = try WorkerConfiguration.parse(
+            yaml: text.replacingOccurrences(of: "<redacted>", with: "s3cr3t-value"), source: "effective")
         #expect(reread.renditions == configuration.renditions)
         #expect(reread.keyTemplate == configuration.keyTemplate && reread.imaging == configuration.imaging)
-        #expect(reread.queue == configuration.queue && reread.storage == configuration.storage && reread.aws == configuration.aws)
+        #expect(
+            reread.queue == configuration.queue && reread.storage == configuration.storage
+                && reread.aws == configuration.aws)
         #expect(reread.notifiers == configuration.notifiers && reread.observability == configuration.observability)
         #expect("\(configuration.notifiers)".contains("<redacted>") && !"\(configuration.notifiers)".contains("s3cr3t"))
     }

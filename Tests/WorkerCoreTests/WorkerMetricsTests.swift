@@ -15,14 +15,19 @@ struct WorkerMetricsTests {
 
     /// The landscape test image.
     private static func image() throws -> [UInt8] {
-        try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("testdata/landscape.jpg")))
+        try [UInt8](
+            Data(
+                contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                        "testdata/landscape.jpg")))
     }
 
     /// A handler over in-memory fakes holding `uploads/photo.jpg`, recording into `metrics`, whose clock reads 90 s
     /// after the event.
-    private static func handler(metrics: WorkerMetrics, queue: InMemoryQueue = InMemoryQueue(),
-                                notifier: RecordingNotifier = RecordingNotifier()) throws -> MessageHandler {
+    private static func handler(
+        metrics: WorkerMetrics, queue: InMemoryQueue = InMemoryQueue(),
+        notifier: RecordingNotifier = RecordingNotifier()
+    ) throws -> MessageHandler {
         let store = InMemoryObjectStore()
         store.add("uploads", "photo.jpg", try image())
         var configuration = WorkerConfiguration()
@@ -30,17 +35,22 @@ struct WorkerMetricsTests {
         let eventTime = try #require(ISO8601DateFormatter().date(from: "2026-11-24T10:00:00Z"))
         let processor = UploadProcessor(
             pipeline: try ThumbnailPipeline(settings: configuration.pipelineSettings),
-            destination: OutputLocation(store: store, bucket: "thumbs"), sourceBuckets: ["uploads"], workerID: "test-worker",
+            destination: OutputLocation(store: store, bucket: "thumbs"), sourceBuckets: ["uploads"],
+            workerID: "test-worker",
             now: { eventTime.addingTimeInterval(90) }, metrics: metrics)
         var settings = ConsumerSettings()
         settings.wait = .milliseconds(20)
         settings.stopsWhenIdle = true
-        return MessageHandler(processor: processor, sourceStore: store, notifier: notifier, queue: queue, settings: settings, metrics: metrics)
+        return MessageHandler(
+            processor: processor, sourceStore: store, notifier: notifier, queue: queue, settings: settings,
+            metrics: metrics)
     }
 
     /// The value of the sample that starts with `series` (name and labels) in Prometheus' text format.
     private static func sample(_ series: String, in text: String) -> Double? {
-        text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.dropFirst(series.count + 1)) }
+        text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap {
+            Double($0.dropFirst(series.count + 1))
+        }
     }
 
     /// A logger that drops everything.
@@ -95,7 +105,8 @@ struct MetricsSettingsTests {
         #expect(defaults.metricsPort == 9464 && defaults.metricsHost == "127.0.0.1")
         let file = try WorkerConfiguration.parse(yaml: "metrics: {port: 0, host: 0.0.0.0}", source: "test.conf")
         #expect(file.observability.metricsPort == 0 && file.observability.metricsHost == "0.0.0.0")
-        let environment = try WorkerConfiguration.parse(yaml: "", source: "test", environment: ["THUMBWORKER_METRICS_PORT": "9100"])
+        let environment = try WorkerConfiguration.parse(
+            yaml: "", source: "test", environment: ["THUMBWORKER_METRICS_PORT": "9100"])
         #expect(environment.observability.metricsPort == 9100)
         let reread = try WorkerConfiguration.parse(yaml: file.effectiveYAML, source: "effective")
         #expect(reread.observability == file.observability)

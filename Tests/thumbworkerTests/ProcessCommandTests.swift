@@ -22,7 +22,8 @@ struct CommandResult {
         if let environment {
             process.environment = environment
         }
-        let output = Pipe(), error = Pipe()
+        let output = Pipe()
+        let error = Pipe()
         process.standardOutput = output
         process.standardError = error
         try process.run()
@@ -113,7 +114,9 @@ struct RunningCommand: Sendable {
         }
         guard let status else {
             send(SIGKILL)
-            Issue.record("thumbworker \(process.arguments ?? []) did not exit within \(limit); killed it. Log:\n\(standardError)")
+            Issue.record(
+                "thumbworker \(process.arguments ?? []) did not exit within \(limit); killed it. Log:\n\(standardError)"
+            )
             throw CancellationError()
         }
         return CommandResult(status: status, standardOutput: standardOutput, standardError: standardError)
@@ -128,7 +131,9 @@ let repositoryURL = URL(fileURLWithPath: #filePath)
 let binaryURL: URL = {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var folder = testBinary.deletingLastPathComponent()
-    while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("thumbworker").path) {
+    while folder.path != "/"
+        && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("thumbworker").path)
+    {
         folder = folder.deletingLastPathComponent()
     }
     return folder.appendingPathComponent("thumbworker")
@@ -169,7 +174,9 @@ struct ProcessCommandTests {
         #expect(landscape.source.width == 600 && landscape.source.format == .jpeg)
         #expect(landscape.placeholder?.thumbHash.isEmpty == false)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/alpha.png.jpeg").path))
-        for (file, code) in [("bomb.png", "tooManyPixels"), ("text.jpg", "unsupportedFormat"), ("truncated.jpg", "corrupt")] {
+        for (file, code) in [
+            ("bomb.png", "tooManyPixels"), ("text.jpg", "unsupportedFormat"), ("truncated.jpg", "corrupt"),
+        ] {
             #expect(byName[file]?.type == ThumbnailEvent.failedType)
             #expect(byName[file]?.error?.code == code)
             #expect(result.standardError.contains("\(file): \(code)"), "\(result.standardError)")
@@ -180,23 +187,29 @@ struct ProcessCommandTests {
     @Test("renditions from flags, named by the key template")
     func renditionFlags() throws {
         let folder = try temporaryFolder()
-        let result = try CommandResult([
-            "process", testdataPath("orientation-6.jpg"), "-o", "out",
-            "--rendition", "small=64x64,fit=cover,format=webp", "--rendition", "large=300,format=png",
-            "--key-template", "{stem}/{name}-{width}x{height}.{ext}",
-        ], in: folder)
+        let result = try CommandResult(
+            [
+                "process", testdataPath("orientation-6.jpg"), "-o", "out",
+                "--rendition", "small=64x64,fit=cover,format=webp", "--rendition", "large=300,format=png",
+                "--key-template", "{stem}/{name}-{width}x{height}.{ext}",
+            ], in: folder)
         #expect(result.status == 0, "\(result.standardError)")
         let small = try Data(contentsOf: folder.appendingPathComponent("out/orientation-6/small-64x64.webp"))
         #expect(small.prefix(4) == Data("RIFF".utf8))
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/orientation-6/large-300x200.png").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent("out/orientation-6/large-300x200.png").path))
         #expect(result.standardOutput.contains("1 of 1 inputs made thumbnails"))
     }
 
     @Test("simple flags override every configured rendition")
     func simpleFlags() throws {
         let folder = try temporaryFolder()
-        let result = try CommandResult(["process", testdataPath("landscape.jpg"), "-o", "out", "--width", "60",
-                                        "--format", "webp", "--quality", "50", "--json"], in: folder)
+        let result = try CommandResult(
+            [
+                "process", testdataPath("landscape.jpg"), "-o", "out", "--width", "60",
+                "--format", "webp", "--quality", "50", "--json",
+            ], in: folder)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("\"width\":60"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/landscape.jpg.webp").path))
@@ -205,8 +218,11 @@ struct ProcessCommandTests {
     @Test("bad flags and configuration exit 2 listing every problem")
     func badConfiguration() throws {
         let folder = try temporaryFolder()
-        let flags = try CommandResult(["process", testdataPath("landscape.jpg"), "-o", "out",
-                                       "--rendition", "a=0", "--fit", "squash"], in: folder)
+        let flags = try CommandResult(
+            [
+                "process", testdataPath("landscape.jpg"), "-o", "out",
+                "--rendition", "a=0", "--fit", "squash",
+            ], in: folder)
         #expect(flags.status == 2)
         #expect(flags.standardError.contains("width 0") && flags.standardError.contains("fit 'squash'"))
         try "renditions:\n  - name: a\n    widht: 10\nlimits:\n  max_pixels: -1\n".write(
@@ -214,7 +230,9 @@ struct ProcessCommandTests {
         let file = try CommandResult(["process", testdataPath("landscape.jpg"), "-o", "out"], in: folder)
         #expect(file.status == 2)
         #expect(file.standardError.contains("worker.conf: 3 problems"), "\(file.standardError)")
-        #expect(file.standardError.contains("did you mean 'width'") && file.standardError.contains("limits.max_pixels (line 5)"))
+        #expect(
+            file.standardError.contains("did you mean 'width'")
+                && file.standardError.contains("limits.max_pixels (line 5)"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
         // An S3 location without a key is refused before any connection is made (one made and dropped used to crash).
         var environment = ProcessInfo.processInfo.environment
@@ -222,7 +240,8 @@ struct ProcessCommandTests {
         try FileManager.default.removeItem(at: folder.appendingPathComponent("worker.conf"))
         let noKey = try CommandResult(["process", "s3://bucket", "-o", "out"], in: folder, environment: environment)
         #expect(noKey.status == 2)
-        #expect(noKey.standardError.contains("s3://bucket: give an object key after the bucket"), "\(noKey.standardError)")
+        #expect(
+            noKey.standardError.contains("s3://bucket: give an object key after the bucket"), "\(noKey.standardError)")
     }
 
     @Test("run refuses to start when its thumbnails would land where it reads uploads (recursion guard)")
@@ -233,14 +252,17 @@ struct ProcessCommandTests {
         let run = try CommandResult(["run", "--exit-when-idle"], in: folder)
         #expect(run.status == 2)
         #expect(run.standardError.contains("thumbnails of its own thumbnails"), "\(run.standardError)")
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".thumbworker").path), "nothing was started")
+        #expect(
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent(".thumbworker").path),
+            "nothing was started")
     }
 
     @Test("dead-letters lists what the local queue dead-lettered, and --redrive puts it back")
     func deadLetters() async throws {
         let folder = try temporaryFolder()
         let path = folder.appendingPathComponent(".thumbworker/queue.sqlite").path
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         // Received once and never deleted: the second receive moves it aside (the limit is 1 receive).
         let queue = try SQLiteMessageQueue(path: path, maxReceiveCount: 1)
         try await queue.send(body: "not an S3 event")
@@ -249,7 +271,9 @@ struct ProcessCommandTests {
 
         let listed = try CommandResult(["dead-letters"], in: folder)
         #expect(listed.status == 0, "\(listed.standardError)")
-        #expect(listed.standardOutput.contains("received 1×") && listed.standardOutput.contains("not an S3 event"), "\(listed.standardOutput)")
+        #expect(
+            listed.standardOutput.contains("received 1×") && listed.standardOutput.contains("not an S3 event"),
+            "\(listed.standardOutput)")
         let redriven = try CommandResult(["dead-letters", "--redrive"], in: folder)
         #expect(redriven.standardOutput.contains("1 dead letter put back in the queue"), "\(redriven.standardOutput)")
         #expect(try await queue.approximateDepth() == 1)
@@ -261,8 +285,10 @@ struct ProcessCommandTests {
         let folder = try temporaryFolder()
         let other = folder.appendingPathComponent("copy")
         try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: testdataPath("alpha.png"), toPath: other.appendingPathComponent("landscape.jpg").path)
-        let result = try CommandResult(["process", testdataPath("landscape.jpg"), "copy/landscape.jpg", "-o", "out"], in: folder)
+        try FileManager.default.copyItem(
+            atPath: testdataPath("alpha.png"), toPath: other.appendingPathComponent("landscape.jpg").path)
+        let result = try CommandResult(
+            ["process", testdataPath("landscape.jpg"), "copy/landscape.jpg", "-o", "out"], in: folder)
         #expect(result.status == 1)
         #expect(result.standardError.contains("copy/landscape.jpg") && result.standardError.contains("same name as"))
     }
@@ -270,7 +296,8 @@ struct ProcessCommandTests {
     @Test("a folder or a missing file is a per-input error, not a crash")
     func unreadableInputs() throws {
         let folder = try temporaryFolder()
-        let result = try CommandResult(["process", repositoryURL.appendingPathComponent("testdata").path, "missing.jpg", "-o", "out"], in: folder)
+        let result = try CommandResult(
+            ["process", repositoryURL.appendingPathComponent("testdata").path, "missing.jpg", "-o", "out"], in: folder)
         #expect(result.status == 1)
         #expect(result.standardError.contains("is a folder"))
         #expect(result.standardError.contains("missing.jpg"))
@@ -293,25 +320,34 @@ struct ProcessCommandS3Tests {
     func roundTrip() async throws {
         let environment = try await Self.environment()
         try await Emulator.withClients { clients in
-            let uploads = try await clients.makeBucket(), thumbs = try await clients.makeBucket()
+            let uploads = try await clients.makeBucket()
+            let thumbs = try await clients.makeBucket()
             let key = "in/my photo é ü+1 ~()!*'.jpg"
             let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: testdataPath("orientation-6.jpg"))))
-            _ = try await clients.s3.putObject(.init(bucket: uploads, key: key, body: original), logger: Emulator.logger)
+            _ = try await clients.s3.putObject(
+                .init(bucket: uploads, key: key, body: original), logger: Emulator.logger)
             let folder = try temporaryFolder()
-            let result = try CommandResult(["process", "s3://\(uploads)/\(key)", testdataPath("alpha.png"),
-                                            "s3://\(uploads)/missing.jpg", "-o", "s3://\(thumbs)/t"],
-                                           in: folder, environment: environment)
+            let result = try CommandResult(
+                [
+                    "process", "s3://\(uploads)/\(key)", testdataPath("alpha.png"),
+                    "s3://\(uploads)/missing.jpg", "-o", "s3://\(thumbs)/t",
+                ],
+                in: folder, environment: environment)
             #expect(result.status == 1)
-            #expect(result.standardError.contains("s3://\(uploads)/missing.jpg does not exist"), "\(result.standardError)")
-            let thumbnail = try await clients.s3.getObject(bucket: thumbs, key: "t/\(key).jpeg", maxBytes: 1 << 20, logger: Emulator.logger)
+            #expect(
+                result.standardError.contains("s3://\(uploads)/missing.jpg does not exist"), "\(result.standardError)")
+            let thumbnail = try await clients.s3.getObject(
+                bucket: thumbs, key: "t/\(key).jpeg", maxBytes: 1 << 20, logger: Emulator.logger)
             #expect(thumbnail.body.prefix(3) == [0xFF, 0xD8, 0xFF])
             #expect(thumbnail.metadata.contentType == "image/jpeg")
             #expect(thumbnail.metadata.cacheControl == "public, max-age=86400")
             #expect(thumbnail.metadata.userMetadata["thumbworker-source-bucket"] == uploads)
-            let local = try await clients.s3.headObject(bucket: thumbs, key: "t/alpha.png.jpeg", logger: Emulator.logger)
+            let local = try await clients.s3.headObject(
+                bucket: thumbs, key: "t/alpha.png.jpeg", logger: Emulator.logger)
             #expect(local.contentType == "image/jpeg")
 
-            let download = try CommandResult(["process", "s3://\(uploads)/\(key)", "-o", "out"], in: folder, environment: environment)
+            let download = try CommandResult(
+                ["process", "s3://\(uploads)/\(key)", "-o", "out"], in: folder, environment: environment)
             #expect(download.status == 0, "\(download.standardError)")
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/\(key).jpeg").path))
         }
@@ -321,33 +357,42 @@ struct ProcessCommandS3Tests {
     func gateAndReuse() async throws {
         let environment = try await Self.environment()
         try await Emulator.withClients { clients in
-            let uploads = try await clients.makeBucket(), thumbs = try await clients.makeBucket()
+            let uploads = try await clients.makeBucket()
+            let thumbs = try await clients.makeBucket()
             let image = try [UInt8](Data(contentsOf: URL(fileURLWithPath: testdataPath("landscape.jpg"))))
             _ = try await clients.s3.putObject(
-                .init(bucket: uploads, key: "made.jpg", body: image,
-                      userMetadata: [ThumbnailMetadata.generatorKey: ThumbnailMetadata.generator]),
+                .init(
+                    bucket: uploads, key: "made.jpg", body: image,
+                    userMetadata: [ThumbnailMetadata.generatorKey: ThumbnailMetadata.generator]),
                 logger: Emulator.logger)
-            _ = try await clients.s3.putObject(.init(bucket: uploads, key: "photo.jpg", body: image), logger: Emulator.logger)
+            _ = try await clients.s3.putObject(
+                .init(bucket: uploads, key: "photo.jpg", body: image), logger: Emulator.logger)
             let folder = try temporaryFolder()
             let output = ["-o", "s3://\(thumbs)/t/", "--json"]
 
-            let marked = try CommandResult(["process", "s3://\(uploads)/made.jpg"] + output, in: folder, environment: environment)
+            let marked = try CommandResult(
+                ["process", "s3://\(uploads)/made.jpg"] + output, in: folder, environment: environment)
             #expect(marked.status == 0, "\(marked.standardError)")
             #expect(marked.standardError.contains("made.jpg: skipped: the object carries thumbworker's own marker"))
             #expect(marked.standardOutput.isEmpty)
-            let missing = try? await clients.s3.headObject(bucket: thumbs, key: "t/made.jpg.jpeg", logger: Emulator.logger)
+            let missing = try? await clients.s3.headObject(
+                bucket: thumbs, key: "t/made.jpg.jpeg", logger: Emulator.logger)
             #expect(missing == nil)
 
-            let forced = try CommandResult(["process", "s3://\(uploads)/made.jpg", "--force"] + output, in: folder,
-                                           environment: environment)
+            let forced = try CommandResult(
+                ["process", "s3://\(uploads)/made.jpg", "--force"] + output, in: folder,
+                environment: environment)
             #expect(forced.status == 0, "\(forced.standardError)")
             let made = try await clients.s3.headObject(bucket: thumbs, key: "t/made.jpg.jpeg", logger: Emulator.logger)
             #expect(made.contentType == "image/jpeg")
 
-            let first = try CommandResult(["process", "s3://\(uploads)/photo.jpg"] + output, in: folder, environment: environment)
-            let second = try CommandResult(["process", "s3://\(uploads)/photo.jpg"] + output, in: folder, environment: environment)
-            let again = try CommandResult(["process", "s3://\(uploads)/photo.jpg", "--force"] + output, in: folder,
-                                          environment: environment)
+            let first = try CommandResult(
+                ["process", "s3://\(uploads)/photo.jpg"] + output, in: folder, environment: environment)
+            let second = try CommandResult(
+                ["process", "s3://\(uploads)/photo.jpg"] + output, in: folder, environment: environment)
+            let again = try CommandResult(
+                ["process", "s3://\(uploads)/photo.jpg", "--force"] + output, in: folder,
+                environment: environment)
             let events = try [first, second, again].map { result in
                 #expect(result.status == 0, "\(result.standardError)")
                 return try ThumbnailEvent.decode(json: Array(result.standardOutput.utf8))
@@ -363,8 +408,13 @@ struct ProcessCommandS3Tests {
         try await Emulator.withClients { clients in
             // An object that exists, so the secret is the only thing wrong.
             let bucket = try await clients.makeBucket()
-            _ = try await clients.s3.putObject(.init(bucket: bucket, key: "a.jpg", body: try [UInt8](Data(contentsOf:
-                URL(fileURLWithPath: testdataPath("landscape.jpg"))))), logger: Emulator.logger)
+            _ = try await clients.s3.putObject(
+                .init(
+                    bucket: bucket, key: "a.jpg",
+                    body: try [UInt8](
+                        Data(
+                            contentsOf:
+                                URL(fileURLWithPath: testdataPath("landscape.jpg"))))), logger: Emulator.logger)
             let arguments = ["process", "s3://\(bucket)/a.jpg", "-o", "out"]
             var environment = try await Self.environment()
             let right = try CommandResult(arguments, in: try temporaryFolder(), environment: environment)
@@ -373,8 +423,9 @@ struct ProcessCommandS3Tests {
             let wrong = try CommandResult(arguments, in: try temporaryFolder(), environment: environment)
             #expect(wrong.status == 1)
             // The job's first request is a HEAD, whose 403 carries no error code: the message names what to check.
-            #expect(wrong.standardError.contains("HTTP 403") && wrong.standardError.contains("check the secret access key"),
-                    "\(wrong.standardError)")
+            #expect(
+                wrong.standardError.contains("HTTP 403") && wrong.standardError.contains("check the secret access key"),
+                "\(wrong.standardError)")
         }
     }
 }

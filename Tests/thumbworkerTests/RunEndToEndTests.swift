@@ -14,11 +14,16 @@ struct RunEndToEndTests {
 
     // MARK: - 1. happy path and failures
 
-    @Test("uploads through S3 → SNS → SQS become thumbnails and ready events; a corrupt one a failed event; queues end empty")
+    @Test(
+        "uploads through S3 → SNS → SQS become thumbnails and ready events; a corrupt one a failed event; queues end empty"
+    )
     func happyPathAndFailures() async throws {
         try await Emulator.withClients { aws in
             let wiring = try await Wiring.make(aws)
-            let uploads = [("in/my photo é ü+1.jpg", "landscape.jpg"), ("alpha.png", "alpha.png"), ("broken/truncated.jpg", "truncated.jpg")]
+            let uploads = [
+                ("in/my photo é ü+1.jpg", "landscape.jpg"), ("alpha.png", "alpha.png"),
+                ("broken/truncated.jpg", "truncated.jpg"),
+            ]
             for (key, file) in uploads {
                 try await wiring.upload(file, as: key)
             }
@@ -42,12 +47,15 @@ struct RunEndToEndTests {
                 #expect(renditions.map(\.key) == Self.renditions.map { "\(event.source.key)-\($0.name).jpeg" })
                 for rendition in renditions {
                     #expect(rendition.bucket == wiring.thumbnails)
-                    let object = try await aws.s3.headObject(bucket: wiring.thumbnails, key: rendition.key, logger: Emulator.logger)
+                    let object = try await aws.s3.headObject(
+                        bucket: wiring.thumbnails, key: rendition.key, logger: Emulator.logger)
                     #expect(object.contentType == "image/jpeg")
                     #expect(object.eTag?.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == rendition.eTag)
                     #expect(object.userMetadata[ThumbnailMetadata.generatorKey] == ThumbnailMetadata.generator)
                     #expect(object.userMetadata[ThumbnailMetadata.sourceBucketKey] == wiring.uploads)
-                    #expect(object.userMetadata[ThumbnailMetadata.sourceKeyKey] == ThumbnailMetadata.encoded(event.source.key))
+                    #expect(
+                        object.userMetadata[ThumbnailMetadata.sourceKeyKey]
+                            == ThumbnailMetadata.encoded(event.source.key))
                     #expect(object.userMetadata[ThumbnailMetadata.sizeKey] == "\(rendition.width)x\(rendition.height)")
                 }
             }
@@ -66,7 +74,9 @@ struct RunEndToEndTests {
 
     // MARK: - 2. poison message
 
-    @Test("a body that is not an event is never deleted: after two receives the redrive policy moves it to the DLQ, unnotified")
+    @Test(
+        "a body that is not an event is never deleted: after two receives the redrive policy moves it to the DLQ, unnotified"
+    )
     func poisonMessage() async throws {
         try await Emulator.withClients { aws in
             let wiring = try await Wiring.make(aws, notifiesFromBucket: false)
@@ -91,8 +101,12 @@ struct RunEndToEndTests {
             #expect(dead.map(\.body) == [garbage])
             #expect(dead.first.flatMap { Int($0.attributes["ApproximateReceiveCount"] ?? "") } ?? 0 >= 2)
             #expect(try await wiring.depth(of: wiring.workQueue) == 0)
-            #expect(run.standardError.components(separatedBy: "leaving it for the dead-letter queue").count - 1 == 2, "handled exactly twice")
-            #expect(try await wiring.events(count: 1, polls: 2).isEmpty, "no notification for a message that is not an event")
+            #expect(
+                run.standardError.components(separatedBy: "leaving it for the dead-letter queue").count - 1 == 2,
+                "handled exactly twice")
+            #expect(
+                try await wiring.events(count: 1, polls: 2).isEmpty,
+                "no notification for a message that is not an event")
             #expect(run.standardOutput.isEmpty)
         }
     }
@@ -108,7 +122,8 @@ struct RunEndToEndTests {
             return CannedResponse(status: 200)
         }) { webhook in
             try await Emulator.withClients { aws in
-                let wiring = try await Wiring.make(aws, extraNotifiers: "  - type: webhook\n    url: \(webhook.url)/hook\n")
+                let wiring = try await Wiring.make(
+                    aws, extraNotifiers: "  - type: webhook\n    url: \(webhook.url)/hook\n")
                 let keys = try await wiring.uploadSix()
                 try await wiring.waitForDepth(of: wiring.workQueue, atLeast: keys.count + 1)
 
@@ -119,15 +134,21 @@ struct RunEndToEndTests {
                 worker.send(SIGTERM)
                 let first = try await worker.result(within: .seconds(30))
                 #expect(first.status == 0, "\(first.standardError)")
-                #expect(first.standardOutput.split(separator: "\n").count < keys.count, "stopped before the queue was empty")
-                #expect(!first.standardError.contains("drain timeout reached"), "in-flight jobs finished within the drain timeout")
+                #expect(
+                    first.standardOutput.split(separator: "\n").count < keys.count, "stopped before the queue was empty"
+                )
+                #expect(
+                    !first.standardError.contains("drain timeout reached"),
+                    "in-flight jobs finished within the drain timeout")
 
                 let second = try await wiring.run(["--exit-when-idle"]).result()
                 #expect(second.status == 0, "\(second.standardError)")
                 #expect(!second.standardOutput.isEmpty, "the first worker left work for the second")
                 events += try await wiring.events(covering: keys, known: events)
                 try await wiring.expectEveryUploadReady(keys, events: events)
-                #expect(Set(webhook.requests.map(\.body).compactMap { body in keys.first { body.contains($0) } }) == Set(keys))
+                #expect(
+                    Set(webhook.requests.map(\.body).compactMap { body in keys.first { body.contains($0) } })
+                        == Set(keys))
                 try await wiring.expectQueuesEmpty()
             }
         }
@@ -171,7 +192,8 @@ struct RunEndToEndTests {
             return CannedResponse(status: 200)
         }) { webhook in
             try await Emulator.withClients { aws in
-                let wiring = try await Wiring.make(aws, extraNotifiers: "  - type: webhook\n    url: \(webhook.url)/hook\n")
+                let wiring = try await Wiring.make(
+                    aws, extraNotifiers: "  - type: webhook\n    url: \(webhook.url)/hook\n")
                 let keys = try await wiring.uploadSix()
                 try await wiring.waitForDepth(of: wiring.workQueue, atLeast: keys.count + 1)
 
@@ -203,7 +225,9 @@ struct RunEndToEndTests {
 
     // MARK: - 5. duplicate delivery
 
-    @Test("the same S3 event delivered twice: rendered once, reused the second time; two ready events with the same ETags")
+    @Test(
+        "the same S3 event delivered twice: rendered once, reused the second time; two ready events with the same ETags"
+    )
     func duplicateDelivery() async throws {
         try await Emulator.withClients { aws in
             let wiring = try await Wiring.make(aws, notifiesFromBucket: false)
@@ -211,19 +235,24 @@ struct RunEndToEndTests {
             let put = try await wiring.upload("landscape.jpg", as: key)
             let body = Wiring.s3Event(bucket: wiring.uploads, key: key, size: put.size, eTag: put.eTag)
             for _ in 0..<2 {
-                _ = try await aws.sqs.sendMessage(.init(queueURL: wiring.workQueue, body: body), logger: Emulator.logger)
+                _ = try await aws.sqs.sendMessage(
+                    .init(queueURL: wiring.workQueue, body: body), logger: Emulator.logger)
             }
             // One message at a time, so the second delivery finds the first one's thumbnails.
             let run = try await wiring.run(["--exit-when-idle", "--concurrency", "1", "--max-in-flight", "1"]).result()
             #expect(run.status == 0, "\(run.standardError)")
-            #expect(run.standardError.components(separatedBy: "thumbnails already current").count - 1 == 1,
-                    "the duplicate reused the outputs instead of rendering again: \(run.standardError)")
+            #expect(
+                run.standardError.components(separatedBy: "thumbnails already current").count - 1 == 1,
+                "the duplicate reused the outputs instead of rendering again: \(run.standardError)")
             let events = try await wiring.events(count: 2)
             #expect(events.map(\.type) == [ThumbnailEvent.readyType, ThumbnailEvent.readyType])
             #expect(events.map(\.source.key) == [key, key])
             let eTags = events.map { $0.renditions?.map(\.eTag) ?? [] }
-            #expect(eTags.count == 2 && eTags[0] == eTags[1] && eTags[0].count == 2 && !eTags[0].contains(nil), "\(eTags)")
-            #expect(try await wiring.keys(in: wiring.thumbnails) == Self.renditions.map { "\(key)-\($0.name).jpeg" }.sorted())
+            #expect(
+                eTags.count == 2 && eTags[0] == eTags[1] && eTags[0].count == 2 && !eTags[0].contains(nil), "\(eTags)")
+            #expect(
+                try await wiring.keys(in: wiring.thumbnails)
+                    == Self.renditions.map { "\(key)-\($0.name).jpeg" }.sorted())
             #expect(try await wiring.depth(of: wiring.workQueue) == 0)
         }
     }
@@ -256,7 +285,8 @@ struct Wiring {
         metricsPort: Int = 0
     ) async throws -> Wiring {
         let logger = Emulator.logger
-        let uploads = try await aws.makeBucket(), thumbnails = try await aws.makeBucket()
+        let uploads = try await aws.makeBucket()
+        let thumbnails = try await aws.makeBucket()
         let uploadsTopic = try await aws.sns.createTopic(name: Emulator.uniqueName("uploads"), logger: logger)
         let deadLetterQueue = try await aws.sqs.createQueue(name: Emulator.uniqueName("work-dlq"), logger: logger)
         let redrive = #"{"deadLetterTargetArn":"\#(try await aws.queueARN(deadLetterQueue))","maxReceiveCount":"2"}"#
@@ -265,8 +295,10 @@ struct Wiring {
         if notifiesFromBucket {
             try await aws.notifyObjectCreated(bucket: uploads, topicARN: uploadsTopic)
         }
-        let notificationsTopic = try await aws.sns.createTopic(name: Emulator.uniqueName("notifications"), logger: logger)
-        let notificationsQueue = try await aws.makeSubscribedQueue(topicARN: notificationsTopic, name: Emulator.uniqueName("notified"))
+        let notificationsTopic = try await aws.sns.createTopic(
+            name: Emulator.uniqueName("notifications"), logger: logger)
+        let notificationsQueue = try await aws.makeSubscribedQueue(
+            topicARN: notificationsTopic, name: Emulator.uniqueName("notified"))
 
         let folder = try temporaryFolder()
         let renditions = RunEndToEndTests.renditions.map {
@@ -302,8 +334,9 @@ struct Wiring {
         if let endpoint {
             environment["AWS_ENDPOINT_URL"] = endpoint
         }
-        return Wiring(aws: aws, uploads: uploads, thumbnails: thumbnails, workQueue: workQueue, deadLetterQueue: deadLetterQueue,
-                      notificationsQueue: notificationsQueue, folder: folder, environment: environment)
+        return Wiring(
+            aws: aws, uploads: uploads, thumbnails: thumbnails, workQueue: workQueue, deadLetterQueue: deadLetterQueue,
+            notificationsQueue: notificationsQueue, folder: folder, environment: environment)
     }
 
     /// Starts `thumbworker run --config worker.conf` with `arguments`.
@@ -340,7 +373,8 @@ struct Wiring {
     /// Messages in the queue, visible or not.
     func depth(of queue: String) async throws -> Int {
         let attributes = try await aws.sqs.queueAttributes(
-            queueURL: queue, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], logger: Emulator.logger)
+            queueURL: queue, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            logger: Emulator.logger)
         return attributes.values.compactMap { Int($0) }.reduce(0, +)
     }
 
@@ -373,7 +407,9 @@ struct Wiring {
             if !messages.isEmpty {
                 _ = try await aws.sqs.deleteMessages(
                     queueURL: notificationsQueue,
-                    entries: messages.enumerated().map { .init(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle) },
+                    entries: messages.enumerated().map {
+                        .init(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle)
+                    },
                     logger: Emulator.logger)
             }
         }
@@ -409,7 +445,9 @@ struct Wiring {
 
     /// Every upload has at least one ready event (duplicates allowed: at-least-once) and exactly its renditions exist.
     func expectEveryUploadReady(_ keys: [String], events: [ThumbnailEvent]) async throws {
-        #expect(events.allSatisfy { $0.type == ThumbnailEvent.readyType }, "\(events.map { ($0.source.key, $0.error?.code ?? "") })")
+        #expect(
+            events.allSatisfy { $0.type == ThumbnailEvent.readyType },
+            "\(events.map { ($0.source.key, $0.error?.code ?? "") })")
         let readyKeys = Set(events.filter { $0.type == ThumbnailEvent.readyType }.map(\.source.key))
         #expect(readyKeys == Set(keys), "missing: \(Set(keys).subtracting(readyKeys))")
         let expected = keys.flatMap { key in RunEndToEndTests.renditions.map { "\(key)-\($0.name).jpeg" } }.sorted()
@@ -420,7 +458,8 @@ struct Wiring {
     static func s3Event(bucket: String, key: String, size: Int, eTag: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-_.*/")
-        let encodedKey = (key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key).replacingOccurrences(of: "%20", with: "+")
+        let encodedKey = (key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key).replacingOccurrences(
+            of: "%20", with: "+")
         let bareETag = eTag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         return """
             {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"\(Emulator.region)",\

@@ -1,5 +1,5 @@
-import Foundation
 import AWSClients
+import Foundation
 import TestSupport
 import Testing
 import WorkerCore
@@ -8,7 +8,9 @@ import WorkerCore
 /// client, with a connections table that also lists a connection that has closed.
 @Suite("thumbworker run end to end: websocket broadcast", .enabled(if: Emulator.isAvailable, Emulator.skipReason))
 struct RunNotifierEndToEndTests {
-    @Test("a connected client receives the ready and failed events; the closed connection's item is pruned, the live one kept")
+    @Test(
+        "a connected client receives the ready and failed events; the closed connection's item is pruned, the live one kept"
+    )
     func websocketBroadcast() async throws {
         try await Emulator.withClients { aws in
             let api = try await aws.makeConnectionEchoAPI()
@@ -18,12 +20,14 @@ struct RunNotifierEndToEndTests {
             try await api.connect { client, live in
                 let table = try await aws.makeTable(
                     key: "connectionId", items: [["connectionId": .string(live)], ["connectionId": .string(stale)]])
-                let wiring = try await Wiring.make(aws, extraNotifiers: """
-                      - type: websocket
-                        connections_table: \(table)
-                        endpoint: \(api.managementURL.absoluteString)
+                let wiring = try await Wiring.make(
+                    aws,
+                    extraNotifiers: """
+                          - type: websocket
+                            connections_table: \(table)
+                            endpoint: \(api.managementURL.absoluteString)
 
-                    """)
+                        """)
                 let uploads = [("ws/landscape.jpg", "landscape.jpg"), ("ws/truncated.jpg", "truncated.jpg")]
                 for (key, file) in uploads {
                     try await wiring.upload(file, as: key)
@@ -44,7 +48,9 @@ struct RunNotifierEndToEndTests {
                 #expect(try await client.take(1, polls: 0).isEmpty, "one message per event")
 
                 let items = try await aws.dynamoDB.scanAll(.init(tableName: table), logger: Emulator.logger)
-                #expect(items.compactMap { $0["connectionId"]?.stringValue } == [live], "the stale item is pruned, the live one kept")
+                #expect(
+                    items.compactMap { $0["connectionId"]?.stringValue } == [live],
+                    "the stale item is pruned, the live one kept")
                 #expect(run.standardError.contains("thumb.websocket.pruned=1"), "\(run.standardError)")
                 try await wiring.expectQueuesEmpty()
             }

@@ -8,7 +8,9 @@ import WorkerCore
 /// notifications and its own `/metrics`, `/health` and `/ready`.
 @Suite("thumbworker run end to end: recovery", .enabled(if: Emulator.isAvailable, Emulator.skipReason))
 struct RunRecoveryEndToEndTests {
-    @Test("S3 answering 503 SlowDown past the client's retries fails the job transiently; the message comes back and succeeds; /metrics shows both")
+    @Test(
+        "S3 answering 503 SlowDown past the client's retries fails the job transiently; the message comes back and succeeds; /metrics shows both"
+    )
     func transientS3Failure() async throws {
         // The level exercised is the queue's. The AWS client retries a 503 in-process, RetryPolicy.standard.maxAttempts
         // attempts in all; the proxy refuses exactly that many GETs of the original, so the failure outlives the
@@ -17,7 +19,8 @@ struct RunRecoveryEndToEndTests {
         let fault = TransientGetFault(key: "transient/landscape.jpg", refusals: RetryPolicy.standard.maxAttempts)
         try await Emulator.withClients { aws in
             try await FaultInjectingProxy.run(upstream: try #require(Emulator.url), fault: fault.answer) { proxy in
-                let metricsPort = try await LoopbackServer.run({ _ in CannedResponse() }) { server in server.port }  // free now
+                // A port that was free a moment ago.
+                let metricsPort = try await LoopbackServer.run({ _ in CannedResponse() }) { server in server.port }
                 let wiring = try await Wiring.make(aws, endpoint: proxy.url, metricsPort: metricsPort)
                 try await wiring.upload("landscape.jpg", as: fault.key)
                 try await wiring.waitForDepth(of: wiring.workQueue, atLeast: 2)
@@ -29,8 +32,11 @@ struct RunRecoveryEndToEndTests {
                 let run = try await worker.result()
                 #expect(run.status == 0, "\(run.standardError)")
                 let lines = run.standardError.split(separator: "\n")
-                #expect(lines.contains { $0.contains("transient failure; the message will come back") && $0.contains("thumb.attempt=1") },
-                        "\(run.standardError)")
+                #expect(
+                    lines.contains {
+                        $0.contains("transient failure; the message will come back") && $0.contains("thumb.attempt=1")
+                    },
+                    "\(run.standardError)")
                 #expect(lines.contains { $0.contains("thumbnails ready") && $0.contains("thumb.attempt=2") })
                 #expect(try await wiring.events(count: 1, polls: 2).isEmpty, "no failed event, nor a second ready one")
                 #expect(fault.gets == fault.refusals + 1)
@@ -46,32 +52,43 @@ struct RunRecoveryEndToEndTests {
         }
         try #require(fault.gets == fault.refusals + 1, "the message came back and its GET was let through")
         let during = try await get("/metrics", port: metricsPort, aws: wiring.aws)
-        expectSamples([#"thumbworker_jobs_total{result="retry"} 1"#, #"thumbworker_jobs_total{result="ready"} 0"#,
-                       "thumbworker_in_flight 1.0"], in: during.body)
+        expectSamples(
+            [
+                #"thumbworker_jobs_total{result="retry"} 1"#, #"thumbworker_jobs_total{result="ready"} 0"#,
+                "thumbworker_in_flight 1.0",
+            ], in: during.body)
         fault.release()
 
         let events = try await wiring.events(count: 1)
         #expect(events.map(\.type) == [ThumbnailEvent.readyType])
         #expect(events.map(\.source.key) == [fault.key])
-        #expect(try await wiring.keys(in: wiring.thumbnails) == RunEndToEndTests.renditions.map { "\(fault.key)-\($0.name).jpeg" }.sorted())
+        #expect(
+            try await wiring.keys(in: wiring.thumbnails)
+                == RunEndToEndTests.renditions.map { "\(fault.key)-\($0.name).jpeg" }.sorted())
         try await wiring.expectQueuesEmpty()
 
         // Both downloads were timed, the refused one too; the other stages ran once.
         let after = try await get("/metrics", port: metricsPort, aws: wiring.aws)
-        expectSamples([
-            #"thumbworker_jobs_total{result="retry"} 1"#, #"thumbworker_jobs_total{result="ready"} 1"#,
-            #"thumbworker_jobs_total{result="failed"} 0"#, "thumbworker_in_flight 0.0",
-            #"thumbworker_stage_seconds_count{stage="download"} 2"#, #"thumbworker_stage_seconds_count{stage="decode"} 1"#,
-            #"thumbworker_stage_seconds_count{stage="encode"} 1"#, #"thumbworker_stage_seconds_count{stage="upload"} 1"#,
-            #"thumbworker_stage_seconds_count{stage="notify"} 1"#,
-        ], in: after.body)
+        expectSamples(
+            [
+                #"thumbworker_jobs_total{result="retry"} 1"#, #"thumbworker_jobs_total{result="ready"} 1"#,
+                #"thumbworker_jobs_total{result="failed"} 0"#, "thumbworker_in_flight 0.0",
+                #"thumbworker_stage_seconds_count{stage="download"} 2"#,
+                #"thumbworker_stage_seconds_count{stage="decode"} 1"#,
+                #"thumbworker_stage_seconds_count{stage="encode"} 1"#,
+                #"thumbworker_stage_seconds_count{stage="upload"} 1"#,
+                #"thumbworker_stage_seconds_count{stage="notify"} 1"#,
+            ], in: after.body)
         #expect(after.body.contains(#"thumbworker_stage_seconds_bucket{stage="decode","#), "stage histograms")
         #expect(try await get("/health", port: metricsPort, aws: wiring.aws).status == 200)
-        #expect(try await get("/ready", port: metricsPort, aws: wiring.aws).status == 200, "the queue answers through the proxy")
+        #expect(
+            try await get("/ready", port: metricsPort, aws: wiring.aws).status == 200,
+            "the queue answers through the proxy")
     }
 
     /// Every sample is a whole line of the Prometheus text.
-    private func expectSamples(_ samples: [String], in text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectSamples(_ samples: [String], in text: String, sourceLocation: SourceLocation = #_sourceLocation)
+    {
         let lines = Set(text.split(separator: "\n").map(String.init))
         for sample in samples {
             #expect(lines.contains(sample), "\(sample) in\n\(text)", sourceLocation: sourceLocation)

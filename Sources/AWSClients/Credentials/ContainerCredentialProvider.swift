@@ -13,7 +13,9 @@ package struct ContainerCredentialProvider: TemporaryCredentialProvider {
     /// The ECS task metadata host `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` is relative to.
     private static let ecsEndpoint = "http://169.254.170.2"
     /// Hosts a plain-HTTP full URI may name: loopback, ECS's and EKS Pod Identity's addresses.
-    private static let plainHTTPHosts: Set<String> = ["localhost", "::1", "169.254.170.2", "169.254.170.23", "fd00:ec2::23"]
+    private static let plainHTTPHosts: Set<String> = [
+        "localhost", "::1", "169.254.170.2", "169.254.170.23", "fd00:ec2::23",
+    ]
 
     /// Where the token for the `Authorization` header comes from.
     private enum Authorization: Sendable {
@@ -38,8 +40,11 @@ package struct ContainerCredentialProvider: TemporaryCredentialProvider {
     ) {
         let endpoint = Result { () throws(AWSError) in try Self.endpoint(from: environment) }
         self.endpoint = endpoint
-        let name = (try? endpoint.get()).flatMap { URL(string: $0.url) }.map { "container endpoint \(Self.origin(of: $0))" }
-        http = CredentialEndpoint(transport: transport, timeout: timeout, name: name ?? "container endpoint", logger: logger)
+        let name = (try? endpoint.get()).flatMap { URL(string: $0.url) }.map {
+            "container endpoint \(Self.origin(of: $0))"
+        }
+        http = CredentialEndpoint(
+            transport: transport, timeout: timeout, name: name ?? "container endpoint", logger: logger)
     }
 
     /// Fetches the role's credentials from the endpoint.

@@ -27,7 +27,8 @@ struct CredentialEndpoint: Sendable {
             throw AWSError(.invalidConfiguration, "\(name): \(url) is not a URL", retryable: false)
         }
         let request = AWSHTTPRequest(
-            method: method, url: parsed, headers: headers, body: body, timeout: timeout, maxResponseBytes: Self.maximumBodySize)
+            method: method, url: parsed, headers: headers, body: body, timeout: timeout,
+            maxResponseBytes: Self.maximumBodySize)
         do {
             return try await transport.send(request, logger: logger)
         } catch {

@@ -7,7 +7,8 @@ enum CredentialExpiration {
         let plain = Date.ISO8601FormatStyle()
         let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         guard let date = (try? plain.parse(text)) ?? (try? fractional.parse(text)) else {
-            throw AWSError(.invalidResponse, "\(source) sent an Expiration that is not an ISO 8601 time", retryable: false)
+            throw AWSError(
+                .invalidResponse, "\(source) sent an Expiration that is not an ISO 8601 time", retryable: false)
         }
         return date
     }

@@ -27,11 +27,14 @@ extension CredentialProviderChain {
                 Link("profile '\(profile.profile)'", profile),
                 Link(
                     "container",
-                    refreshing(ContainerCredentialProvider(transport: transport, environment: environment, logger: logger))
+                    refreshing(
+                        ContainerCredentialProvider(transport: transport, environment: environment, logger: logger))
                 ),
                 Link(
                     "instance metadata",
-                    refreshing(InstanceMetadataCredentialProvider(transport: transport, environment: environment, logger: logger))
+                    refreshing(
+                        InstanceMetadataCredentialProvider(
+                            transport: transport, environment: environment, logger: logger))
                 ),
             ],
             logger: logger

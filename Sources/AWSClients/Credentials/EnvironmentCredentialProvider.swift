@@ -22,7 +22,7 @@ package struct EnvironmentCredentialProvider: CredentialProvider {
         let accessKeyID = environment.environmentValue("AWS_ACCESS_KEY_ID")
         let secretAccessKey = environment.environmentValue("AWS_SECRET_ACCESS_KEY")
         switch (accessKeyID, secretAccessKey) {
-        case let (accessKeyID?, secretAccessKey?):
+        case (let accessKeyID?, let secretAccessKey?):
             return Credentials(
                 accessKeyID: accessKeyID,
                 secretAccessKey: secretAccessKey,
@@ -31,9 +31,11 @@ package struct EnvironmentCredentialProvider: CredentialProvider {
         case (nil, nil):
             throw AWSError(.credentialsUnavailable, "AWS_ACCESS_KEY_ID not set", retryable: false)
         case (nil, _):
-            throw AWSError(.invalidConfiguration, "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not", retryable: false)
+            throw AWSError(
+                .invalidConfiguration, "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not", retryable: false)
         case (_, nil):
-            throw AWSError(.invalidConfiguration, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not", retryable: false)
+            throw AWSError(
+                .invalidConfiguration, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not", retryable: false)
         }
     }
 }

@@ -33,7 +33,9 @@ package struct InstanceMetadataCredentialProvider: TemporaryCredentialProvider {
         let endpoint = Result { () throws(AWSError) in try Self.endpoint(from: environment) }
         self.endpoint = endpoint
         let name = (try? endpoint.get()).map { "instance metadata at \($0)" } ?? "instance metadata"
-        let configured = environment.environmentValue("AWS_METADATA_SERVICE_TIMEOUT").flatMap(Double.init).map { Duration.seconds($0) }
+        let configured = environment.environmentValue("AWS_METADATA_SERVICE_TIMEOUT").flatMap(Double.init).map {
+            Duration.seconds($0)
+        }
         http = CredentialEndpoint(transport: transport, timeout: configured ?? timeout, name: name, logger: logger)
     }
 
@@ -45,13 +47,16 @@ package struct InstanceMetadataCredentialProvider: TemporaryCredentialProvider {
             headers: [HTTPHeader(name: "X-aws-ec2-metadata-token-ttl-seconds", value: Self.tokenLifetime)])
         let session = [HTTPHeader(name: "X-aws-ec2-metadata-token", value: String(decoding: tokenBody, as: UTF8.self))]
         let roles = try await http.fetch("GET", endpoint + Self.credentialsPath, headers: session)
-        guard let role = String(decoding: roles, as: UTF8.self).split(whereSeparator: \.isNewline).first?
-            .trimmingCharacters(in: .whitespaces), !role.isEmpty
+        guard
+            let role = String(decoding: roles, as: UTF8.self).split(whereSeparator: \.isNewline).first?
+                .trimmingCharacters(in: .whitespaces), !role.isEmpty
         else {
-            throw AWSError(.credentialsUnavailable, "\(http.name) lists no IAM role for this instance", retryable: false)
+            throw AWSError(
+                .credentialsUnavailable, "\(http.name) lists no IAM role for this instance", retryable: false)
         }
         let body = try await http.fetch(
-            "GET", endpoint + Self.credentialsPath + URIEncoding.encode(role, preservingSlashes: false), headers: session)
+            "GET", endpoint + Self.credentialsPath + URIEncoding.encode(role, preservingSlashes: false),
+            headers: session)
         return try CredentialDocument.credentials(from: body, endpointName: http.name)
     }
 
@@ -61,7 +66,8 @@ package struct InstanceMetadataCredentialProvider: TemporaryCredentialProvider {
         }
         if let endpoint = environment.environmentValue("AWS_EC2_METADATA_SERVICE_ENDPOINT") {
             guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw AWSError(.invalidConfiguration, "AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http(s) URL", retryable: false)
+                throw AWSError(
+                    .invalidConfiguration, "AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http(s) URL", retryable: false)
             }
             return endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
         }
@@ -69,7 +75,8 @@ package struct InstanceMetadataCredentialProvider: TemporaryCredentialProvider {
         case nil, "ipv4": return ipv4Endpoint
         case "ipv6": return ipv6Endpoint
         default:
-            throw AWSError(.invalidConfiguration, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6", retryable: false)
+            throw AWSError(
+                .invalidConfiguration, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6", retryable: false)
         }
     }
 }

@@ -40,7 +40,9 @@ package struct ProfileCredentialProvider: CredentialProvider {
             throw AWSError(.credentialsUnavailable, "the profile has no aws_access_key_id", retryable: false)
         }
         guard let secretAccessKey = nonEmpty(settings["aws_secret_access_key"]) else {
-            throw AWSError(.invalidConfiguration, "the profile has aws_access_key_id but no aws_secret_access_key", retryable: false)
+            throw AWSError(
+                .invalidConfiguration, "the profile has aws_access_key_id but no aws_secret_access_key",
+                retryable: false)
         }
         return Credentials(
             accessKeyID: accessKeyID,

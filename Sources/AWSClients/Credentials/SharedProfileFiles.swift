@@ -37,7 +37,8 @@ package struct SharedProfileFiles: Sendable {
             try ProfileFile.load(path: credentialsPath, kind: .credentials),
         ].compactMap(\.self)
         guard !files.isEmpty else {
-            throw AWSError(.credentialsUnavailable, "\(credentialsPath) not found, \(configPath) not found", retryable: false)
+            throw AWSError(
+                .credentialsUnavailable, "\(credentialsPath) not found, \(configPath) not found", retryable: false)
         }
         let sections = files.compactMap { $0.profile(profile) }
         guard !sections.isEmpty else {

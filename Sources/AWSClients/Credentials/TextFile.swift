@@ -8,7 +8,9 @@ enum TextFile {
         do {
             return try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
         } catch {
-            throw AWSError(.invalidConfiguration, "cannot read \(path) (\(error.localizedDescription))", retryable: false, cause: error)
+            throw AWSError(
+                .invalidConfiguration, "cannot read \(path) (\(error.localizedDescription))", retryable: false,
+                cause: error)
         }
     }
 

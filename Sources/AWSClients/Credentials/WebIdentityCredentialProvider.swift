@@ -24,7 +24,8 @@ package struct WebIdentityCredentialProvider: TemporaryCredentialProvider {
 
     /// Reads the settings from `environment` (by default the process's); `region` picks the STS endpoint, `now` names sessions.
     package init(
-        transport: any AWSTransport, environment: [String: String] = ProcessInfo.processInfo.environment, region: String?,
+        transport: any AWSTransport, environment: [String: String] = ProcessInfo.processInfo.environment,
+        region: String?,
         timeout: Duration = .seconds(10), now: @escaping @Sendable () -> Date = Date.init, logger: Logger
     ) {
         let configuration = Result { () throws(AWSError) in try Self.configuration(from: environment, region: region) }
@@ -83,12 +84,15 @@ package struct WebIdentityCredentialProvider: TemporaryCredentialProvider {
         )
     }
 
-    private static func configuration(from environment: [String: String], region: String?) throws(AWSError) -> Configuration {
+    private static func configuration(from environment: [String: String], region: String?) throws(AWSError)
+        -> Configuration
+    {
         guard let tokenFile = environment.environmentValue("AWS_WEB_IDENTITY_TOKEN_FILE") else {
             throw AWSError(.credentialsUnavailable, "AWS_WEB_IDENTITY_TOKEN_FILE not set", retryable: false)
         }
         guard let roleARN = environment.environmentValue("AWS_ROLE_ARN") else {
-            throw AWSError(.invalidConfiguration, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not", retryable: false)
+            throw AWSError(
+                .invalidConfiguration, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not", retryable: false)
         }
         // The endpoint configured for STS or the regional one, resolved as every service's is; without a region and
         // without a configured URL, STS's global endpoint.

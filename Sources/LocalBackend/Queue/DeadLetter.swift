@@ -1,4 +1,3 @@
-package import WorkerCore
 package import Foundation
 
 /// A message the local queue moved aside after it was received `maxReceiveCount` times without being deleted.

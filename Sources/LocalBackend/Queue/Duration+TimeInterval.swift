@@ -1,5 +1,5 @@
-import WorkerCore
 import Foundation
+import WorkerCore
 
 extension Duration {
     /// The duration in seconds, as Foundation and SQLite count time.

@@ -1,5 +1,5 @@
-import WorkerCore
 import GRDB
+import WorkerCore
 
 /// The local queue's tables, created on open and upgraded with GRDB's `DatabaseMigrator`.
 ///
@@ -25,24 +25,25 @@ enum LocalQueueSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: message, dead_letter") { db in
-            try db.execute(sql: """
-                CREATE TABLE message (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    body TEXT NOT NULL,
-                    sent_at REAL NOT NULL,
-                    visible_at REAL NOT NULL,
-                    receive_count INTEGER NOT NULL DEFAULT 0,
-                    receipt_handle TEXT
-                );
-                CREATE INDEX message_visible_at ON message (visible_at);
-                CREATE TABLE dead_letter (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    body TEXT NOT NULL,
-                    sent_at REAL NOT NULL,
-                    receive_count INTEGER NOT NULL,
-                    dead_lettered_at REAL NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE message (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        body TEXT NOT NULL,
+                        sent_at REAL NOT NULL,
+                        visible_at REAL NOT NULL,
+                        receive_count INTEGER NOT NULL DEFAULT 0,
+                        receipt_handle TEXT
+                    );
+                    CREATE INDEX message_visible_at ON message (visible_at);
+                    CREATE TABLE dead_letter (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        body TEXT NOT NULL,
+                        sent_at REAL NOT NULL,
+                        receive_count INTEGER NOT NULL,
+                        dead_lettered_at REAL NOT NULL
+                    );
+                    """)
         }
         return migrator
     }

@@ -1,5 +1,5 @@
-package import WorkerCore
 package import Foundation
+package import WorkerCore
 
 /// Where the local queue reads the time and waits between long-poll checks; tests inject one they move by hand.
 package protocol QueueClock: Sendable {

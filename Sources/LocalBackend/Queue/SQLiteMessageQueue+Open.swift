@@ -1,6 +1,6 @@
-import WorkerCore
 import Foundation
 import GRDB
+import WorkerCore
 
 extension SQLiteMessageQueue {
     /// Opens `path` in WAL mode and brings its tables up to date, waiting up to `busyTimeout` for other processes
@@ -16,7 +16,10 @@ extension SQLiteMessageQueue {
                 let pool = try DatabasePool(path: path, configuration: configuration)
                 try LocalQueueSchema.migrate(pool)
                 if try pool.read(LocalQueueSchema.migrator.hasBeenSuperseded) {
-                    throw WorkerError(.queueUnusable, "the queue database \(path) was written by a newer thumbworker: upgrade this one, or give it another queue file")
+                    throw WorkerError(
+                        .queueUnusable,
+                        "the queue database \(path) was written by a newer thumbworker: upgrade this one, or give it another queue file"
+                    )
                 }
                 return pool
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && clock.now < deadline {

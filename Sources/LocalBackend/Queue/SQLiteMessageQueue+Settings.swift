@@ -1,5 +1,5 @@
-package import WorkerCore
 import Foundation
+package import WorkerCore
 
 extension SQLiteMessageQueue {
     /// Opens the local queue the configuration names, creating its folder when needed.

@@ -1,6 +1,6 @@
-package import WorkerCore
 import Foundation
 import GRDB
+package import WorkerCore
 
 /// A `MessageQueue` in one SQLite file that every worker process on the machine can share, with SQS's semantics.
 ///
@@ -35,7 +35,10 @@ package struct SQLiteMessageQueue: MessageQueue {
             throw WorkerError(.queueRequestInvalid, "maxReceiveCount is \(maxReceiveCount); SQS allows 1 to 1000")
         }
         guard pollInterval > .zero, busyTimeout >= .zero else {
-            throw WorkerError(.queueRequestInvalid, "the poll interval (\(pollInterval)) must be positive and the busy timeout (\(busyTimeout)) not negative")
+            throw WorkerError(
+                .queueRequestInvalid,
+                "the poll interval (\(pollInterval)) must be positive and the busy timeout (\(busyTimeout)) not negative"
+            )
         }
         self.path = path
         self.maxReceiveCount = maxReceiveCount
@@ -51,7 +54,9 @@ package struct SQLiteMessageQueue: MessageQueue {
     /// Takes up to `maxMessages` visible messages, oldest first, polling until `wait` has passed if none is visible.
     ///
     /// Cancelling the task ends the wait at once with no messages; a transaction cut short by it hides none.
-    package func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError) -> [QueueMessage] {
+    package func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError)
+        -> [QueueMessage]
+    {
         guard (1...10).contains(maxMessages) else {
             throw WorkerError(.queueRequestInvalid, "maxMessages is \(maxMessages); SQS allows 1 to 10")
         }
@@ -71,7 +76,7 @@ package struct SQLiteMessageQueue: MessageQueue {
             do {
                 try await clock.sleep(for: min(pollInterval, .seconds(remaining)))
             } catch {
-                return [] // A clock's sleep throws only when the task is cancelled.
+                return []  // A clock's sleep throws only when the task is cancelled.
             }
         }
         return []
@@ -83,7 +88,10 @@ package struct SQLiteMessageQueue: MessageQueue {
         return try await mappingErrors {
             try await pool.write { db in
                 try messages.compactMap { message in
-                    try db.execute(literal: "DELETE FROM message WHERE id = \(message.id) AND receipt_handle = \(message.receiptHandle)")
+                    try db.execute(
+                        literal:
+                            "DELETE FROM message WHERE id = \(message.id) AND receipt_handle = \(message.receiptHandle)"
+                    )
                     guard db.changesCount == 0 else { return nil }
                     return QueueFailure(messageID: message.id, reason: try Self.staleHandleReason(message, in: db))
                 }
@@ -97,10 +105,11 @@ package struct SQLiteMessageQueue: MessageQueue {
         let visibleAt = clock.now.timeIntervalSince1970 + timeout.timeInterval
         try await mappingErrors {
             try await pool.write { db in
-                try db.execute(literal: """
-                    UPDATE message SET visible_at = \(visibleAt)
-                    WHERE id = \(message.id) AND receipt_handle = \(message.receiptHandle)
-                    """)
+                try db.execute(
+                    literal: """
+                        UPDATE message SET visible_at = \(visibleAt)
+                        WHERE id = \(message.id) AND receipt_handle = \(message.receiptHandle)
+                        """)
                 if db.changesCount == 0 {
                     throw WorkerError(.receiptHandleInvalid, try Self.staleHandleReason(message, in: db))
                 }
@@ -114,9 +123,10 @@ package struct SQLiteMessageQueue: MessageQueue {
         let now = clock.now.timeIntervalSince1970
         try await mappingErrors {
             try await pool.write { db in
-                try db.execute(literal: """
-                    INSERT INTO message (id, body, sent_at, visible_at, receive_count) VALUES (\(id), \(body), \(now), \(now), 0)
-                    """)
+                try db.execute(
+                    literal: """
+                        INSERT INTO message (id, body, sent_at, visible_at, receive_count) VALUES (\(id), \(body), \(now), \(now), 0)
+                        """)
             }
         }
     }
@@ -145,7 +155,9 @@ package struct SQLiteMessageQueue: MessageQueue {
 
     /// In one transaction: hides up to `maxMessages` visible messages, oldest first, each with a new receipt handle,
     /// and dead-letters instead those a receive would take past `maxReceiveCount`.
-    private func take(_ maxMessages: Int, hiddenFor visibilityTimeout: Duration) async throws(WorkerError) -> [QueueMessage] {
+    private func take(_ maxMessages: Int, hiddenFor visibilityTimeout: Duration) async throws(WorkerError)
+        -> [QueueMessage]
+    {
         let now = clock.now.timeIntervalSince1970
         let visibleAt = now + visibilityTimeout.timeInterval
         let maxReceiveCount = maxReceiveCount
@@ -155,11 +167,13 @@ package struct SQLiteMessageQueue: MessageQueue {
                 // Ids looked at so far: with a zero visibility timeout a taken message is still visible.
                 var seen: [String] = []
                 while taken.count < maxMessages {
-                    let rows = try SQLRequest<Row>("""
+                    let rows = try SQLRequest<Row>(
+                        """
                         SELECT id, body, sent_at, receive_count FROM message
                         WHERE visible_at <= \(now) AND id NOT IN \(seen)
                         ORDER BY sent_at, rowid LIMIT \(maxMessages - taken.count)
-                        """).fetchAll(db)
+                        """
+                    ).fetchAll(db)
                     if rows.isEmpty { break }
                     for row in rows {
                         let id: String = row["id"]
@@ -170,12 +184,16 @@ package struct SQLiteMessageQueue: MessageQueue {
                             continue
                         }
                         let handle = UUID().uuidString.lowercased()
-                        try db.execute(literal: """
-                            UPDATE message SET receive_count = \(receiveCount), visible_at = \(visibleAt), receipt_handle = \(handle)
-                            WHERE id = \(id)
-                            """)
+                        try db.execute(
+                            literal: """
+                                UPDATE message SET receive_count = \(receiveCount), visible_at = \(visibleAt), receipt_handle = \(handle)
+                                WHERE id = \(id)
+                                """)
                         let sentAt = Date(timeIntervalSince1970: row["sent_at"])
-                        taken.append(QueueMessage(id: id, body: row["body"], receiptHandle: handle, receiveCount: receiveCount, sentAt: sentAt))
+                        taken.append(
+                            QueueMessage(
+                                id: id, body: row["body"], receiptHandle: handle, receiveCount: receiveCount,
+                                sentAt: sentAt))
                     }
                 }
                 return taken
@@ -185,13 +203,20 @@ package struct SQLiteMessageQueue: MessageQueue {
 
     /// Why `message`'s receipt handle matched nothing, in words for a failure report or an error.
     private static func staleHandleReason(_ message: QueueMessage, in db: Database) throws -> String {
-        if let count = try Int.fetchOne(db, sql: "SELECT receive_count FROM message WHERE id = ?", arguments: [message.id]) {
-            return "the receipt handle is stale: message \(message.id) was received again since (\(count) receives so far); only the latest receive's handle works"
+        if let count = try Int.fetchOne(
+            db, sql: "SELECT receive_count FROM message WHERE id = ?", arguments: [message.id])
+        {
+            return
+                "the receipt handle is stale: message \(message.id) was received again since (\(count) receives so far); only the latest receive's handle works"
         }
-        if let count = try Int.fetchOne(db, sql: "SELECT receive_count FROM dead_letter WHERE id = ?", arguments: [message.id]) {
-            return "message \(message.id) was moved to the dead-letter store after \(count) receives; list dead letters with `thumbworker dead-letters` and put them back with `thumbworker dead-letters --redrive`"
+        if let count = try Int.fetchOne(
+            db, sql: "SELECT receive_count FROM dead_letter WHERE id = ?", arguments: [message.id])
+        {
+            return
+                "message \(message.id) was moved to the dead-letter store after \(count) receives; list dead letters with `thumbworker dead-letters` and put them back with `thumbworker dead-letters --redrive`"
         }
-        return "message \(message.id) is not in the queue: it was already deleted, or the handle comes from another queue"
+        return
+            "message \(message.id) is not in the queue: it was already deleted, or the handle comes from another queue"
     }
 
     /// Throws `queueRequestInvalid` unless `duration` lies within 0 and SQS's `limit`.

@@ -1,5 +1,5 @@
-package import WorkerCore
 package import Foundation
+package import WorkerCore
 
 /// The machine's clock: wall-clock time and real sleeping.
 package struct SystemQueueClock: QueueClock {

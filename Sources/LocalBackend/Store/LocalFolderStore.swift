@@ -1,6 +1,6 @@
-package import WorkerCore
 import Crypto
 import Foundation
+package import WorkerCore
 
 /// An `ObjectStore` over plain files.
 ///
@@ -25,7 +25,8 @@ package struct LocalFolderStore: ObjectStore {
             throw WorkerError(.inputUnreadable, "it is a folder; give the files in it (e.g. \(path)/*)")
         }
         guard attributes[.type] as? FileAttributeType == .typeRegular,
-              let size = (attributes[.size] as? NSNumber)?.intValue else { return nil }
+            let size = (attributes[.size] as? NSNumber)?.intValue
+        else { return nil }
         let sidecar = root.flatMap { Self.readSidecar(Self.sidecarPath(root: $0, bucket: bucket, key: key)) }
         return StoredObject(size: size, eTag: sidecar?.eTag, metadata: sidecar?.metadata ?? [:])
     }
@@ -41,7 +42,8 @@ package struct LocalFolderStore: ObjectStore {
             throw WorkerError(.inputUnreadable, "it is a folder; give the files in it (e.g. \(path)/*)")
         }
         if let object = try await head(bucket: bucket, key: key), object.size > maxBytes {
-            throw WorkerError(.tooLarge, "the file is \(object.size) bytes; the limit is \(maxBytes) (limits.max_input_bytes)")
+            throw WorkerError(
+                .tooLarge, "the file is \(object.size) bytes; the limit is \(maxBytes) (limits.max_input_bytes)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw WorkerError(.inputUnreadable, "cannot read \(path): check its permissions")
@@ -55,13 +57,16 @@ package struct LocalFolderStore: ObjectStore {
         let url = URL(fileURLWithPath: try path(bucket: upload.bucket, key: upload.key))
         let eTag = Insecure.MD5.hash(data: upload.body).map { String(format: "%02x", $0) }.joined()
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(upload.body).write(to: url, options: .atomic)
             if let root {
                 let sidecar = URL(fileURLWithPath: Self.sidecarPath(root: root, bucket: upload.bucket, key: upload.key))
-                try FileManager.default.createDirectory(at: sidecar.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let facts = Sidecar(contentType: upload.contentType, cacheControl: upload.cacheControl,
-                                    metadata: upload.metadata, eTag: eTag)
+                try FileManager.default.createDirectory(
+                    at: sidecar.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let facts = Sidecar(
+                    contentType: upload.contentType, cacheControl: upload.cacheControl,
+                    metadata: upload.metadata, eTag: eTag)
                 try JSONEncoder().encode(facts).write(to: sidecar, options: .atomic)
             }
         } catch {
@@ -81,7 +86,9 @@ package struct LocalFolderStore: ObjectStore {
             return bucket.isEmpty ? key : URL(fileURLWithPath: bucket).appendingPathComponent(key).path
         }
         let parts = ([bucket] + key.split(separator: "/").map(String.init))
-        guard !bucket.isEmpty, !key.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." || $0 == Self.sidecarFolder }) else {
+        guard !bucket.isEmpty, !key.isEmpty,
+            !parts.contains(where: { $0 == ".." || $0 == "." || $0 == Self.sidecarFolder })
+        else {
             throw WorkerError(.inputUnreadable, "'\(bucket)/\(key)' is not a usable bucket and key for the local store")
         }
         return parts.reduce(URL(fileURLWithPath: root)) { $0.appendingPathComponent($1) }.path

@@ -97,7 +97,9 @@ struct ConfigMapping {
     func integer(_ key: String, in range: ClosedRange<Int>, _ reader: ConfigReader) -> Int? {
         guard let node = value(key) else { return nil }
         guard let number = node.int, range.contains(number) else {
-            reader.problems.append("\(origin(key, node)): '\(node.scalar?.string ?? "?")' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+            reader.problems.append(
+                "\(origin(key, node)): '\(node.scalar?.string ?? "?")' is not a whole number from \(range.lowerBound) to \(range.upperBound)"
+            )
             return nil
         }
         return number
@@ -132,7 +134,9 @@ struct ConfigMapping {
     /// Records every key that is not in `known`, suggesting the closest known one.
     func reportUnknownKeys(known: [String], _ reader: ConfigReader) {
         for (key, node) in pairs where !known.contains(key) {
-            reader.problems.append("\(keyPath(key))\(ConfigReader.line(node)): unknown key" + ClosestName.suggestion(for: key, among: known))
+            reader.problems.append(
+                "\(keyPath(key))\(ConfigReader.line(node)): unknown key"
+                    + ClosestName.suggestion(for: key, among: known))
         }
     }
 }

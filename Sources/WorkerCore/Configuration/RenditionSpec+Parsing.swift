@@ -28,7 +28,8 @@ extension RenditionSpec {
         var parts = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let head = parts.removeFirst().split(separator: "=", maxSplits: 1).map(String.init)
         guard head.count == 2 else {
-            throw ConfigurationError(problems: ["'\(line)': start with NAME=SIZE, e.g. small=320x320"], source: "rendition")
+            throw ConfigurationError(
+                problems: ["'\(line)': start with NAME=SIZE, e.g. small=320x320"], source: "rendition")
         }
         var fields: [(name: String, value: String)] = [("name", head[0]), ("size", head[1])]
         var problems: [String] = []

@@ -19,31 +19,15 @@ extension WorkerConfiguration {
             ]
             if let background = rendition.background { lines.append("    background: \"\(background.hex)\"") }
         }
-        lines += [
-            "output:", "  key_template: \"\(keyTemplate.pattern)\"", "  cache_control: \"\(cacheControl ?? "")\"",
-            "limits:", "  max_input_bytes: \(imaging.limits.maxInputBytes)", "  max_pixels: \(imaging.limits.maxPixels)",
-            "  max_frames: \(imaging.limits.maxFrames)",
-            "  allowed_formats: [\(imaging.limits.allowedFormats.map(\.rawValue).sorted().joined(separator: ", "))]",
-            "imaging:", "  background: \"\(imaging.background.hex)\"", "  placeholder: \(imaging.placeholder)",
-            "  concurrency: \(concurrency)", "  memory_budget_mb: \(memoryBudgetBytes >> 20)", "  quality:", "    jpeg: \(imaging.quality.jpeg)", "    webp: \(imaging.quality.webp)",
-            "    avif: \(imaging.quality.avif)",
-            "queue:", "  url: \"\(queue.url ?? "")\"", "  local_path: \"\(queue.localPath)\"",
-            "  local_max_receives: \(queue.localMaxReceives)", "  batch_size: \(queue.consumer.batchSize)",
-            "  max_in_flight: \(queue.maxInFlight)",
-            "  wait_seconds: \(queue.consumer.wait.components.seconds)",
-            "  visibility_timeout_seconds: \(queue.consumer.visibilityTimeout.components.seconds)",
-            "  drain_timeout_seconds: \(queue.consumer.drainTimeout.components.seconds)",
-            "  retry_base_seconds: \(queue.consumer.retryBaseDelay.components.seconds)",
-            "  retry_max_seconds: \(queue.consumer.retryMaxDelay.components.seconds)",
-            "  on_permanent_failure: \(queue.consumer.permanentFailures.rawValue)",
-            "source:", "  buckets: [\(storage.sourceBuckets.joined(separator: ", "))]",
-            "destination:", "  bucket: \(storage.destinationBucket)", "  prefix: \"\(storage.destinationPrefix)\"",
-            "  reuse_current: \(storage.reuseCurrentOutputs)", "  presign_seconds: \(storage.presignSeconds)",
-            "local:", "  root: \"\(storage.localRoot)\"",
-            "aws:", "  region: \"\(aws.region ?? "")\"", "  endpoint_url: \"\(aws.endpointURL ?? "")\"",
-            "  path_style: \(aws.pathStyle.map { "\($0)" } ?? "auto")",
-            "notifiers:",
-        ]
+        for section in ConfigKey.sections {
+            let depth = section.split(separator: ".").count
+            let indent = String(repeating: "  ", count: depth - 1)
+            lines.append("\(indent)\(section.split(separator: ".").last ?? ""):")
+            for key in ConfigKey.table where key.section == section {
+                lines.append("\(indent)  \(key.name): \(key.effective(self))")
+            }
+        }
+        lines.append(notifiers.isEmpty ? "notifiers: []" : "notifiers:")
         for notifier in notifiers {
             switch notifier {
             case .log(let printsEvents):
@@ -54,13 +38,11 @@ extension WorkerConfiguration {
             case .sns(let topic):
                 lines += ["  - type: sns", "    topic_arn: \"\(topic)\""]
             case .websocket(let table, let endpoint):
-                lines += ["  - type: websocket", "    connections_table: \"\(table)\"", "    endpoint: \"\(endpoint)\""]
+                lines += [
+                    "  - type: websocket", "    connections_table: \"\(table)\"", "    endpoint: \"\(endpoint)\"",
+                ]
             }
         }
-        lines += [
-            "logging:", "  format: \(observability.logFormat.rawValue)", "  level: \(observability.logLevel)",
-            "metrics:", "  port: \(observability.metricsPort)", "  host: \"\(observability.metricsHost)\"",
-        ]
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -1,3 +1,5 @@
+package import Logging
+
 /// Where events come from and how the consumer paces itself.
 package struct QueueSettings: Sendable, Hashable {
     /// The SQS queue URL; nil uses the local SQLite queue.
@@ -6,10 +8,7 @@ package struct QueueSettings: Sendable, Hashable {
     package var localPath = ".thumbworker/queue.sqlite"
     /// Receives after which the local queue moves a message to its dead-letter store (SQS uses its redrive policy).
     package var localMaxReceives = 5
-    /// Messages held at once; 0 means twice the imaging concurrency, so downloads, uploads and notifications of some
-    /// jobs overlap with the imaging of others.
-    package var maxInFlight = 0
-    /// Batch size, waits, timeouts and the permanent-failure policy.
+    /// Batch size, messages in flight, waits, timeouts and the permanent-failure policy.
     package var consumer = ConsumerSettings()
 
     /// The defaults: the local queue.
@@ -63,7 +62,8 @@ package enum NotifierSettings: Sendable, Hashable, CustomStringConvertible {
     package var description: String {
         switch self {
         case .log(let printsEvents): "log(print: \(printsEvents))"
-        case .webhook(let url, let secret, let timeout): "webhook(\(url), secret: \(secret == nil ? "none" : "<redacted>"), timeout: \(timeout)s)"
+        case .webhook(let url, let secret, let timeout):
+            "webhook(\(url), secret: \(secret == nil ? "none" : "<redacted>"), timeout: \(timeout)s)"
         case .sns(let topic): "sns(\(topic))"
         case .websocket(let table, let endpoint): "websocket(table: \(table), endpoint: \(endpoint))"
         }
@@ -83,7 +83,7 @@ package struct ObservabilitySettings: Sendable, Hashable {
     /// How log lines look.
     package var logFormat: LogFormat = .text
     /// The lowest level logged: trace, debug, info, notice, warning, error, critical.
-    package var logLevel = "info"
+    package var logLevel: Logger.Level = .info
     /// The port serving `/metrics`, `/health` and `/ready`; 0 turns the endpoint off.
     package var metricsPort = 9464
     /// The address the metrics endpoint listens on: loopback by default, so nothing is exposed unless asked for.

@@ -44,7 +44,7 @@ package struct WorkerConfiguration: Sendable {
 
     /// Messages the consumer holds at once: `queue.max_in_flight`, or twice the imaging concurrency when that is 0.
     package var effectiveMaxInFlight: Int {
-        queue.maxInFlight > 0 ? queue.maxInFlight : 2 * effectiveConcurrency
+        queue.consumer.maxInFlight(imagingThreads: effectiveConcurrency)
     }
 
     /// Problems that only show when the parts are combined, e.g. two renditions writing the same key.
@@ -61,11 +61,14 @@ package struct WorkerConfiguration: Sendable {
             guard checkingOutputKeys else { continue }
             let formats: [ImageFormat] = rendition.format.fixedFormat.map { [$0] } ?? [.jpeg, .png]
             for format in formats {
-                let key = keyTemplate.expand(sourceKey: "photos/example.jpg", rendition: rendition.name,
-                                             width: rendition.width ?? 0, height: rendition.height ?? 0,
-                                             fileExtension: format.fileExtension)
+                let key = keyTemplate.expand(
+                    sourceKey: "photos/example.jpg", rendition: rendition.name,
+                    width: rendition.width ?? 0, height: rendition.height ?? 0,
+                    fileExtension: format.fileExtension)
                 if let other = seenKeys[key], other != rendition.name {
-                    problems.append("output.key_template '\(keyTemplate)' gives renditions '\(other)' and '\(rendition.name)' the same key (\(key)); add {name} to it")
+                    problems.append(
+                        "output.key_template '\(keyTemplate)' gives renditions '\(other)' and '\(rendition.name)' the same key (\(key)); add {name} to it"
+                    )
                 }
                 seenKeys[key] = rendition.name
             }
@@ -74,8 +77,11 @@ package struct WorkerConfiguration: Sendable {
             problems.append("renditions: give at least one rendition")
         }
         if storage.destinationPrefix.isEmpty
-            && (storage.sourceBuckets.isEmpty || storage.sourceBuckets.contains(storage.destinationBucket)) {
-            problems.append("destination.bucket '\(storage.destinationBucket)' may also be a source bucket and destination.prefix is empty: the worker would make thumbnails of its own thumbnails; list the upload buckets in source.buckets without it, or set destination.prefix")
+            && (storage.sourceBuckets.isEmpty || storage.sourceBuckets.contains(storage.destinationBucket))
+        {
+            problems.append(
+                "destination.bucket '\(storage.destinationBucket)' may also be a source bucket and destination.prefix is empty: the worker would make thumbnails of its own thumbnails; list the upload buckets in source.buckets without it, or set destination.prefix"
+            )
         }
         return problems
     }

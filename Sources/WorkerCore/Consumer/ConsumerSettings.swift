@@ -14,8 +14,10 @@ package struct ConsumerSettings: Sendable, Hashable {
     package var wait: Duration = .seconds(20)
     /// How long a received message stays hidden; extended by the heartbeat while its job runs.
     package var visibilityTimeout: Duration = .seconds(120)
-    /// Messages held at once; the imaging pool bounds how many of their images are decoded at the same time.
-    package var maxInFlight = 2
+    /// Messages held at once (`queue.max_in_flight`); 0 means twice the imaging threads, so downloads, uploads and
+    /// notifications of some jobs overlap with the imaging of others. The imaging pool bounds how many of their
+    /// images are decoded at the same time.
+    package var maxInFlight = 0
     /// How long in-flight jobs may finish after SIGTERM before they are released; keep it below the visibility timeout.
     package var drainTimeout: Duration = .seconds(60)
     /// The first retry delay; each further receive doubles it.
@@ -30,11 +32,18 @@ package struct ConsumerSettings: Sendable, Hashable {
     /// The defaults.
     package init() {}
 
+    /// Messages held at once with `imagingThreads` threads decoding: `maxInFlight`, or twice the threads when it is 0.
+    package func maxInFlight(imagingThreads: Int) -> Int {
+        maxInFlight > 0 ? maxInFlight : 2 * max(1, imagingThreads)
+    }
+
     /// When the heartbeat extends the visibility: at half the timeout, so one missed beat is not fatal.
     package var heartbeatInterval: Duration { visibilityTimeout / 2 }
 
     /// The visibility delay before the `receiveCount`-th retry: exponential, capped, with full jitter.
-    package func retryDelay(afterReceive receiveCount: Int, random: (ClosedRange<Double>) -> Double = Double.random(in:)) -> Duration {
+    package func retryDelay(
+        afterReceive receiveCount: Int, random: (ClosedRange<Double>) -> Double = Double.random(in:)
+    ) -> Duration {
         let exponent = min(max(receiveCount - 1, 0), 20)
         let ceiling = min(retryBaseDelay * (1 << exponent), retryMaxDelay)
         let seconds = Double(ceiling.components.seconds)

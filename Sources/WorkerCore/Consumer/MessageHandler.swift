@@ -28,8 +28,10 @@ package struct MessageHandler: Sendable {
     package var metrics: WorkerMetrics
 
     /// Creates a handler.
-    package init(processor: UploadProcessor, sourceStore: any ObjectStore, notifier: any Notifier, queue: any MessageQueue,
-                 settings: ConsumerSettings, metrics: WorkerMetrics = .disabled) {
+    package init(
+        processor: UploadProcessor, sourceStore: any ObjectStore, notifier: any Notifier, queue: any MessageQueue,
+        settings: ConsumerSettings, metrics: WorkerMetrics = .disabled
+    ) {
         self.processor = processor
         self.sourceStore = sourceStore
         self.notifier = notifier
@@ -71,8 +73,9 @@ package struct MessageHandler: Sendable {
         do {
             content = try S3EventParser.parse(body: message.body)
         } catch {
-            logger.error("the message is not an S3 event; leaving it for the dead-letter queue",
-                         metadata: ["thumb.error": "\(error.message)"])
+            logger.error(
+                "the message is not an S3 event; leaving it for the dead-letter queue",
+                metadata: ["thumb.error": "\(error.message)"])
             return .leaveForDeadLetter
         }
         for reason in content.skipped {
@@ -83,7 +86,8 @@ package struct MessageHandler: Sendable {
             var jobLogger = logger
             jobLogger[metadataKey: "thumb.s3.bucket"] = "\(upload.bucket)"
             jobLogger[metadataKey: "thumb.s3.key"] = "\(upload.key)"
-            let outcome = await processor.process(upload, in: sourceStore, attempt: message.receiveCount, logger: jobLogger)
+            let outcome = await processor.process(
+                upload, in: sourceStore, attempt: message.receiveCount, logger: jobLogger)
             disposition = Self.worse(disposition, await settle(outcome, message: message, logger: jobLogger))
         }
         return disposition
@@ -98,17 +102,22 @@ package struct MessageHandler: Sendable {
             return .delete
         case .retry(let event):
             let delay = settings.retryDelay(afterReceive: message.receiveCount)
-            logger.warning("transient failure; the message will come back", metadata: [
-                "thumb.error.code": "\(event.error?.code ?? "-")", "thumb.error": "\(event.error?.message ?? "-")",
-                "thumb.retry.seconds": "\(delay.components.seconds)",
-            ])
+            logger.warning(
+                "transient failure; the message will come back",
+                metadata: [
+                    "thumb.error.code": "\(event.error?.code ?? "-")", "thumb.error": "\(event.error?.message ?? "-")",
+                    "thumb.retry.seconds": "\(delay.components.seconds)",
+                ])
             return .retryLater(delay)
         case .ready(let event):
             logger.info("thumbnails ready", metadata: ["thumb.renditions": "\(event.renditions?.count ?? 0)"])
             return await deliver(event, message: message, logger: logger) ?? .delete
         case .failed(let event):
-            logger.error("the upload cannot be made into thumbnails",
-                         metadata: ["thumb.error.code": "\(event.error?.code ?? "-")", "thumb.error": "\(event.error?.message ?? "-")"])
+            logger.error(
+                "the upload cannot be made into thumbnails",
+                metadata: [
+                    "thumb.error.code": "\(event.error?.code ?? "-")", "thumb.error": "\(event.error?.message ?? "-")",
+                ])
             let delivered = await deliver(event, message: message, logger: logger)
             return delivered ?? (settings.permanentFailures == .delete ? .delete : .leaveForDeadLetter)
         }
@@ -120,7 +129,7 @@ package struct MessageHandler: Sendable {
         do {
             try await metrics.measure(.notify) { () async throws(WorkerError) in try await notifier.notify(event) }
             return nil
-        } catch where error.isRetryable {
+        } catch  where error.isRetryable {
             logger.warning("notification failed; the message will come back", metadata: ["thumb.error": "\(error)"])
             return .retryLater(settings.retryDelay(afterReceive: message.receiveCount))
         } catch {

@@ -1,3 +1,4 @@
+import Imaging
 package import Logging
 import ServiceLifecycle
 
@@ -59,6 +60,7 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                 try? await gracefulShutdown()
                 return .shutdownRequested
             }
+            let maxInFlight = settings.maxInFlight(imagingThreads: handler.processor.pipeline.pool.threadCount)
             var inFlight = 0
             var receiving = false
             var stopping = false
@@ -84,11 +86,12 @@ package struct QueueConsumer: Service, CustomStringConvertible {
             // After failed receives: 2, 4, 8, 16, then 30 s.
             func receivePause() -> Duration { .seconds(min(30, 1 << min(failedReceives, 5))) }
             func receiveIfPossible() {
-                guard !stopping, !Task.isShuttingDownGracefully, !receiving, !awaitingWork, inFlight < settings.maxInFlight else {
+                guard !stopping, !Task.isShuttingDownGracefully, !receiving, !awaitingWork, inFlight < maxInFlight
+                else {
                     return
                 }
                 receiving = true
-                let capacity = min(settings.batchSize, settings.maxInFlight - inFlight)
+                let capacity = min(settings.batchSize, maxInFlight - inFlight)
                 let pause = failedReceives == 0 ? nil : receivePause()
                 group.addTask {
                     if let pause {
@@ -98,13 +101,15 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                     }
                     let start = ContinuousClock.now
                     let receive = { @Sendable in
-                        try await queue.receive(maxMessages: capacity, wait: settings.wait,
-                                                visibilityTimeout: settings.visibilityTimeout)
+                        try await queue.receive(
+                            maxMessages: capacity, wait: settings.wait,
+                            visibilityTimeout: settings.visibilityTimeout)
                     }
                     do {
                         // An SQS long poll is let finish on shutdown (what it brings is released at once): cancelled,
                         // it could still take a message on the server and hide it for the visibility timeout.
-                        let messages = queue.abandonedReceiveMayHideMessages
+                        let messages =
+                            queue.abandonedReceiveMayHideMessages
                             ? try await receive() : try await cancelWhenGracefulShutdown(receive)
                         return .received(messages, ContinuousClock.now - start)
                     } catch {
@@ -116,10 +121,17 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                 guard !stopping else { return }
                 stopping = true
                 if receiving && queue.abandonedReceiveMayHideMessages {
-                    logger.info("letting the current long poll finish", metadata: ["thumb.wait.seconds": "\(settings.wait.components.seconds)"])
+                    logger.info(
+                        "letting the current long poll finish",
+                        metadata: ["thumb.wait.seconds": "\(settings.wait.components.seconds)"])
                 }
                 if inFlight > 0 {
-                    logger.info("draining", metadata: ["thumb.in_flight": "\(inFlight)", "thumb.drain.seconds": "\(settings.drainTimeout.components.seconds)"])
+                    logger.info(
+                        "draining",
+                        metadata: [
+                            "thumb.in_flight": "\(inFlight)",
+                            "thumb.drain.seconds": "\(settings.drainTimeout.components.seconds)",
+                        ])
                     let drainTimeout = settings.drainTimeout
                     group.addTask {
                         try? await Task.sleep(for: drainTimeout)
@@ -162,9 +174,11 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                         break
                     }
                     failedReceives += 1
-                    logger.error("cannot receive from the queue; trying again", metadata: [
-                        "thumb.error": "\(error)", "thumb.retry.seconds": "\(receivePause().components.seconds)",
-                    ])
+                    logger.error(
+                        "cannot receive from the queue; trying again",
+                        metadata: [
+                            "thumb.error": "\(error)", "thumb.retry.seconds": "\(receivePause().components.seconds)",
+                        ])
                 case .handled(let message, let disposition):
                     inFlight -= 1
                     awaitingWork = false
@@ -187,7 +201,9 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                     beginShutdown()
                 case .drainTimeoutReached:
                     if inFlight > 0 {
-                        logger.warning("drain timeout reached; releasing unfinished messages", metadata: ["thumb.in_flight": "\(inFlight)"])
+                        logger.warning(
+                            "drain timeout reached; releasing unfinished messages",
+                            metadata: ["thumb.in_flight": "\(inFlight)"])
                         // Handlers release their messages when cancelled; settling is shielded from the cancellation.
                         group.cancelAll()
                     }
@@ -213,11 +229,13 @@ package struct QueueConsumer: Service, CustomStringConvertible {
         if !finished.isEmpty {
             do {
                 for failure in try await queue.delete(finished) {
-                    logger.error("the queue refused to delete a message; it will be delivered again",
-                                 metadata: ["thumb.message.id": "\(failure.messageID)", "thumb.error": "\(failure.reason)"])
+                    logger.error(
+                        "the queue refused to delete a message; it will be delivered again",
+                        metadata: ["thumb.message.id": "\(failure.messageID)", "thumb.error": "\(failure.reason)"])
                 }
             } catch {
-                logger.error("cannot delete messages; they will be delivered again", metadata: ["thumb.error": "\(error)"])
+                logger.error(
+                    "cannot delete messages; they will be delivered again", metadata: ["thumb.error": "\(error)"])
             }
         }
         let changes = batch.compactMap { message, disposition -> (message: QueueMessage, timeout: Duration)? in
@@ -230,12 +248,14 @@ package struct QueueConsumer: Service, CustomStringConvertible {
         guard !changes.isEmpty else { return }
         do {
             for failure in try await queue.changeVisibility(changes) {
-                logger.warning("cannot change the message's visibility; it returns after the visibility timeout",
-                               metadata: ["thumb.message.id": "\(failure.messageID)", "thumb.error": "\(failure.reason)"])
+                logger.warning(
+                    "cannot change the message's visibility; it returns after the visibility timeout",
+                    metadata: ["thumb.message.id": "\(failure.messageID)", "thumb.error": "\(failure.reason)"])
             }
         } catch {
-            logger.warning("cannot change the messages' visibility; they return after the visibility timeout",
-                           metadata: ["thumb.error": "\(error)"])
+            logger.warning(
+                "cannot change the messages' visibility; they return after the visibility timeout",
+                metadata: ["thumb.error": "\(error)"])
         }
     }
 }

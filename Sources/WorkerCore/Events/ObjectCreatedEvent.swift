@@ -26,7 +26,8 @@ extension ObjectCreatedEvent {
     /// An object no event announced, named by its bucket (or folder) and key: what `thumbworker process` is given.
     package init(bucket: String, key: String) {
         self.init(
-            bucket: bucket, key: key, size: nil, eTag: nil, versionID: nil, sequencer: nil, eventName: "thumbworker:process",
+            bucket: bucket, key: key, size: nil, eTag: nil, versionID: nil, sequencer: nil,
+            eventName: "thumbworker:process",
             eventTime: nil, region: nil)
     }
 }

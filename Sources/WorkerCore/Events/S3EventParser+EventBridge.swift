@@ -7,7 +7,9 @@ extension S3EventParser {
         let source = try event.string("source")
         let detailType = try event.string("detail-type")
         guard source == "aws.s3" else {
-            return QueueMessageContent(skipped: ["EventBridge event from \(source.excerpt) (\(detailType)) is not from aws.s3"])
+            return QueueMessageContent(skipped: [
+                "EventBridge event from \(source.excerpt) (\(detailType)) is not from aws.s3"
+            ])
         }
         guard detailType == "Object Created" else {
             return QueueMessageContent(skipped: ["EventBridge \(detailType) event does not create an object"])

@@ -15,11 +15,14 @@ extension S3EventParser {
         }
         let characters = Array(rest)
         guard characters.count == 19,
-              characters[4] == "-", characters[7] == "-", characters[10] == "T", characters[13] == ":", characters[16] == ":",
-              let year = number(characters[0..<4]), let month = number(characters[5..<7]), let day = number(characters[8..<10]),
-              let hour = number(characters[11..<13]), let minute = number(characters[14..<16]), let second = number(characters[17..<19]),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              hour < 24, minute < 60, second < 60
+            characters[4] == "-", characters[7] == "-", characters[10] == "T", characters[13] == ":",
+            characters[16] == ":",
+            let year = number(characters[0..<4]), let month = number(characters[5..<7]),
+            let day = number(characters[8..<10]),
+            let hour = number(characters[11..<13]), let minute = number(characters[14..<16]),
+            let second = number(characters[17..<19]),
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second < 60
         else { return nil }
         let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         guard let whole = utc.date(from: components) else { return nil }

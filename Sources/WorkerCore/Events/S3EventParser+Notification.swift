@@ -28,7 +28,9 @@ extension S3EventParser {
     }
 
     /// The job one `ObjectCreated:*` record describes, its key form-decoded.
-    private static func objectCreated(_ record: JSONObject, eventName: String) throws(EventParseError) -> ObjectCreatedEvent {
+    private static func objectCreated(_ record: JSONObject, eventName: String) throws(EventParseError)
+        -> ObjectCreatedEvent
+    {
         let s3 = try record.object("s3")
         let object = try s3.object("object")
         let encodedKey = try object.string("key")

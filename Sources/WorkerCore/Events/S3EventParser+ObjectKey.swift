@@ -13,7 +13,9 @@ extension S3EventParser {
             case UInt8(ascii: "+"):
                 bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexDigitValue), let low = iterator.next().flatMap(hexDigitValue) else {
+                guard let high = iterator.next().flatMap(hexDigitValue),
+                    let low = iterator.next().flatMap(hexDigitValue)
+                else {
                     return nil
                 }
                 bytes.append(high << 4 | low)

@@ -38,7 +38,9 @@ package enum S3EventParser {
     }
 
     /// Reads an event that is not wrapped in SNS, telling the kinds apart by their top-level fields.
-    private static func parseEvent(_ event: JSONObject, describedAs name: String) throws(EventParseError) -> QueueMessageContent {
+    private static func parseEvent(_ event: JSONObject, describedAs name: String) throws(EventParseError)
+        -> QueueMessageContent
+    {
         if event.contains("Records") { return try parseNotification(event) }
         if event.contains("Event") { return try parseTestEvent(event) }
         if event.contains("detail-type") { return try parseEventBridgeEvent(event) }
@@ -55,7 +57,9 @@ package enum S3EventParser {
             throw EventParseError("Event is \(name.excerpt), but the only S3 event without Records is s3:TestEvent")
         }
         let bucket = try event.optionalString("Bucket") ?? "(none named)"
-        return QueueMessageContent(skipped: ["s3:TestEvent for bucket \(bucket): S3 checking the destination after notifications were configured"])
+        return QueueMessageContent(skipped: [
+            "s3:TestEvent for bucket \(bucket): S3 checking the destination after notifications were configured"
+        ])
     }
 
     /// One decoder for every message body and SNS `Message`.
@@ -88,7 +92,8 @@ package enum S3EventParser {
     static func eventTime(_ name: String, in object: JSONObject) throws(EventParseError) -> Date? {
         guard let text = try object.optionalString(name) else { return nil }
         guard let time = parseEventTime(text) else {
-            throw EventParseError("\(object.path(of: name)) is \(text.excerpt), not a time like 2024-05-01T12:34:56.789Z")
+            throw EventParseError(
+                "\(object.path(of: name)) is \(text.excerpt), not a time like 2024-05-01T12:34:56.789Z")
         }
         return time
     }

@@ -53,8 +53,10 @@ package struct ThumbnailEvent: Sendable, Codable {
         package var height: Int?
 
         /// Creates a source description.
-        package init(bucket: String, key: String, eTag: String? = nil, size: Int? = nil, format: ImageFormat? = nil,
-                     width: Int? = nil, height: Int? = nil) {
+        package init(
+            bucket: String, key: String, eTag: String? = nil, size: Int? = nil, format: ImageFormat? = nil,
+            width: Int? = nil, height: Int? = nil
+        ) {
             self.bucket = bucket
             self.key = key
             self.eTag = eTag
@@ -87,8 +89,10 @@ package struct ThumbnailEvent: Sendable, Codable {
         package var eTag: String?
 
         /// Creates a rendition description.
-        package init(name: String, bucket: String, key: String, url: String?, format: ImageFormat, width: Int, height: Int,
-                     bytes: Int, eTag: String?) {
+        package init(
+            name: String, bucket: String, key: String, url: String?, format: ImageFormat, width: Int, height: Int,
+            bytes: Int, eTag: String?
+        ) {
             self.name = name
             self.bucket = bucket
             self.key = key

@@ -25,7 +25,9 @@ package struct KeyTemplate: Sendable, Hashable, CustomStringConvertible {
                 break
             }
             if !Self.placeholders.contains(name) {
-                problems.append("unknown placeholder {\(name)} in '\(pattern)'; use " + Self.placeholders.map { "{\($0)}" }.joined(separator: " "))
+                problems.append(
+                    "unknown placeholder {\(name)} in '\(pattern)'; use "
+                        + Self.placeholders.map { "{\($0)}" }.joined(separator: " "))
             }
             rest = rest[rest.index(after: close)...]
         }
@@ -35,13 +37,18 @@ package struct KeyTemplate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The key for one rendition of one source.
-    package func expand(sourceKey: String, rendition: String, width: Int, height: Int, fileExtension: String) -> String {
+    package func expand(sourceKey: String, rendition: String, width: Int, height: Int, fileExtension: String) -> String
+    {
         let slash = sourceKey.lastIndex(of: "/")
         let folder = slash.map { String(sourceKey[..<$0]) } ?? ""
         let fileName = slash.map { String(sourceKey[sourceKey.index(after: $0)...]) } ?? sourceKey
-        let stem = fileName.lastIndex(of: ".").flatMap { $0 == fileName.startIndex ? nil : String(fileName[..<$0]) } ?? fileName
-        let values = ["key": sourceKey, "dir": folder, "stem": stem, "name": rendition, "width": String(width),
-                      "height": String(height), "ext": fileExtension]
+        let stem =
+            fileName.lastIndex(of: ".").flatMap { $0 == fileName.startIndex ? nil : String(fileName[..<$0]) }
+            ?? fileName
+        let values = [
+            "key": sourceKey, "dir": folder, "stem": stem, "name": rendition, "width": String(width),
+            "height": String(height), "ext": fileExtension,
+        ]
         var result = pattern
         for (name, value) in values {
             result = result.replacingAll("{\(name)}", with: value)

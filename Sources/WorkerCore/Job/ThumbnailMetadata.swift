@@ -18,7 +18,9 @@ package enum ThumbnailMetadata {
     package static let generator = "thumbworker/1"
 
     /// The metadata for a rendition of `source`.
-    package static func describing(_ source: ObjectLocation, eTag: String?, rendition: RenderedImage) -> [String: String] {
+    package static func describing(_ source: ObjectLocation, eTag: String?, rendition: RenderedImage) -> [String:
+        String]
+    {
         var metadata = [
             generatorKey: generator,
             sourceBucketKey: encoded(source.bucket),

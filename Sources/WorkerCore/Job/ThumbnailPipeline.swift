@@ -34,7 +34,8 @@ package struct ThumbnailPipeline: Sendable {
         let (source, inspectSeconds) = try inspected.mapError(WorkerError.init(imaging:)).get()
         let reserved = await memoryBudget?.acquire(source.estimatedDecodeBytes(framesWanted: framesWanted))
         let rendered = await pool.run { () -> Result<RenderResult, ImagingError> in
-            Result { () throws(ImagingError) in try thumbnailer.render(data, renditions: renditions, inspected: source) }
+            Result { () throws(ImagingError) in try thumbnailer.render(data, renditions: renditions, inspected: source)
+            }
         }
         if let reserved {
             await memoryBudget?.release(reserved)

@@ -16,7 +16,8 @@ extension UploadProcessor {
             for source in sources {
                 if let first = firstSourceForKey[source.key] {
                     let error = WorkerError(
-                        .outputUnwritable, "has the same name as \(first); its thumbnails would overwrite those; rename one")
+                        .outputUnwritable,
+                        "has the same name as \(first); its thumbnails would overwrite those; rename one")
                     let described = ThumbnailEvent.Source(bucket: source.bucket, key: source.key)
                     await report(source, .failed(failedEvent(source: described, error: error, attempt: 1)))
                     continue

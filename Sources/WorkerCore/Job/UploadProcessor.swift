@@ -1,5 +1,5 @@
 package import Foundation
-package import Imaging
+import Imaging
 package import Logging
 
 /// The one path every upload takes, for `run` and `process` alike: gate (bucket, own outputs, size), reuse of
@@ -78,7 +78,8 @@ package struct UploadProcessor: Sendable {
             let location = ObjectLocation(store: store, bucket: upload.bucket, key: upload.key)
             if reusesCurrentOutputs, let current = try await currentOutputs(of: location, eTag: source.eTag) {
                 logger.info(
-                    "thumbnails already current; not rendering again", metadata: ["thumb.renditions": "\(current.count)"])
+                    "thumbnails already current; not rendering again",
+                    metadata: ["thumb.renditions": "\(current.count)"])
                 return .ready(await readyEvent(source: source, written: current, result: nil))
             }
             let data = try await metrics.measure(.download) { () async throws(WorkerError) in

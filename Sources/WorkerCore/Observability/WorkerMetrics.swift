@@ -1,6 +1,6 @@
-package import Metrics
 package import Foundation
 package import Imaging
+package import Metrics
 
 /// The worker's metrics, made from one `MetricsFactory` so a test can read them from a registry of its own.
 ///
@@ -50,15 +50,31 @@ package struct WorkerMetrics: Sendable {
 
     /// Creates the metrics through `factory`.
     package init(factory: any MetricsFactory) {
-        jobs = Dictionary(uniqueKeysWithValues: ["ready", "failed", "skipped", "retry"].map { result in
-            (result, CoreMetrics.Counter(label: "thumbworker_jobs_total", dimensions: [("result", result)], factory: factory))
-        })
-        stages = Dictionary(uniqueKeysWithValues: Stage.allCases.map { stage in
-            (stage, CoreMetrics.Timer(label: "thumbworker_stage_seconds", dimensions: [("stage", stage.rawValue)], factory: factory))
-        })
-        bytes = Dictionary(uniqueKeysWithValues: Direction.allCases.map { direction in
-            (direction, CoreMetrics.Counter(label: "thumbworker_bytes_total", dimensions: [("direction", direction.rawValue)], factory: factory))
-        })
+        jobs = Dictionary(
+            uniqueKeysWithValues: ["ready", "failed", "skipped", "retry"].map { result in
+                (
+                    result,
+                    CoreMetrics.Counter(
+                        label: "thumbworker_jobs_total", dimensions: [("result", result)], factory: factory)
+                )
+            })
+        stages = Dictionary(
+            uniqueKeysWithValues: Stage.allCases.map { stage in
+                (
+                    stage,
+                    CoreMetrics.Timer(
+                        label: "thumbworker_stage_seconds", dimensions: [("stage", stage.rawValue)], factory: factory)
+                )
+            })
+        bytes = Dictionary(
+            uniqueKeysWithValues: Direction.allCases.map { direction in
+                (
+                    direction,
+                    CoreMetrics.Counter(
+                        label: "thumbworker_bytes_total", dimensions: [("direction", direction.rawValue)],
+                        factory: factory)
+                )
+            })
         queueLag = Recorder(label: "thumbworker_queue_lag_seconds", aggregate: true, factory: factory)
         inFlight = Meter(label: "thumbworker_in_flight", factory: factory)
         residentMemory = CoreMetrics.Gauge(label: "thumbworker_resident_memory_bytes", factory: factory)
@@ -66,12 +82,13 @@ package struct WorkerMetrics: Sendable {
 
     /// Counts one job by its outcome.
     package func recordJob(_ outcome: JobOutcome) {
-        let result = switch outcome {
-        case .ready: "ready"
-        case .failed: "failed"
-        case .skipped: "skipped"
-        case .retry: "retry"
-        }
+        let result =
+            switch outcome {
+            case .ready: "ready"
+            case .failed: "failed"
+            case .skipped: "skipped"
+            case .retry: "retry"
+            }
         jobs[result]?.increment()
     }
 

@@ -3,13 +3,15 @@ package import Foundation
 /// A queue of upload events with SQS semantics: long polling, visibility timeout, receive count, dead-lettering.
 package protocol MessageQueue: Sendable {
     /// Waits up to `wait` for messages and returns at most `maxMessages` (1–10), each hidden for `visibilityTimeout`.
-    func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError) -> [QueueMessage]
+    func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError)
+        -> [QueueMessage]
     /// Deletes messages by receipt handle; returns the ones that could not be deleted.
     func delete(_ messages: [QueueMessage]) async throws(WorkerError) -> [QueueFailure]
     /// Hides a received message for `timeout` from now; zero makes it visible again at once.
     func changeVisibility(_ message: QueueMessage, timeout: Duration) async throws(WorkerError)
     /// Changes several messages' visibility at once; returns the ones that could not be changed.
-    func changeVisibility(_ changes: [(message: QueueMessage, timeout: Duration)]) async throws(WorkerError) -> [QueueFailure]
+    func changeVisibility(_ changes: [(message: QueueMessage, timeout: Duration)]) async throws(WorkerError)
+        -> [QueueFailure]
     /// Sends a message (used to enqueue uploads locally and by tests).
     func send(body: String) async throws(WorkerError)
     /// About how many messages wait to be received.
@@ -24,12 +26,14 @@ extension MessageQueue {
     package var abandonedReceiveMayHideMessages: Bool { false }
 
     /// One change after the other, for queues without a batch call (a local queue's calls cost no round trip).
-    package func changeVisibility(_ changes: [(message: QueueMessage, timeout: Duration)]) async throws(WorkerError) -> [QueueFailure] {
+    package func changeVisibility(_ changes: [(message: QueueMessage, timeout: Duration)]) async throws(WorkerError)
+        -> [QueueFailure]
+    {
         var failures: [QueueFailure] = []
         for (message, timeout) in changes {
             do {
                 try await changeVisibility(message, timeout: timeout)
-            } catch where !error.isRetryable {
+            } catch  where !error.isRetryable {
                 failures.append(QueueFailure(messageID: message.id, reason: error.message))
             }
         }

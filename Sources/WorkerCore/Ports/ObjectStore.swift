@@ -44,7 +44,10 @@ package struct ObjectUpload: Sendable {
     package var metadata: [String: String]
 
     /// Creates an upload.
-    package init(bucket: String, key: String, body: [UInt8], contentType: String, cacheControl: String?, metadata: [String: String]) {
+    package init(
+        bucket: String, key: String, body: [UInt8], contentType: String, cacheControl: String?,
+        metadata: [String: String]
+    ) {
         self.bucket = bucket
         self.key = key
         self.body = body

@@ -1,7 +1,7 @@
-import TestSupport
 import AWSClients
 import Foundation
 import Logging
+import TestSupport
 
 /// Clients over an in-memory transport with fixed keys, a fixed clock and waits that only record themselves.
 struct UnitTestClients {

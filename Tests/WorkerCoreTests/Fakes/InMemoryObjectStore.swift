@@ -27,20 +27,26 @@ final class InMemoryObjectStore: ObjectStore {
     }
 
     func keys(in bucket: String) -> [String] {
-        state.withLock { $0.objects.keys.filter { $0.hasPrefix(bucket + "/") }.map { String($0.dropFirst(bucket.count + 1)) }.sorted() }
+        state.withLock {
+            $0.objects.keys.filter { $0.hasPrefix(bucket + "/") }.map { String($0.dropFirst(bucket.count + 1)) }
+                .sorted()
+        }
     }
 
     func add(_ bucket: String, _ key: String, _ body: [UInt8], metadata: [String: String] = [:]) {
         state.withLock {
-            $0.objects["\(bucket)/\(key)"] = Object(body: body, contentType: "application/octet-stream", metadata: metadata,
-                                                     eTag: "etag-\(body.count)-\(body.reduce(0) { $0 &+ Int($1) })")
+            $0.objects["\(bucket)/\(key)"] = Object(
+                body: body, contentType: "application/octet-stream", metadata: metadata,
+                eTag: "etag-\(body.count)-\(body.reduce(0) { $0 &+ Int($1) })")
         }
     }
 
     func head(bucket: String, key: String) async throws(WorkerError) -> StoredObject? {
         try failure("head", key)
         return state.withLock { state in
-            state.objects["\(bucket)/\(key)"].map { StoredObject(size: $0.body.count, eTag: $0.eTag, metadata: $0.metadata) }
+            state.objects["\(bucket)/\(key)"].map {
+                StoredObject(size: $0.body.count, eTag: $0.eTag, metadata: $0.metadata)
+            }
         }
     }
 

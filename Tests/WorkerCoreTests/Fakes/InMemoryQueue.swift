@@ -21,12 +21,16 @@ final class InMemoryQueue: MessageQueue {
     func add(body: String, receiveCount: Int = 1) -> String {
         let id = UUID().uuidString
         state.withLock {
-            $0.waiting.append(QueueMessage(id: id, body: body, receiptHandle: "handle-\(id)", receiveCount: receiveCount, sentAt: Date()))
+            $0.waiting.append(
+                QueueMessage(
+                    id: id, body: body, receiptHandle: "handle-\(id)", receiveCount: receiveCount, sentAt: Date()))
         }
         return id
     }
 
-    func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError) -> [QueueMessage] {
+    func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError)
+        -> [QueueMessage]
+    {
         let taken = state.withLock { state -> [QueueMessage] in
             state.receives += 1
             let taken = Array(state.waiting.prefix(maxMessages))

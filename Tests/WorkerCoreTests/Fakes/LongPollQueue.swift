@@ -14,14 +14,17 @@ final class LongPollQueue: MessageQueue {
 
     var abandonedReceiveMayHideMessages: Bool { true }
 
-    func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError) -> [QueueMessage] {
+    func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError)
+        -> [QueueMessage]
+    {
         let deadline = ContinuousClock.now + wait
         while ContinuousClock.now < deadline {
             if Task.isCancelled {
                 abandon(until: deadline, maxMessages: maxMessages)
                 throw WorkerError(.queueUnavailable, "the receive was cancelled", retryable: true)
             }
-            let taken = try await messages.receive(maxMessages: maxMessages, wait: .zero, visibilityTimeout: visibilityTimeout)
+            let taken = try await messages.receive(
+                maxMessages: maxMessages, wait: .zero, visibilityTimeout: visibilityTimeout)
             if !taken.isEmpty { return taken }
             try? await Task.sleep(for: .milliseconds(10))
         }
@@ -32,7 +35,9 @@ final class LongPollQueue: MessageQueue {
     private func abandon(until deadline: ContinuousClock.Instant, maxMessages: Int) {
         Task { [self] in
             while ContinuousClock.now < deadline {
-                let taken = (try? await messages.receive(maxMessages: maxMessages, wait: .zero, visibilityTimeout: .seconds(30))) ?? []
+                let taken =
+                    (try? await messages.receive(maxMessages: maxMessages, wait: .zero, visibilityTimeout: .seconds(30)))
+                    ?? []
                 if !taken.isEmpty {
                     hidden.withLock { $0 += taken.map(\.id) }
                     return
