@@ -50,14 +50,7 @@ extension ConfigKey {
             effective: { "\"\($0.imaging.background.hex)\"" }),
         .flag("imaging", "placeholder", \.imaging.placeholder),
         .integer("imaging", "concurrency", in: 0...1024, \.concurrency),
-        ConfigKey(
-            section: "imaging", name: "memory_budget_mb",
-            read: { mapping, reader, configuration in
-                if let megabytes = mapping.integer("memory_budget_mb", in: 0...1_048_576, reader) {
-                    configuration.memoryBudgetBytes = megabytes << 20
-                }
-            },
-            effective: { "\($0.memoryBudgetBytes >> 20)" }),
+        .megabytes("imaging", "memory_budget_mb", in: 0...1_048_576, \.memoryBudgetBytes),
         .integer("imaging.quality", "jpeg", in: 1...100, \.imaging.quality.jpeg),
         .integer("imaging.quality", "webp", in: 1...100, \.imaging.quality.webp),
         .integer("imaging.quality", "avif", in: 1...100, \.imaging.quality.avif),

@@ -39,12 +39,7 @@ extension ConfigKey {
         _ section: String, _ name: String, in range: ClosedRange<Int>,
         _ value: any WritableKeyPath<WorkerConfiguration, Int> & Sendable
     ) -> ConfigKey {
-        ConfigKey(
-            section: section, name: name,
-            read: { mapping, reader, configuration in
-                if let number = mapping.integer(name, in: range, reader) { configuration[keyPath: value] = number }
-            },
-            effective: { "\($0[keyPath: value])" })
+        wholeNumber(section, name, in: range, value, from: { $0 }, to: { $0 })
     }
 
     /// A duration written as whole seconds within `range`.
@@ -52,14 +47,31 @@ extension ConfigKey {
         _ section: String, _ name: String, in range: ClosedRange<Int>,
         _ value: any WritableKeyPath<WorkerConfiguration, Duration> & Sendable
     ) -> ConfigKey {
+        wholeNumber(section, name, in: range, value, from: { .seconds($0) }, to: { Int($0.components.seconds) })
+    }
+
+    /// A size in bytes written as whole mebibytes within `range`.
+    static func megabytes(
+        _ section: String, _ name: String, in range: ClosedRange<Int>,
+        _ value: any WritableKeyPath<WorkerConfiguration, Int> & Sendable
+    ) -> ConfigKey {
+        wholeNumber(section, name, in: range, value, from: { $0 << 20 }, to: { $0 >> 20 })
+    }
+
+    /// A value written as a whole number within `range`, converted `from` it when read and `to` it when printed.
+    private static func wholeNumber<Value>(
+        _ section: String, _ name: String, in range: ClosedRange<Int>,
+        _ value: any WritableKeyPath<WorkerConfiguration, Value> & Sendable,
+        from: @escaping @Sendable (Int) -> Value, to: @escaping @Sendable (Value) -> Int
+    ) -> ConfigKey {
         ConfigKey(
             section: section, name: name,
             read: { mapping, reader, configuration in
                 if let number = mapping.integer(name, in: range, reader) {
-                    configuration[keyPath: value] = .seconds(number)
+                    configuration[keyPath: value] = from(number)
                 }
             },
-            effective: { "\($0[keyPath: value].components.seconds)" })
+            effective: { "\(to($0[keyPath: value]))" })
     }
 
     /// True or false.
