@@ -78,11 +78,11 @@ package struct S3ObjectStore: ObjectStore {
             // A HEAD answer has no body, so S3 cannot say which: SignatureDoesNotMatch, AccessDenied, a skewed clock.
             return WorkerError(
                 .storage,
-                "HEAD s3://\(bucket)/\(key) was refused (HTTP 403, \(error)): check the secret access key and the "
-                    + "machine's clock, and that the credentials' policy allows s3:GetObject on the object",
-                retryable: true)
+                "HEAD s3://\(bucket)/\(key) was refused (HTTP 403): check the secret access key and the machine's "
+                    + "clock, and that the credentials' policy allows s3:GetObject on the object",
+                retryable: true, cause: error)
         }
-        return WorkerError(.storage, "\(operation) s3://\(bucket)/\(key) failed: \(error)", retryable: true)
+        return WorkerError(.storage, "\(operation) s3://\(bucket)/\(key) failed", retryable: true, cause: error)
     }
 
     private static func unquoted(_ eTag: String) -> String {

@@ -56,11 +56,11 @@ package struct SNSNotifier: Notifier {
             throw WorkerError(
                 retryable ? .notificationFailed : .notificationRejected,
                 retryable
-                    ? "publishing to SNS topic \(topicARN) failed: \(error); the queue message will come back and the event will be "
+                    ? "publishing to SNS topic \(topicARN) failed; the queue message will come back and the event will be "
                         + "published again"
-                    : "SNS topic \(topicARN) refused the event: \(error); retrying will not help — check the topic ARN and that "
+                    : "SNS topic \(topicARN) refused the event; retrying will not help — check the topic ARN and that "
                         + "the worker's credentials may sns:Publish to it",
-                retryable: retryable
+                retryable: retryable, cause: error
             )
         }
     }

@@ -203,15 +203,15 @@ package struct WebsocketBroadcastNotifier: Notifier {
         if Self.isTransient(error) {
             return WorkerError(
                 .notificationFailed,
-                "\(configuration) could not read the connections: \(error); the queue message will come back",
-                retryable: true
+                "\(configuration) could not read the connections; the queue message will come back",
+                retryable: true, cause: error
             )
         }
         return WorkerError(
             .notificationRejected,
-            "\(configuration) could not read the connections: \(error); retrying will not help — check the table name, its "
+            "\(configuration) could not read the connections; retrying will not help — check the table name, its "
                 + "region, and that the worker's credentials may dynamodb:Scan and dynamodb:DeleteItem on it",
-            retryable: false
+            retryable: false, cause: error
         )
     }
 

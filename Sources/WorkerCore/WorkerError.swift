@@ -67,19 +67,35 @@ package struct WorkerError: Error, Sendable, CustomStringConvertible {
     package let message: String
     /// Whether trying again may succeed.
     package let isRetryable: Bool
+    /// The failure underneath, as its own module reported it (an `ImagingError`, an `AWSError`, a database error).
+    package let cause: (any Error & Sendable)?
 
     /// Creates an error; local input and output failures are not retryable by default.
-    package init(_ code: Code, _ message: String, retryable: Bool = false) {
+    package init(_ code: Code, _ message: String, retryable: Bool = false, cause: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
         self.isRetryable = retryable
+        self.cause = cause
     }
 
-    /// Wraps an imaging failure, keeping its code and permanence.
+    /// Wraps an imaging failure, keeping its code, message and permanence, and the failure itself as the cause.
     package init(imaging error: ImagingError) {
-        self.init(Code(kind: .image(error.code)), error.description, retryable: error.isRetryable)
+        self.init(Code(kind: .image(error.code)), error.message, retryable: error.isRetryable, cause: error)
     }
 
-    /// `code: message`.
-    package var description: String { "\(code): \(message)" }
+    /// One line a person can act on: the message, then the cause's own words.
+    ///
+    /// An imaging cause is written as imaging writes it (`corrupt: … (libvips: …)`), as failed notifications show it.
+    package var explanation: String {
+        let text =
+            switch cause {
+            case let imaging as ImagingError: imaging.description
+            case let cause?: "\(message) (\(cause))"
+            case nil: message
+            }
+        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// `code: explanation`.
+    package var description: String { cause is ImagingError ? explanation : "\(code): \(explanation)" }
 }

@@ -131,7 +131,10 @@ struct SNSNotifierTests {
         let error = try await #require(throws: WorkerError.self) { try await notifier.notify(.sampleFailed) }
         #expect(error.code == .notificationFailed)
         #expect(error.isRetryable)
-        #expect(error.message.contains(failure.message))
-        #expect(!error.message.contains("wJalrXUtnFEMI"))
+        // The transport's failure is the cause, not text pasted into the message, and the one-line explanation
+        // a failed notification carries still says it.
+        #expect((error.cause as? AWSError)?.message == failure.message)
+        #expect(error.explanation.contains(failure.message))
+        #expect(!error.explanation.contains("wJalrXUtnFEMI"))
     }
 }

@@ -123,7 +123,7 @@ package struct ThumbnailEvent: Sendable, Codable {
 
         /// Describes a worker error: its code, its message and whether it may pass.
         package init(_ error: WorkerError) {
-            self.init(code: error.code.description, message: error.message, retryable: error.isRetryable)
+            self.init(code: error.code.description, message: error.explanation, retryable: error.isRetryable)
         }
     }
 

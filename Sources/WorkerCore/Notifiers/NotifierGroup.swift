@@ -37,7 +37,7 @@ package struct NotifierGroup: Notifier {
         }
         guard !failures.isEmpty else { return }
         let retryable = failures.contains { $0.error.isRetryable }
-        let reasons = failures.map { "\(notifiers[$0.index].name): \($0.error.message)" }
+        let reasons = failures.map { "\(notifiers[$0.index].name): \($0.error.explanation)" }
         throw WorkerError(
             retryable ? .notificationFailed : .notificationRejected,
             "\(failures.count) of \(notifiers.count) notifiers failed — " + reasons.joined(separator: "; "),

@@ -34,7 +34,7 @@ extension MessageQueue {
             do {
                 try await changeVisibility(message, timeout: timeout)
             } catch  where !error.isRetryable {
-                failures.append(QueueFailure(messageID: message.id, reason: error.message))
+                failures.append(QueueFailure(messageID: message.id, reason: error.explanation))
             }
         }
         return failures
