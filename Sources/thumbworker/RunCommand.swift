@@ -63,11 +63,12 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(2)
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // Resources first: a group shuts its services down in reverse order, so they close after their users.
+        var services = runtime.resources.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let observability = configuration.observability
         if observability.metricsPort != 0 {
             do {
-                // First in the group, so it is shut down last: /metrics and /health answer while the consumer drains.
+                // Before the consumer, so it is shut down after it: /metrics and /health answer while it drains.
                 services.append(
                     .init(
                         service: try await MetricsServer.bind(
@@ -96,12 +97,6 @@ struct RunCommand: AsyncParsableCommand {
             configuration: ServiceGroupConfiguration(
                 services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            await runtime.shutdown()
-            throw error
-        }
-        await runtime.shutdown()
+        try await group.run()
     }
 }

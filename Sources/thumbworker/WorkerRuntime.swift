@@ -75,11 +75,15 @@ struct WorkerRuntime: Sendable {
         return ReadinessProbe(interval: .seconds(5)) { (try? await queue.approximateDepth()) != nil }
     }
 
-    /// Closes the connection pools and stops the imaging threads.
-    func shutdown() async {
-        try? await httpClient.shutdown()
-        await connection?.shutdown()
-        pipeline.pool.shutdown()
+    /// The long-lived resources as services, to list before the services that use them: the webhook HTTP client,
+    /// the AWS connection pool and the imaging threads, each closed when the group shuts it down.
+    var resources: [ResourceService] {
+        let (httpClient, connection, pool) = (httpClient, connection, pipeline.pool)
+        return [
+            ResourceService("HTTPClient") { try? await httpClient.shutdown() },
+            ResourceService("AWSConnection") { await connection?.shutdown() },
+            ResourceService("ImagingPool") { pool.shutdown() },
+        ]
     }
 
     private static func makeQueue(_ settings: QueueSettings, connection: AWSConnection?, logger: Logger) throws

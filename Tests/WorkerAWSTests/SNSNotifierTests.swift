@@ -87,9 +87,10 @@ struct SNSNotifierTests {
             #expect(error.code == .notificationRejected)
             #expect(!error.isRetryable)
             #expect(error.message.contains(topicARN))
-            #expect(error.message.contains("NotFound"))
-            #expect(!error.message.contains(key.secretAccessKey))
-            #expect(!error.message.contains(key.accessKeyID))
+            #expect((error.cause as? AWSError)?.serviceCode == "NotFound")
+            #expect(error.explanation.contains("NotFound"))
+            #expect(!error.explanation.contains(key.secretAccessKey))
+            #expect(!error.explanation.contains(key.accessKeyID))
         }
     }
 }

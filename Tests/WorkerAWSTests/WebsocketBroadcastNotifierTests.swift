@@ -61,7 +61,8 @@ struct WebsocketBroadcastNotifierTests {
             let error = try await #require(throws: WorkerError.self) { try await notifier.notify(.sampleFailed) }
             #expect(error.code == .notificationRejected)
             #expect(!error.isRetryable)
-            #expect(error.message.contains("ResourceNotFoundException"))
+            #expect((error.cause as? AWSError)?.serviceCode == "ResourceNotFoundException")
+            #expect(error.explanation.contains("ResourceNotFoundException"))
         }
     }
 }

@@ -200,10 +200,9 @@ struct QueueConsumerTests {
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await consumer.run() }
-                // The consumer's first receive is waiting (2 s) on an empty queue; shut down, then a message arrives.
-                try await Task.sleep(for: .milliseconds(200))
+                // Once the consumer's first receive waits (2 s) on an empty queue: shut down, then a message arrives.
+                await queue.waitForPoll()
                 trigger.triggerGracefulShutdown()
-                try await Task.sleep(for: .milliseconds(200))
                 late = queue.messages.add(body: s3Event(key: "late.jpg"))
                 try await group.waitForAll()
             }

@@ -8,16 +8,24 @@ final class LongPollQueue: MessageQueue {
     /// The messages and what was done to them.
     let messages = InMemoryQueue()
     private let hidden = Mutex<[String]>([])
+    private let polls = AsyncStream.makeStream(of: Void.self)
 
     /// Ids of messages taken by receives nobody was waiting for any more.
     var hiddenByAbandonedPolls: [String] { hidden.withLock { $0 } }
 
     var abandonedReceiveMayHideMessages: Bool { true }
 
+    /// Returns once a receive has begun waiting (at once if one already has).
+    func waitForPoll() async {
+        var starts = polls.stream.makeAsyncIterator()
+        _ = await starts.next()
+    }
+
     func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration) async throws(WorkerError)
         -> [QueueMessage]
     {
         let deadline = ContinuousClock.now + wait
+        polls.continuation.yield()
         while ContinuousClock.now < deadline {
             if Task.isCancelled {
                 abandon(until: deadline, maxMessages: maxMessages)

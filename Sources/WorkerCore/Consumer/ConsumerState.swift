@@ -1,0 +1,136 @@
+/// The consumer's bookkeeping and decisions, apart from its effects: told what happened, it says what to do next.
+///
+/// Phases: `consuming` (receive whenever a slot is free), `draining` (after graceful shutdown, or when the queue is
+/// drained with `stopsWhenIdle`: no more receives, in-flight jobs finish or are cancelled at the drain timeout) and
+/// `finished` (everything handled; the loop settles what is left and ends).
+struct ConsumerState {
+    /// Where the consumer is in its life.
+    enum Phase: Sendable, Hashable {
+        /// Receiving and handling.
+        case consuming
+        /// No more receives; waiting for the jobs in flight.
+        case draining
+        /// Nothing in flight and no receive under way.
+        case finished
+    }
+
+    /// What the consumer should do.
+    enum Action: Sendable, Hashable {
+        /// Ask the queue for up to `capacity` messages, after `pause` when receives have been failing.
+        case receive(capacity: Int, pause: Duration?)
+        /// Handle each of these messages as its own task.
+        case handle([QueueMessage])
+        /// Give these messages back at once: they arrived as shutdown began.
+        case release([QueueMessage])
+        /// The queue came back empty with nothing in flight, and the consumer stops when idle.
+        case reportIdle
+        /// Shutdown began with jobs in flight: start the drain timer.
+        case startDrainTimer(inFlight: Int)
+        /// The drain timer ran out: cancel the jobs still running, which release their messages.
+        case cancelJobs(inFlight: Int)
+        /// Everything is handled: settle what is left and end the loop.
+        case finish
+    }
+
+    /// Messages held at once.
+    let maxInFlight: Int
+    /// Messages asked for per receive.
+    let batchSize: Int
+    /// Whether an empty receive with nothing in flight ends the consumer.
+    let stopsWhenIdle: Bool
+    /// Where the consumer is in its life.
+    private(set) var phase = Phase.consuming
+    /// Messages being handled.
+    private(set) var inFlight = 0
+    /// Whether a receive is under way.
+    private(set) var receiving = false
+    /// Receives that failed in a row.
+    private(set) var failedReceives = 0
+    /// With `stopsWhenIdle`: the last receive was empty, so wait for a job to finish before asking again.
+    private var awaitingWork = false
+
+    /// A consumer state before anything happened.
+    init(maxInFlight: Int, batchSize: Int, stopsWhenIdle: Bool) {
+        self.maxInFlight = max(1, maxInFlight)
+        self.batchSize = max(1, batchSize)
+        self.stopsWhenIdle = stopsWhenIdle
+    }
+
+    /// The pause before the next receive after failed ones: 2, 4, 8, 16, then 30 s.
+    var receivePause: Duration { .seconds(min(30, 1 << min(failedReceives, 5))) }
+
+    /// The consumer starts: receive.
+    mutating func start() -> [Action] {
+        next()
+    }
+
+    /// A receive came back with `messages`.
+    mutating func received(_ messages: [QueueMessage]) -> [Action] {
+        receiving = false
+        failedReceives = 0
+        guard phase == .consuming else {
+            return (messages.isEmpty ? [] : [.release(messages)]) + next()
+        }
+        if messages.isEmpty {
+            guard stopsWhenIdle else { return next() }
+            if inFlight == 0 {
+                return [.reportIdle] + beginDraining()
+            }
+            awaitingWork = true
+            return next()
+        }
+        inFlight += messages.count
+        return [.handle(messages)] + next()
+    }
+
+    /// A receive failed.
+    mutating func receiveFailed() -> [Action] {
+        receiving = false
+        if phase == .consuming {
+            failedReceives += 1
+        }
+        return next()
+    }
+
+    /// One message's jobs ran.
+    mutating func handled() -> [Action] {
+        inFlight -= 1
+        awaitingWork = false
+        return next()
+    }
+
+    /// Graceful shutdown (or cancellation) began; asking again changes nothing.
+    mutating func shutdownRequested() -> [Action] {
+        guard phase == .consuming else { return [] }
+        return beginDraining()
+    }
+
+    /// The drain timeout ran out.
+    mutating func drainTimeoutReached() -> [Action] {
+        phase == .draining && inFlight > 0 ? [.cancelJobs(inFlight: inFlight)] : []
+    }
+
+    private mutating func beginDraining() -> [Action] {
+        phase = .draining
+        return (inFlight > 0 ? [.startDrainTimer(inFlight: inFlight)] : []) + next()
+    }
+
+    /// What follows from the state as it is now: the next receive, or the end.
+    private mutating func next() -> [Action] {
+        switch phase {
+        case .consuming:
+            guard !receiving, !awaitingWork, inFlight < maxInFlight else { return [] }
+            receiving = true
+            return [
+                .receive(
+                    capacity: min(batchSize, maxInFlight - inFlight), pause: failedReceives == 0 ? nil : receivePause)
+            ]
+        case .draining:
+            guard inFlight == 0, !receiving else { return [] }
+            phase = .finished
+            return [.finish]
+        case .finished:
+            return []
+        }
+    }
+}
