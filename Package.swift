@@ -209,14 +209,14 @@ let package = Package(
     ]
 )
 
-// Microbenchmarks of Imaging with ordo-one/benchmark (benchmarks/README.md), added only when THUMBWORKER_BENCHMARKS
+// Microbenchmarks of Imaging with ordo-one/benchmark (benchmarks/README.md), added only when ENABLE_BENCHMARKS
 // is set, so `swift build` and the tests never resolve the benchmark package or need its malloc interposer:
 //
-//     THUMBWORKER_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark
+//     ENABLE_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark
 //
 // The plugin only picks up targets whose folder sits in one named `Benchmarks`, hence benchmarks/Benchmarks/.
 // The "MallocInterposer" trait alone: the default "RuntimeInterposer" trait needs swift-runtime-interposer.
-if Context.environment["THUMBWORKER_BENCHMARKS"] != nil {
+if Context.environment["ENABLE_BENCHMARKS"] != nil {
     package.dependencies.append(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"])
     )

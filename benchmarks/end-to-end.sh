@@ -54,7 +54,7 @@ if [ -f .build-emulator/pid ] && kill -0 "$(cat .build-emulator/pid)" 2>/dev/nul
 else
     started_emulator=1
 fi
-endpoint="$(scripts/aws-emulator.sh start | sed -n 's/^export THUMBWORKER_TEST_AWS_ENDPOINT=//p')"
+endpoint="$(scripts/aws-emulator.sh start | sed -n 's/^export EMULATOR_AWS_ENDPOINT=//p')"
 emulator_pid="$(cat .build-emulator/pid)"
 [ -n "$endpoint" ] || { log "the emulator gave no endpoint"; exit 1; }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Microbenchmarks of Imaging (benchmarks/Benchmarks/ImagingBenchmarks, ordo-one/benchmark): runs
-#     THUMBWORKER_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark [ARGUMENTS...]
-# and puts Package.resolved back as it was afterwards. Resolving with THUMBWORKER_BENCHMARKS set adds the benchmark
+#     ENABLE_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark [ARGUMENTS...]
+# and puts Package.resolved back as it was afterwards. Resolving with ENABLE_BENCHMARKS set adds the benchmark
 # package's pins to Package.resolved, and SwiftPM checks out every pinned package, so without the restore a later
 # plain `swift build` would clone (not build) the benchmark package and its dependencies.
 #
@@ -22,4 +22,4 @@ restore() {
     rm -f "$saved"
 }
 trap restore EXIT
-THUMBWORKER_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark "$@"
+ENABLE_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark "$@"

@@ -3,7 +3,7 @@
 #
 #   scripts/aws-emulator.sh start   install ministack (pinned) into .build-emulator/venv, start it on a free
 #                                   loopback port with SigV4 checking on, wait until it answers, and print
-#                                   `export THUMBWORKER_TEST_AWS_ENDPOINT=...`
+#                                   `export EMULATOR_AWS_ENDPOINT=...`
 #   scripts/aws-emulator.sh stop    stop the emulator this script started
 #
 # State lives in .build-emulator/: venv/, endpoint (the URL), pid, ministack.log.
@@ -38,7 +38,7 @@ is_running() {
 start() {
     mkdir -p "$STATE"
     if is_running; then
-        echo "export THUMBWORKER_TEST_AWS_ENDPOINT=$(cat "$ENDPOINT_FILE")"
+        echo "export EMULATOR_AWS_ENDPOINT=$(cat "$ENDPOINT_FILE")"
         return
     fi
     install_ministack
@@ -51,7 +51,7 @@ start() {
     for ((attempt = 0; attempt < READY_ATTEMPTS; attempt++)); do
         if curl --silent --fail --max-time 1 "$endpoint/_ministack/health" >/dev/null; then
             echo "$endpoint" >"$ENDPOINT_FILE"
-            echo "export THUMBWORKER_TEST_AWS_ENDPOINT=$endpoint"
+            echo "export EMULATOR_AWS_ENDPOINT=$endpoint"
             return
         fi
         if ! is_running; then

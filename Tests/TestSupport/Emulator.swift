@@ -9,8 +9,8 @@ package import Testing
 /// ministack verifies signatures only for keys made through its IAM API, so the tests make an IAM user with an
 /// allow-all policy once per process (signed with the root key `test`/`test`) and sign everything with its key.
 package enum Emulator {
-    /// The emulator's URL, from `THUMBWORKER_TEST_AWS_ENDPOINT`; `nil` when the integration tests are off.
-    package static let url: URL? = ProcessInfo.processInfo.environment["THUMBWORKER_TEST_AWS_ENDPOINT"].flatMap {
+    /// The emulator's URL, from `EMULATOR_AWS_ENDPOINT`; `nil` when the integration tests are off.
+    package static let url: URL? = ProcessInfo.processInfo.environment["EMULATOR_AWS_ENDPOINT"].flatMap {
         URL(string: $0)
     }
 
@@ -19,7 +19,7 @@ package enum Emulator {
 
     /// Why the integration tests are skipped.
     package static let skipReason: Comment =
-        "set THUMBWORKER_TEST_AWS_ENDPOINT (eval \"$(scripts/aws-emulator.sh start)\") to test against ministack"
+        "set EMULATOR_AWS_ENDPOINT (eval \"$(scripts/aws-emulator.sh start)\") to test against ministack"
 
     /// The region every test signs for.
     package static let region = "us-east-1"

@@ -231,3 +231,57 @@ struct WorkerConfigurationTests {
         #expect(throws: ConfigurationError.self) { try WorkerConfiguration.load(path: "/nonexistent/worker.conf") }
     }
 }
+
+@Suite("Strict configuration: the environment and the queue URL")
+struct StrictConfigurationTests {
+    @Test("a THUMBWORKER_ variable that names no key is refused, with the key it was probably meant to be")
+    func unknownVariable() {
+        let found = configurationProblems(
+            "",
+            environment: [
+                "THUMBWORKER_QUEUE_VISIBILTY_TIMEOUT_SECONDS": "30", "THUMBWORKER_NOPE": "1", "HOME": "/root",
+            ])
+        #expect(found.count == 2, "\(found)")
+        #expect(
+            found.contains {
+                $0.hasPrefix("THUMBWORKER_QUEUE_VISIBILTY_TIMEOUT_SECONDS: no configuration key has this variable")
+                    && $0.contains("did you mean 'THUMBWORKER_QUEUE_VISIBILITY_TIMEOUT_SECONDS'")
+            }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("THUMBWORKER_NOPE: ") && !$0.contains("did you mean") }, "\(found)")
+    }
+
+    @Test("the variables of real keys are still read, renditions included")
+    func knownVariables() throws {
+        let configuration = try WorkerConfiguration.parse(
+            yaml: "", source: "test",
+            environment: [
+                "THUMBWORKER_QUEUE_VISIBILITY_TIMEOUT_SECONDS": "300", "THUMBWORKER_RENDITIONS": "a=10;b=20",
+                "THUMBWORKER_OUTPUT_KEY_TEMPLATE": "{name}/{key}.{ext}",
+            ])
+        #expect(configuration.queue.consumer.visibilityTimeout == .seconds(300))
+        #expect(configuration.renditions.map(\.name) == ["a", "b"])
+    }
+
+    @Test(
+        "queue.url must be an SQS queue URL",
+        arguments: [
+            "not a url at all", "sqs.eu-west-1.amazonaws.com/1/q", "ftp://sqs.example.com/1/q", "https:///1/q",
+            "https://sqs.eu-west-1.amazonaws.com/123456789012", "https://sqs.eu-west-1.amazonaws.com/1/q/extra",
+        ])
+    func badQueueURL(_ url: String) {
+        let found = configurationProblems("queue: {url: '\(url)'}")
+        #expect(
+            found.count == 1 && found.first?.hasPrefix("queue.url: '\(url)' is not an SQS queue URL") == true,
+            "\(found)")
+    }
+
+    @Test(
+        "an AWS queue URL, an emulator's, and none are accepted",
+        arguments: [
+            "https://sqs.eu-west-1.amazonaws.com/123456789012/uploads", "http://127.0.0.1:4566/000000000000/q", "",
+        ])
+    func goodQueueURL(_ url: String) throws {
+        let configuration = try WorkerConfiguration.parse(yaml: "queue: {url: '\(url)'}", source: "test")
+        #expect(configuration.queue.url == (url.isEmpty ? nil : url))
+    }
+}

@@ -55,7 +55,25 @@ extension ConfigKey {
         .integer("imaging.quality", "webp", in: 1...100, \.imaging.quality.webp),
         .integer("imaging.quality", "avif", in: 1...100, \.imaging.quality.avif),
 
-        .optionalText("queue", "url", \.queue.url),
+        ConfigKey(
+            section: "queue", name: "url",
+            read: { mapping, reader, configuration in
+                guard let text = mapping.string("url", reader) else { return }
+                if text.isEmpty {
+                    configuration.queue.url = nil
+                } else if let components = URLComponents(string: text), ["http", "https"].contains(components.scheme),
+                    components.host?.isEmpty == false,
+                    components.path.split(separator: "/").count == 2
+                {
+                    configuration.queue.url = text
+                } else {
+                    reader.problems.append(
+                        "queue.url: '\(text)' is not an SQS queue URL; write https://sqs.REGION.amazonaws.com/ACCOUNT/NAME "
+                            + "(with a custom endpoint: http(s)://HOST[:PORT]/ACCOUNT/NAME), or \"\" for the local queue"
+                    )
+                }
+            },
+            effective: { "\"\($0.queue.url ?? "")\"" }),
         .text("queue", "local_path", \.queue.localPath),
         .integer("queue", "local_max_receives", in: 1...1000, \.queue.localMaxReceives),
         .integer("queue", "batch_size", in: 1...10, \.queue.consumer.batchSize),

@@ -39,6 +39,7 @@ extension WorkerConfiguration {
         let top =
             root.map { reader.mapping($0, at: "") }
             ?? ConfigMapping(path: "", pairs: [], environment: reader.environment)
+        reader.problems += unknownVariableProblems(reader.environment)
         if let top {
             configuration.read(top, reader)
         }
@@ -73,6 +74,16 @@ extension WorkerConfiguration {
             readNotifiers(node, reader)
         }
         top.reportUnknownKeys(known: ["renditions", "notifiers"] + ConfigKey.names(in: ""), reader)
+    }
+
+    /// One problem per `THUMBWORKER_…` variable that names no key: a misspelled variable is refused like a misspelled
+    /// key in the file, instead of leaving the default in force unnoticed.
+    private static func unknownVariableProblems(_ environment: [String: String]) -> [String] {
+        let known = (["renditions"] + ConfigKey.table.map(\.path)).map(ConfigReader.environmentName)
+        return environment.keys.sorted().filter { !known.contains($0) }.map { name in
+            "\(name): no configuration key has this variable" + ClosestName.suggestion(for: name, among: known)
+                + "; every THUMBWORKER_ variable must name a key (README, Configuration)"
+        }
     }
 
     /// Renditions from `THUMBWORKER_RENDITIONS`: one-line specifications separated by `;`.

@@ -4,7 +4,7 @@ import Imaging
 
 // Microbenchmarks of Imaging, run by ordo-one/benchmark's plugin (benchmarks/README.md):
 //
-//     THUMBWORKER_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark
+//     ENABLE_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark
 //
 // One thread, inputs held in memory, one image per sample; the 2725×2225 JPEG benchmarks cycle through the ten
 // baseline crops of benchmarks/corpus/2725x2225, as `thumbworker bench` does. The two sub-millisecond benchmarks
