@@ -133,31 +133,42 @@ package struct SQSMessageQueue: MessageQueue {
 
     /// SQS's `ApproximateNumberOfMessages`: the visible messages, neither in flight nor delayed (eventually consistent).
     package func approximateDepth() async throws(WorkerError) -> Int {
+        try await countAttributes(["ApproximateNumberOfMessages"])[0]
+    }
+
+    /// SQS's `ApproximateNumberOfMessagesNotVisible` (in flight) plus `ApproximateNumberOfMessagesDelayed`; SQS does not
+    /// say when the first becomes visible.
+    package func hiddenMessages() async throws(WorkerError) -> HiddenMessages {
+        let counts = try await countAttributes([
+            "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed",
+        ])
+        return HiddenMessages(count: counts.reduce(0, +))
+    }
+
+    /// The numbers in queue attributes `names`, in their order.
+    private func countAttributes(_ names: [String]) async throws(WorkerError) -> [Int] {
         let attributes: [String: String]
         do {
-            attributes = try await client.queueAttributes(
-                queueURL: queueURL,
-                names: [Self.depthAttribute],
-                logger: logger
-            )
+            attributes = try await client.queueAttributes(queueURL: queueURL, names: names, logger: logger)
         } catch {
             throw workerError(error, "GetQueueAttributes")
         }
-        guard let depth = attributes[Self.depthAttribute].flatMap({ Int($0) }) else {
-            throw WorkerError(
-                .queueUnusable,
-                "GetQueueAttributes on \(queueURL) answered without a number for \(Self.depthAttribute) "
-                    + "(\(attributes[Self.depthAttribute] ?? "absent")): is the endpoint really SQS?"
-            )
+        var counts: [Int] = []
+        for name in names {
+            guard let count = attributes[name].flatMap({ Int($0) }) else {
+                throw WorkerError(
+                    .queueUnusable,
+                    "GetQueueAttributes on \(queueURL) answered without a number for \(name) "
+                        + "(\(attributes[name] ?? "absent")): is the endpoint really SQS?"
+                )
+            }
+            counts.append(count)
         }
-        return depth
+        return counts
     }
 
     /// The most entries one SQS batch call takes.
     private static let batchLimit = 10
-
-    /// The queue attribute holding the number of visible messages.
-    private static let depthAttribute = "ApproximateNumberOfMessages"
 
     /// What SQS's actions need; named when access is denied.
     private static let neededPermissions =

@@ -14,6 +14,7 @@ package struct WorkerError: Error, Sendable, CustomStringConvertible {
         case queueUnusable
         case queueRequestInvalid
         case receiptHandleInvalid
+        case queueNotDrained
     }
 
     /// The machine-readable kind of failure.
@@ -40,6 +41,8 @@ package struct WorkerError: Error, Sendable, CustomStringConvertible {
         package static let queueUnusable = Code(kind: .queueUnusable)
         /// A queue request or setting is outside the queue's limits (e.g. more than 10 messages per receive).
         package static let queueRequestInvalid = Code(kind: .queueRequestInvalid)
+        /// An idle run stopped with messages still hidden in the queue (`run --exit-when-idle`).
+        package static let queueNotDrained = Code(kind: .queueNotDrained)
         /// A receipt handle is stale or unknown: the message was received again, deleted or dead-lettered since.
         package static let receiptHandleInvalid = Code(kind: .receiptHandleInvalid)
 
@@ -57,6 +60,7 @@ package struct WorkerError: Error, Sendable, CustomStringConvertible {
             case .queueUnusable: "queueUnusable"
             case .queueRequestInvalid: "queueRequestInvalid"
             case .receiptHandleInvalid: "receiptHandleInvalid"
+            case .queueNotDrained: "queueNotDrained"
             }
         }
     }

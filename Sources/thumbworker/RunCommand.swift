@@ -29,8 +29,19 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Messages held at once (default: queue.max_in_flight, twice the concurrency).")
     var maxInFlight: Int?
 
-    @Flag(name: .long, help: "Exit once the queue is empty and nothing is in flight (for demos and batch runs).")
+    @Flag(
+        name: .long,
+        help:
+            "Exit 0 once no message is visible, in flight or hidden (for demos and batch runs); exit 1 if some stay hidden longer than --max-idle-wait."
+    )
     var exitWhenIdle = false
+
+    @Option(
+        name: .long,
+        help:
+            "With --exit-when-idle: seconds to wait for hidden messages (another worker's, a dead one's, backed off) to come back (default: queue.visibility_timeout_seconds)."
+    )
+    var maxIdleWait: Int?
 
     func run() async throws {
         var configuration: WorkerConfiguration
@@ -43,6 +54,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let concurrency {
             configuration.concurrency = max(1, concurrency)
+        }
+        if let maxIdleWait {
+            configuration.queue.consumer.maxIdleWait = .seconds(max(0, maxIdleWait))
         }
         if let maxInFlight {
             configuration.queue.consumer.maxInFlight = max(1, maxInFlight)
@@ -97,6 +111,11 @@ struct RunCommand: AsyncParsableCommand {
             configuration: ServiceGroupConfiguration(
                 services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as WorkerError where error.code == .queueNotDrained {
+            Terminal.standardError("thumbworker: \(error)")
+            throw ExitCode(1)
+        }
     }
 }

@@ -186,6 +186,19 @@ final class SQLiteMessageQueueTests: Sendable {
         #expect(try await queue.approximateDepth() == 0)
     }
 
+    @Test("hidden messages are counted, with the time the first becomes visible again")
+    func hidden() async throws {
+        let queue = try openQueue()
+        for body in ["a", "b", "c"] { try await queue.send(body: body) }
+        #expect(try await queue.hiddenMessages() == HiddenMessages(count: 0))
+        let first = try await receive(queue, 1, hide: 20)
+        _ = try await receive(queue, 1, hide: 10)
+        #expect(try await queue.hiddenMessages() == HiddenMessages(count: 2, nextVisibleAt: clock.now + 10))
+        _ = try await queue.delete(first)
+        clock.advance(by: 10)
+        #expect(try await queue.hiddenMessages() == HiddenMessages(count: 0), "deleted, or visible again")
+    }
+
     @Test("a long poll returns the message another instance sends while it waits")
     func longPollWakesOnSend() async throws {
         let consumer = try openQueue()

@@ -62,15 +62,36 @@ struct ConsumerStateTests {
         #expect(state.received([message("late")]) == [.release([message("late")]), .finish])
     }
 
-    @Test("stopping when idle: an empty receive waits for the jobs in flight, then one more receive decides")
+    @Test("stopping when idle: an empty receive waits for the jobs in flight, then the hidden count decides")
     func idle() {
-        var state = ConsumerState(maxInFlight: 2, batchSize: 10, stopsWhenIdle: true)
+        var state = ConsumerState(maxInFlight: 2, batchSize: 10, stopsWhenIdle: true, maxIdleWait: .seconds(60))
         _ = state.start()
         _ = state.received([message("a")])
         #expect(state.received([]) == [], "a job is in flight: wait for it before asking again")
         #expect(state.handled() == [.receive(capacity: 2, pause: nil)])
-        #expect(state.received([]) == [.reportIdle, .finish])
+        #expect(state.received([]) == [.checkHidden])
+        #expect(state.hiddenCounted(HiddenMessages(count: 0), at: .now) == [.reportIdle, .finish])
         #expect(state.phase == .finished)
+    }
+
+    @Test("hidden messages keep an idle consumer receiving until they come back, or until the idle wait runs out")
+    func hiddenMessages() {
+        let start = ContinuousClock.now
+        let hidden = HiddenMessages(count: 3)
+        var state = ConsumerState(maxInFlight: 2, batchSize: 10, stopsWhenIdle: true, maxIdleWait: .seconds(60))
+        _ = state.start()
+        #expect(state.received([]) == [.checkHidden])
+        #expect(state.hiddenCounted(hidden, at: start) == [.receive(capacity: 2, pause: nil)])
+        #expect(state.received([]) == [.checkHidden])
+        #expect(
+            state.hiddenCounted(nil, at: start + .seconds(30)) == [.receive(capacity: 2, pause: nil)], "count failed")
+        // The hidden messages came back: the idle wait starts again after them.
+        _ = state.received([message("back")])
+        _ = state.handled()
+        #expect(state.received([]) == [.checkHidden])
+        #expect(state.hiddenCounted(hidden, at: start + .seconds(100)) == [.receive(capacity: 2, pause: nil)])
+        #expect(state.received([]) == [.checkHidden])
+        #expect(state.hiddenCounted(hidden, at: start + .seconds(160)) == [.giveUp(hidden), .finish])
     }
 
     @Test("shutdown with nothing in flight ends as soon as the receive under way comes back, even failed")

@@ -77,6 +77,8 @@ private final class BatchRecordingQueue: MessageQueue {
     func send(body: String) async throws(WorkerError) {}
 
     func approximateDepth() async throws(WorkerError) -> Int { 0 }
+
+    func hiddenMessages() async throws(WorkerError) -> HiddenMessages { HiddenMessages(count: 0) }
 }
 
 @Suite("The message settler")

@@ -141,6 +141,21 @@ package struct SQLiteMessageQueue: MessageQueue {
         }
     }
 
+    /// The messages hidden now (received and not deleted, or backed off) and when the first becomes visible.
+    package func hiddenMessages() async throws(WorkerError) -> HiddenMessages {
+        let now = clock.now.timeIntervalSince1970
+        return try await mappingErrors {
+            try await pool.read { db in
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT COUNT(*) AS count, MIN(visible_at) AS next FROM message WHERE visible_at > ?",
+                    arguments: [now])
+                let next: Double? = row?["next"]
+                return HiddenMessages(
+                    count: row?["count"] ?? 0, nextVisibleAt: next.map { Date(timeIntervalSince1970: $0) })
+            }
+        }
+    }
+
     /// Runs one database access, mapping its failure to a `WorkerError` that names the file.
     func mappingErrors<Result>(_ access: () async throws -> Result) async throws(WorkerError) -> Result {
         do {

@@ -26,8 +26,12 @@ package struct ConsumerSettings: Sendable, Hashable {
     package var retryMaxDelay: Duration = .seconds(900)
     /// What happens after a permanent failure is notified.
     package var permanentFailures: PermanentFailurePolicy = .delete
-    /// Stop once a receive comes back empty with nothing in flight (the local demo's "exit when drained").
+    /// Stop once a receive comes back empty with nothing in flight and no message hidden (the local demo's and batch
+    /// runs' "exit when drained").
     package var stopsWhenIdle = false
+    /// With `stopsWhenIdle`: how long to wait for hidden messages (in flight at other workers, held by a dead one, backed
+    /// off) to come back before giving up; nil waits the visibility timeout.
+    package var maxIdleWait: Duration?
 
     /// The defaults.
     package init() {}

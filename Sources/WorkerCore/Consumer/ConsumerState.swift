@@ -22,8 +22,12 @@ struct ConsumerState {
         case handle([QueueMessage])
         /// Give these messages back at once: they arrived as shutdown began.
         case release([QueueMessage])
-        /// The queue came back empty with nothing in flight, and the consumer stops when idle.
+        /// With `stopsWhenIdle`, the queue came back empty with nothing in flight: ask how many messages are hidden.
+        case checkHidden
+        /// No message is visible or hidden, and the consumer stops when idle.
         case reportIdle
+        /// Messages stayed hidden for the whole idle wait: stop, and say the queue is not drained.
+        case giveUp(HiddenMessages)
         /// Shutdown began with jobs in flight: start the drain timer.
         case startDrainTimer(inFlight: Int)
         /// The drain timer ran out: cancel the jobs still running, which release their messages.
@@ -36,8 +40,10 @@ struct ConsumerState {
     let maxInFlight: Int
     /// Messages asked for per receive.
     let batchSize: Int
-    /// Whether an empty receive with nothing in flight ends the consumer.
+    /// Whether an empty receive with nothing in flight and nothing hidden ends the consumer.
     let stopsWhenIdle: Bool
+    /// With `stopsWhenIdle`: how long hidden messages are waited for before giving up.
+    let maxIdleWait: Duration
     /// Where the consumer is in its life.
     private(set) var phase = Phase.consuming
     /// Messages being handled.
@@ -48,12 +54,17 @@ struct ConsumerState {
     private(set) var failedReceives = 0
     /// With `stopsWhenIdle`: the last receive was empty, so wait for a job to finish before asking again.
     private var awaitingWork = false
+    /// With `stopsWhenIdle`: whether the hidden messages are being counted.
+    private(set) var checkingHidden = false
+    /// With `stopsWhenIdle`: when the queue was first found empty but for hidden messages.
+    private var idleSince: ContinuousClock.Instant?
 
     /// A consumer state before anything happened.
-    init(maxInFlight: Int, batchSize: Int, stopsWhenIdle: Bool) {
+    init(maxInFlight: Int, batchSize: Int, stopsWhenIdle: Bool, maxIdleWait: Duration = .zero) {
         self.maxInFlight = max(1, maxInFlight)
         self.batchSize = max(1, batchSize)
         self.stopsWhenIdle = stopsWhenIdle
+        self.maxIdleWait = maxIdleWait
     }
 
     /// The pause before the next receive after failed ones: 2, 4, 8, 16, then 30 s.
@@ -74,13 +85,30 @@ struct ConsumerState {
         if messages.isEmpty {
             guard stopsWhenIdle else { return next() }
             if inFlight == 0 {
-                return [.reportIdle] + beginDraining()
+                checkingHidden = true
+                return [.checkHidden]
             }
             awaitingWork = true
             return next()
         }
+        idleSince = nil
         inFlight += messages.count
         return [.handle(messages)] + next()
+    }
+
+    /// The hidden messages were counted at `now` (nil: the count failed, so receive again and ask later).
+    mutating func hiddenCounted(_ hidden: HiddenMessages?, at now: ContinuousClock.Instant) -> [Action] {
+        checkingHidden = false
+        guard phase == .consuming, let hidden else { return next() }
+        if hidden.count == 0 {
+            return [.reportIdle] + beginDraining()
+        }
+        let since = idleSince ?? now
+        idleSince = since
+        if now - since >= maxIdleWait {
+            return [.giveUp(hidden)] + beginDraining()
+        }
+        return next()
     }
 
     /// A receive failed.
@@ -119,14 +147,14 @@ struct ConsumerState {
     private mutating func next() -> [Action] {
         switch phase {
         case .consuming:
-            guard !receiving, !awaitingWork, inFlight < maxInFlight else { return [] }
+            guard !receiving, !checkingHidden, !awaitingWork, inFlight < maxInFlight else { return [] }
             receiving = true
             return [
                 .receive(
                     capacity: min(batchSize, maxInFlight - inFlight), pause: failedReceives == 0 ? nil : receivePause)
             ]
         case .draining:
-            guard inFlight == 0, !receiving else { return [] }
+            guard inFlight == 0, !receiving, !checkingHidden else { return [] }
             phase = .finished
             return [.finish]
         case .finished:

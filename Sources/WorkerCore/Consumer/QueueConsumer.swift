@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 package import Logging
 import ServiceLifecycle
@@ -33,6 +34,8 @@ package struct QueueConsumer: Service, CustomStringConvertible {
         case received([QueueMessage], Duration)
         /// A receive failed.
         case receiveFailed(any Error)
+        /// The hidden messages were counted, or the count failed.
+        case hiddenCounted(Result<HiddenMessages, WorkerError>)
         /// One message's jobs ran; this is what should happen to it.
         case handled(QueueMessage, MessageHandler.Disposition)
         /// The oldest unsettled message has waited long enough for companions to share its batch call.
@@ -48,7 +51,8 @@ package struct QueueConsumer: Service, CustomStringConvertible {
     /// How long a handled message may wait for others to share its DeleteMessageBatch call.
     private static let settleDelay = Duration.milliseconds(250)
 
-    /// Receives and handles messages until graceful shutdown or cancellation, then drains.
+    /// Receives and handles messages until graceful shutdown or cancellation, then drains. With `stopsWhenIdle`, throws
+    /// `queueNotDrained` when messages stayed hidden for the whole idle wait.
     ///
     /// One event loop: `ConsumerState` decides, this loop carries its actions out as child tasks and feeds their
     /// results back. A receive runs whenever a slot is free, each message is handled as its own task and frees its slot
@@ -56,6 +60,7 @@ package struct QueueConsumer: Service, CustomStringConvertible {
     /// (`SettlementBatch`) — when a batch is full, when nothing else is in flight, or after `settleDelay`.
     package func run() async throws {
         let settler = MessageSettler(queue: queue, logger: logger)
+        var notDrained: HiddenMessages?
         await withTaskGroup(of: Event.self) { group in
             // Wakes the loop as soon as shutdown is requested, so a busy worker starts draining at once.
             group.addTask {
@@ -64,7 +69,8 @@ package struct QueueConsumer: Service, CustomStringConvertible {
             }
             var state = ConsumerState(
                 maxInFlight: settings.maxInFlight(imagingThreads: handler.processor.pipeline.pool.threadCount),
-                batchSize: settings.batchSize, stopsWhenIdle: settings.stopsWhenIdle)
+                batchSize: settings.batchSize, stopsWhenIdle: settings.stopsWhenIdle,
+                maxIdleWait: settings.maxIdleWait ?? settings.visibilityTimeout)
             var batch = SettlementBatch(capacity: settings.batchSize)
 
             func send(_ entries: [SettlementBatch.Entry]) {
@@ -88,8 +94,18 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                         }
                     case .release(let messages):
                         send(messages.map { ($0, .release) })
+                    case .checkHidden:
+                        group.addTask {
+                            do throws(WorkerError) {
+                                return .hiddenCounted(.success(try await queue.hiddenMessages()))
+                            } catch {
+                                return .hiddenCounted(.failure(error))
+                            }
+                        }
                     case .reportIdle:
                         logger.info("the queue is drained; stopping")
+                    case .giveUp(let hidden):
+                        notDrained = hidden
                     case .startDrainTimer(let inFlight):
                         logger.info(
                             "draining",
@@ -161,6 +177,16 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                         break
                     }
                     perform(actions)
+                case .hiddenCounted(let counted):
+                    if case .failure(let error) = counted {
+                        logger.warning(
+                            "cannot count the hidden messages; receiving again", metadata: ["thumb.error": "\(error)"])
+                    } else if case .success(let hidden) = counted, hidden.count > 0 {
+                        logger.info(
+                            "the queue is empty but messages are hidden; waiting for them",
+                            metadata: ["thumb.hidden": "\(hidden.count)"])
+                    }
+                    perform(state.hiddenCounted(try? counted.get(), at: .now))
                 case .settleDue:
                     send(batch.timerFired())
                 case .settled:
@@ -173,6 +199,20 @@ package struct QueueConsumer: Service, CustomStringConvertible {
             }
         }
         logger.info("consumer stopped")
+        if let notDrained {
+            throw Self.notDrainedError(notDrained, waited: settings.maxIdleWait ?? settings.visibilityTimeout)
+        }
+    }
+
+    /// Why an idle consumer stopped with messages still in the queue, and when to look again.
+    private static func notDrainedError(_ hidden: HiddenMessages, waited: Duration) -> WorkerError {
+        let next = hidden.nextVisibleAt.map { "; the next becomes visible at \($0.formatted(.iso8601))" } ?? ""
+        return WorkerError(
+            .queueNotDrained,
+            "\(hidden.count) \(hidden.count == 1 ? "message is" : "messages are") still hidden after waiting "
+                + "\(waited.components.seconds) s (--max-idle-wait): in flight at another worker, held by one that died "
+                + "(back after the visibility timeout) or backed off after a transient failure (up to "
+                + "queue.retry_max_seconds)\(next)")
     }
 
     /// One receive, after `pause` when receives have been failing; what it brings, or why it failed.

@@ -16,6 +16,9 @@ package protocol MessageQueue: Sendable {
     func send(body: String) async throws(WorkerError)
     /// About how many messages wait to be received.
     func approximateDepth() async throws(WorkerError) -> Int
+    /// About how many messages are hidden now (received and not yet deleted, by any worker, live or dead, or delayed),
+    /// and when the first of them becomes visible again, if the queue knows.
+    func hiddenMessages() async throws(WorkerError) -> HiddenMessages
     /// Whether a receive cancelled while it waits may still take messages on the server, which then stay hidden for the
     /// visibility timeout (an SQS long poll does); a consumer that is shutting down lets such a receive finish.
     var abandonedReceiveMayHideMessages: Bool { get }
@@ -61,6 +64,20 @@ package struct QueueMessage: Sendable, Hashable {
         self.receiptHandle = receiptHandle
         self.receiveCount = receiveCount
         self.sentAt = sentAt
+    }
+}
+
+/// The messages a queue hides for now: received by some worker (perhaps one that died), backed off, or delayed.
+package struct HiddenMessages: Sendable, Hashable {
+    /// How many (approximately, on SQS).
+    package var count: Int
+    /// When the first of them becomes visible again; nil when the queue does not say (SQS).
+    package var nextVisibleAt: Date?
+
+    /// Creates the figures.
+    package init(count: Int, nextVisibleAt: Date? = nil) {
+        self.count = count
+        self.nextVisibleAt = nextVisibleAt
     }
 }
 

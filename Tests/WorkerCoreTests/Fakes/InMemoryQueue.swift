@@ -59,4 +59,9 @@ final class InMemoryQueue: MessageQueue {
     func approximateDepth() async throws(WorkerError) -> Int {
         waitingCount
     }
+
+    /// Received messages are gone from this queue until they are added again, so none is ever hidden.
+    func hiddenMessages() async throws(WorkerError) -> HiddenMessages {
+        HiddenMessages(count: 0)
+    }
 }

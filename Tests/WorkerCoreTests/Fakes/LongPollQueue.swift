@@ -70,4 +70,8 @@ final class LongPollQueue: MessageQueue {
     func approximateDepth() async throws(WorkerError) -> Int {
         try await messages.approximateDepth()
     }
+
+    func hiddenMessages() async throws(WorkerError) -> HiddenMessages {
+        HiddenMessages(count: hiddenByAbandonedPolls.count)
+    }
 }
