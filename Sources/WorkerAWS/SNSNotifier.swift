@@ -23,6 +23,9 @@ package struct SNSNotifier: Notifier {
     private let client: SNSClient
     private let logger: Logger
 
+    /// Whether the topic is a FIFO topic (its name ends in `.fifo`), which needs a group id and takes a deduplication id.
+    private var isFIFO: Bool { topicARN.hasSuffix(".fifo") }
+
     /// Makes a notifier publishing to `topicARN` through `client`, whose transport the caller shuts down.
     package init(topicARN: String, client: SNSClient, logger: Logger) {
         self.topicARN = topicARN
@@ -44,7 +47,10 @@ package struct SNSNotifier: Notifier {
             messageAttributes: [
                 Self.eventTypeAttribute: .string(event.type),
                 Self.sourceBucketAttribute: .string(event.source.bucket),
-            ]
+            ],
+            // A FIFO topic drops a repeat of the same outcome itself, and keeps one upload's events in order.
+            messageGroupID: isFIFO ? event.source.key : nil,
+            messageDeduplicationID: isFIFO ? event.id : nil
         )
         do {
             let messageID = try await client.publish(request, logger: logger)

@@ -62,6 +62,17 @@ private struct Harness {
 
 @Suite("One message: gate, render, write, notify, decide")
 struct MessageHandlerTests {
+    @Test("the same upload delivered twice notifies twice with the same id, the second time reusing the thumbnails")
+    func duplicateDeliveryKeepsTheID() async throws {
+        let harness = try Harness()
+        harness.uploads.add("uploads", "cat.jpg", try testImage("landscape.jpg"))
+        #expect(await harness.handle(s3Event(key: "cat.jpg")) == .delete)
+        #expect(await harness.handle(s3Event(key: "cat.jpg"), receiveCount: 2) == .delete)
+        let events = harness.notifier.events
+        #expect(events.count == 2 && events[1].timings == nil, "the second delivery reused the thumbnails")
+        #expect(events[0].id != nil && events[0].id == events[1].id)
+    }
+
     @Test("an upload becomes thumbnails with Content-Type and metadata, a ready event, and deletion")
     func ready() async throws {
         let harness = try Harness()

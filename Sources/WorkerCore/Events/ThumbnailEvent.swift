@@ -5,6 +5,8 @@ package import Imaging
 ///
 /// The JSON form is documented in the README and is what every notifier sends.
 package struct ThumbnailEvent: Sendable, Codable {
+    /// The same for every delivery of the same outcome, for receivers to deduplicate by (`deduplicationID`).
+    package var id: String?
     /// `thumbnails.ready` or `thumbnails.failed`.
     package var type: String
     /// The seed app's identifier for the upload (the source key), kept for its websocket clients.

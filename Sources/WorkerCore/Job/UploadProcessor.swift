@@ -140,6 +140,7 @@ package struct UploadProcessor: Sendable {
         event.renditions = renditions
         event.placeholder = result?.placeholder
         event.timings = result?.timings
+        event.id = deduplicationID(of: event)
         return event
     }
 
@@ -148,7 +149,14 @@ package struct UploadProcessor: Sendable {
         var event = baseEvent(type: ThumbnailEvent.failedType, source: source)
         event.error = ThumbnailEvent.Failure(error)
         event.attempt = attempt
+        event.id = deduplicationID(of: event)
         return event
+    }
+
+    private func deduplicationID(of event: ThumbnailEvent) -> String {
+        ThumbnailEvent.deduplicationID(
+            type: event.type, retryable: event.error?.retryable, source: event.source,
+            renditionNames: pipeline.settings.renditions.map(\.name))
     }
 
     private func baseEvent(type: String, source: ThumbnailEvent.Source) -> ThumbnailEvent {
