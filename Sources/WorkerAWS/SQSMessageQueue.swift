@@ -145,6 +145,24 @@ package struct SQSMessageQueue: MessageQueue {
         return HiddenMessages(count: counts.reduce(0, +))
     }
 
+    /// The `maxReceiveCount` of the queue's `RedrivePolicy`, nil when it has none
+    /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue.html).
+    package func maxReceiveCount() async throws(WorkerError) -> Int? {
+        let attributes: [String: String]
+        do {
+            attributes = try await client.queueAttributes(queueURL: queueURL, names: ["RedrivePolicy"], logger: logger)
+        } catch {
+            throw workerError(error, "GetQueueAttributes")
+        }
+        guard let policy = attributes["RedrivePolicy"], !policy.isEmpty else { return nil }
+        // SQS writes the count as a number or as a string, depending on how the policy was set.
+        let count = (try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any])?["maxReceiveCount"]
+        if let number = count as? Int { return number }
+        if let text = count as? String, let number = Int(text) { return number }
+        throw WorkerError(
+            .queueUnusable, "the RedrivePolicy of \(queueURL) has no maxReceiveCount: \(policy.excerpt)")
+    }
+
     /// The numbers in queue attributes `names`, in their order.
     private func countAttributes(_ names: [String]) async throws(WorkerError) -> [Int] {
         let attributes: [String: String]

@@ -53,6 +53,13 @@ struct WorkerRuntime: Sendable {
                 })
             var consumerSettings = configuration.queue.consumer
             consumerSettings.stopsWhenIdle = stopsWhenIdle
+            do throws(WorkerError) {
+                consumerSettings.deadLetterAfterReceives = try await queue.maxReceiveCount()
+            } catch {
+                logger.warning(
+                    "cannot read the queue's redrive policy; a message that dead-letters after transient failures will not be notified",
+                    metadata: ["thumb.error": "\(error)"])
+            }
             let handler = MessageHandler(
                 processor: processor, sourceStore: store, notifier: notifier, queue: queue, settings: consumerSettings,
                 metrics: metrics)

@@ -186,6 +186,11 @@ final class SQLiteMessageQueueTests: Sendable {
         #expect(try await queue.approximateDepth() == 0)
     }
 
+    @Test("the redrive limit is the local maxReceiveCount")
+    func redriveLimit() async throws {
+        #expect(try await openQueue(maxReceiveCount: 4).maxReceiveCount() == 4)
+    }
+
     @Test("hidden messages are counted, with the time the first becomes visible again")
     func hidden() async throws {
         let queue = try openQueue()

@@ -175,6 +175,8 @@ struct SQSMessageQueueTests {
             )
             let redrivePolicy = #"{"deadLetterTargetArn":"\#(deadLetterARN)","maxReceiveCount":"2"}"#
             let queue = try await Self.makeQueue(aws, attributes: ["RedrivePolicy": redrivePolicy])
+            #expect(try await queue.maxReceiveCount() == 2, "read from the RedrivePolicy")
+            #expect(try await deadLetters.maxReceiveCount() == nil, "no RedrivePolicy")
             let body = "poison \(UUID().uuidString)"
             try await queue.send(body: body)
 

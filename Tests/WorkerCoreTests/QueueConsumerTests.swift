@@ -135,6 +135,28 @@ struct MessageHandlerTests {
         #expect(harness.notifier.events.isEmpty)
     }
 
+    @Test("a transient failure on the last receive before the redrive is notified as failed, retryable, naming the DLQ")
+    func lastReceiveBeforeTheDeadLetterQueue() async throws {
+        let store = InMemoryObjectStore { operation, _ throws(WorkerError) in
+            if operation == "head" { throw WorkerError(.storage, "HEAD answered 503", retryable: true) }
+        }
+        store.add("uploads", "a.jpg", try testImage("landscape.jpg"))
+        let harness = try Harness(store: store) { $0.deadLetterAfterReceives = 3 }
+        guard case .retryLater = await harness.handle(s3Event(key: "a.jpg"), receiveCount: 2) else {
+            Issue.record("a transient failure did not ask for a retry")
+            return
+        }
+        #expect(harness.notifier.events.isEmpty, "receives left: nothing to tell yet")
+        guard case .retryLater = await harness.handle(s3Event(key: "a.jpg"), receiveCount: 3) else {
+            Issue.record("the last receive should still leave the move to the queue's redrive")
+            return
+        }
+        let event = try #require(harness.notifier.events.first)
+        #expect(event.type == ThumbnailEvent.failedType && event.error?.retryable == true && event.attempt == 3)
+        #expect(event.error?.message.contains("receive 3 of 3") == true, "\(event.error?.message ?? "")")
+        #expect(event.error?.message.contains("dead-letter queue") == true)
+    }
+
     @Test("an unreachable notifier brings the message back; the thumbnails stay")
     func notifierDown() async throws {
         let harness = try Harness(

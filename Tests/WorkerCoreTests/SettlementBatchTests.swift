@@ -79,6 +79,8 @@ private final class BatchRecordingQueue: MessageQueue {
     func approximateDepth() async throws(WorkerError) -> Int { 0 }
 
     func hiddenMessages() async throws(WorkerError) -> HiddenMessages { HiddenMessages(count: 0) }
+
+    func maxReceiveCount() async throws(WorkerError) -> Int? { nil }
 }
 
 @Suite("The message settler")

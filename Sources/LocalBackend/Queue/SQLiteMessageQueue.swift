@@ -141,6 +141,11 @@ package struct SQLiteMessageQueue: MessageQueue {
         }
     }
 
+    /// The local limit, `queue.local_max_receives`.
+    package func maxReceiveCount() async throws(WorkerError) -> Int? {
+        maxReceiveCount
+    }
+
     /// The messages hidden now (received and not deleted, or backed off) and when the first becomes visible.
     package func hiddenMessages() async throws(WorkerError) -> HiddenMessages {
         let now = clock.now.timeIntervalSince1970

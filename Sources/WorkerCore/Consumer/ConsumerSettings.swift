@@ -20,6 +20,10 @@ package struct ConsumerSettings: Sendable, Hashable {
     package var maxInFlight = 0
     /// How long in-flight jobs may finish after SIGTERM before they are released; keep it below the visibility timeout.
     package var drainTimeout: Duration = .seconds(60)
+    /// Receives after which the queue dead-letters a message (`MessageQueue.maxReceiveCount`, read at start); a
+    /// transient failure on that last receive is notified as `thumbnails.failed`, retryable, before it goes. Nil: the
+    /// queue has no dead-letter queue.
+    package var deadLetterAfterReceives: Int?
     /// The first retry delay; each further receive doubles it.
     package var retryBaseDelay: Duration = .seconds(10)
     /// The longest retry delay.

@@ -100,15 +100,28 @@ package struct MessageHandler: Sendable {
         case .skipped(let reason):
             logger.info("skipped", metadata: ["thumb.reason": "\(reason)"])
             return .delete
-        case .retry(let event):
+        case .retry(var event):
             let delay = settings.retryDelay(afterReceive: message.receiveCount)
-            logger.warning(
-                "transient failure; the message will come back",
+            guard let limit = settings.deadLetterAfterReceives, message.receiveCount >= limit else {
+                logger.warning(
+                    "transient failure; the message will come back",
+                    metadata: [
+                        "thumb.error.code": "\(event.error?.code ?? "-")",
+                        "thumb.error": "\(event.error?.message ?? "-")",
+                        "thumb.retry.seconds": "\(delay.components.seconds)",
+                    ])
+                return .retryLater(delay)
+            }
+            // The last receive before the redrive: say so now, or the upload would end in the dead-letter queue unheard.
+            event.error?.message +=
+                "; this was receive \(message.receiveCount) of \(limit) (the queue's maxReceiveCount): the message goes to the "
+                + "dead-letter queue"
+            logger.error(
+                "transient failure on the last receive; the message goes to the dead-letter queue",
                 metadata: [
                     "thumb.error.code": "\(event.error?.code ?? "-")", "thumb.error": "\(event.error?.message ?? "-")",
-                    "thumb.retry.seconds": "\(delay.components.seconds)",
                 ])
-            return .retryLater(delay)
+            return await deliver(event, message: message, logger: logger) ?? .retryLater(delay)
         case .ready(let event):
             logger.info("thumbnails ready", metadata: ["thumb.renditions": "\(event.renditions?.count ?? 0)"])
             return await deliver(event, message: message, logger: logger) ?? .delete

@@ -16,6 +16,9 @@ package protocol MessageQueue: Sendable {
     func send(body: String) async throws(WorkerError)
     /// About how many messages wait to be received.
     func approximateDepth() async throws(WorkerError) -> Int
+    /// Receives after which the queue moves a message to its dead-letter queue (SQS's `RedrivePolicy`
+    /// `maxReceiveCount`, the local queue's own limit); nil when it has none.
+    func maxReceiveCount() async throws(WorkerError) -> Int?
     /// About how many messages are hidden now (received and not yet deleted, by any worker, live or dead, or delayed),
     /// and when the first of them becomes visible again, if the queue knows.
     func hiddenMessages() async throws(WorkerError) -> HiddenMessages

@@ -60,6 +60,11 @@ final class InMemoryQueue: MessageQueue {
         waitingCount
     }
 
+    /// No dead-letter queue.
+    func maxReceiveCount() async throws(WorkerError) -> Int? {
+        nil
+    }
+
     /// Received messages are gone from this queue until they are added again, so none is ever hidden.
     func hiddenMessages() async throws(WorkerError) -> HiddenMessages {
         HiddenMessages(count: 0)

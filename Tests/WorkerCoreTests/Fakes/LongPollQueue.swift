@@ -71,6 +71,10 @@ final class LongPollQueue: MessageQueue {
         try await messages.approximateDepth()
     }
 
+    func maxReceiveCount() async throws(WorkerError) -> Int? {
+        nil
+    }
+
     func hiddenMessages() async throws(WorkerError) -> HiddenMessages {
         HiddenMessages(count: hiddenByAbandonedPolls.count)
     }
