@@ -32,6 +32,7 @@ let package = Package(
             pkgConfig: "vips",
             providers: [.apt(["libvips-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "CVipsShim",
             dependencies: ["CVips"]
@@ -106,6 +107,7 @@ let package = Package(
         .executableTarget(
             name: "thumbworker",
             dependencies: [
+                "CMalloc",
                 "WorkerCore",
                 "WorkerAWS",
                 "LocalBackend",

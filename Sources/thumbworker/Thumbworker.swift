@@ -10,4 +10,10 @@ struct Thumbworker: AsyncParsableCommand {
             ConfigCommand.self,
         ]
     )
+
+    /// Sets up the allocator before any thread starts, then parses and runs the command.
+    static func main() async {
+        MemoryAllocator.limitArenas()
+        await main(nil)
+    }
 }
