@@ -53,11 +53,20 @@ struct ConsumerStateTests {
         #expect(state.phase == .finished && state.drainTimeoutReached() == [])
     }
 
+    @Test("a receive that does not come back by the drain timeout is cancelled with the jobs")
+    func stuckReceive() {
+        var state = ConsumerState(maxInFlight: 2, batchSize: 10, stopsWhenIdle: false)
+        _ = state.start()
+        _ = state.shutdownRequested()
+        #expect(state.drainTimeoutReached() == [.cancelJobs(inFlight: 0)])
+        #expect(state.receiveFailed() == [.finish])
+    }
+
     @Test("a long poll that ends after shutdown began hands its messages straight back, then the consumer ends")
     func pollDuringShutdown() {
         var state = ConsumerState(maxInFlight: 2, batchSize: 10, stopsWhenIdle: false)
         _ = state.start()
-        #expect(state.shutdownRequested() == [], "the poll under way is let finish")
+        #expect(state.shutdownRequested() == [.startDrainTimer(inFlight: 0)], "the poll under way is let finish")
         #expect(state.phase == .draining && state.receiving)
         #expect(state.received([message("late")]) == [.release([message("late")]), .finish])
     }
@@ -98,7 +107,7 @@ struct ConsumerStateTests {
     func endAfterPoll() {
         var state = ConsumerState(maxInFlight: 1, batchSize: 10, stopsWhenIdle: false)
         _ = state.start()
-        #expect(state.shutdownRequested() == [])
+        #expect(state.shutdownRequested() == [.startDrainTimer(inFlight: 0)])
         #expect(state.receiveFailed() == [.finish])
         #expect(state.failedReceives == 0, "a receive failing while stopping is not counted")
     }

@@ -28,9 +28,10 @@ struct ConsumerState {
         case reportIdle
         /// Messages stayed hidden for the whole idle wait: stop, and say the queue is not drained.
         case giveUp(HiddenMessages)
-        /// Shutdown began with jobs in flight: start the drain timer.
+        /// Shutdown began with jobs in flight or a receive under way: start the drain timer.
         case startDrainTimer(inFlight: Int)
-        /// The drain timer ran out: cancel the jobs still running, which release their messages.
+        /// The drain timer ran out: cancel the jobs still running, which release their messages, and the receive under
+        /// way (a queue that does not answer must not hold the process past the drain timeout).
         case cancelJobs(inFlight: Int)
         /// Everything is handled: settle what is left and end the loop.
         case finish
@@ -135,12 +136,12 @@ struct ConsumerState {
 
     /// The drain timeout ran out.
     mutating func drainTimeoutReached() -> [Action] {
-        phase == .draining && inFlight > 0 ? [.cancelJobs(inFlight: inFlight)] : []
+        phase == .draining && (inFlight > 0 || receiving) ? [.cancelJobs(inFlight: inFlight)] : []
     }
 
     private mutating func beginDraining() -> [Action] {
         phase = .draining
-        return (inFlight > 0 ? [.startDrainTimer(inFlight: inFlight)] : []) + next()
+        return (inFlight > 0 || receiving ? [.startDrainTimer(inFlight: inFlight)] : []) + next()
     }
 
     /// What follows from the state as it is now: the next receive, or the end.
