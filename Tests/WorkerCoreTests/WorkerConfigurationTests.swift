@@ -230,6 +230,12 @@ struct WorkerConfigurationTests {
     func missingFile() {
         #expect(throws: ConfigurationError.self) { try WorkerConfiguration.load(path: "/nonexistent/worker.conf") }
     }
+
+    @Test("/dev/null is an empty configuration, like an empty file")
+    func devNull() throws {
+        let configuration = try WorkerConfiguration.load(path: "/dev/null")
+        #expect(configuration.renditions == WorkerConfiguration().renditions)
+    }
 }
 
 @Suite("Strict configuration: the environment and the queue URL")

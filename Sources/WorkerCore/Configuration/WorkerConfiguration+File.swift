@@ -7,7 +7,13 @@ extension WorkerConfiguration {
     package static func load(path: String, environment: [String: String] = [:]) throws(ConfigurationError)
         -> WorkerConfiguration
     {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read as a stream, so devices and pipes work too (/dev/null is an empty configuration, as an empty file is).
+        let data: Data
+        do {
+            guard let file = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
+            defer { try? file.close() }
+            data = try file.readToEnd() ?? Data()
+        } catch {
             throw ConfigurationError(
                 problems: ["cannot read the file (does it exist and is it readable?)"], source: path)
         }
