@@ -57,7 +57,9 @@ package struct AWSClient: Sendable {
                     logger.debug("aws call failed", metadata: Self.metadata(error))
                     throw error
                 }
-                let delay = retryPolicy.delay(afterAttempt: attempt)
+                // A service that says how long to wait is obeyed, within the policy's ceiling.
+                let delay = max(
+                    retryPolicy.delay(afterAttempt: attempt), min(error.retryAfter ?? .zero, retryPolicy.maxDelay))
                 var metadata = Self.metadata(error)
                 metadata["aws.retry.delay"] = "\(delay)"
                 logger.notice("aws call failed, retrying", metadata: metadata)

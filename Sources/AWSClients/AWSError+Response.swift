@@ -1,3 +1,5 @@
+import Foundation
+
 extension AWSError {
     /// The error an AWS error response describes, classified for retrying.
     init(response: AWSHTTPResponse, operation: String) {
@@ -23,8 +25,17 @@ extension AWSError {
             serviceCode: parsed.code,
             statusCode: status,
             requestID: parsed.requestID,
-            retryable: retryable
+            retryable: retryable,
+            retryAfter: retryable ? Self.retryAfter(response) : nil
         )
+    }
+
+    /// The delay of a `Retry-After` header given in seconds (the HTTP-date form is not used by AWS services).
+    private static func retryAfter(_ response: AWSHTTPResponse) -> Duration? {
+        guard let text = response.header("Retry-After"), let seconds = Int(text.trimmingCharacters(in: .whitespaces)),
+            seconds >= 0
+        else { return nil }
+        return .seconds(seconds)
     }
 
     /// Codes by which services ask the caller to slow down

@@ -56,12 +56,15 @@ package struct AWSError: Error, Sendable, CustomStringConvertible {
     package let isRetryable: Bool
     /// The underlying error, when there is one (never contains credentials).
     package let cause: (any Error & Sendable)?
+    /// How long the service asked the caller to wait before trying again (`Retry-After` on a 429 or 503).
+    package let retryAfter: Duration?
 
     /// Creates an error.
     package init(
         _ code: Code, _ message: String, serviceCode: String? = nil, statusCode: Int? = nil, requestID: String? = nil,
-        retryable: Bool, cause: (any Error & Sendable)? = nil
+        retryable: Bool, cause: (any Error & Sendable)? = nil, retryAfter: Duration? = nil
     ) {
+        self.retryAfter = retryAfter
         self.code = code
         self.message = message
         self.serviceCode = serviceCode

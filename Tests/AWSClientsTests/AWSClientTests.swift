@@ -58,6 +58,21 @@ struct AWSClientTests {
         #expect(clients.sleeps.value == [.milliseconds(100), .milliseconds(200)])
     }
 
+    @Test("Retry-After on a 429 or 503 is waited out, within the policy's ceiling; it never shortens the backoff")
+    func honoursRetryAfter() async throws {
+        let slowDown = { (seconds: String) in
+            AWSHTTPResponse(
+                status: 503, headers: [("Retry-After", seconds)], text: "<Error><Code>SlowDown</Code></Error>")
+        }
+        let throttled = AWSHTTPResponse(status: 429, headers: [("Retry-After", "0")], text: "{}")
+        let clients = UnitTestClients(
+            [.success(slowDown("1")), .success(slowDown("60")), .success(throttled), .success(Self.ok)], maxAttempts: 4,
+            random: 0.5)
+        _ = try await Self.send(clients)
+        // Backoff alone would be 50, 100 and 200 ms; the policy's ceiling is 1 s.
+        #expect(clients.sleeps.value == [.seconds(1), .seconds(1), .milliseconds(200)])
+    }
+
     @Test("a throttling code is retried even with a 400 status, whichever of SQS's two codes names it")
     func retriesThrottling() async throws {
         let throttled = AWSHTTPResponse(
