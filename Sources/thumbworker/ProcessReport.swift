@@ -25,19 +25,17 @@ actor ProcessReport {
         done += 1
         switch outcome {
         case .ready(let event):
-            if json {
-                Terminal.standardOutput(String(decoding: event.jsonBytes(), as: UTF8.self))
-            } else {
+            if !json {
                 Terminal.standardOutput(summary(event, input: source.displayName), clearingProgress: showsProgress)
             }
         case .failed(let event), .retry(let event):
             failed += 1
             Terminal.standardError("thumbworker: \(source.displayName): \(event.error?.message ?? "failed")")
-            if json {
-                Terminal.standardOutput(String(decoding: event.jsonBytes(), as: UTF8.self))
-            }
         case .skipped(let reason):
             Terminal.standardError("thumbworker: \(source.displayName): skipped: \(reason); --force renders it")
+        }
+        if json, let event = outcome.event {
+            Terminal.standardOutput(String(decoding: event.jsonBytes(), as: UTF8.self))
         }
         if showsProgress {
             Terminal.progress(done: done, total: total)

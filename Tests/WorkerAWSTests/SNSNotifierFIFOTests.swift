@@ -37,24 +37,25 @@ struct SNSNotifierFIFOTests {
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
-    @Test("a FIFO topic gets the event id as the deduplication id and the source key as the group")
-    func fifo() async throws {
+    /// The form body of the Publish the notifier sends to `topic` for an event whose id is known.
+    private func publishedBody(to topic: String) async throws -> String {
         let transport = PublishRecordingTransport()
         var event = ThumbnailEvent.sampleReady
         event.id = "0123456789abcdef0123456789abcdef"
-        try await notifier("arn:aws:sns:us-east-1:1:thumbnails.fifo", transport).notify(event)
-        let body = try #require(transport.sent.first)
+        try await notifier(topic, transport).notify(event)
+        return try #require(transport.sent.first)
+    }
+
+    @Test("a FIFO topic gets the event id as the deduplication id and the source key as the group")
+    func fifo() async throws {
+        let body = try await publishedBody(to: "arn:aws:sns:us-east-1:1:thumbnails.fifo")
         #expect(body.contains("MessageDeduplicationId=0123456789abcdef0123456789abcdef"), "\(body)")
         #expect(body.contains("MessageGroupId=in%2Fcat.jpg"), "\(body)")
     }
 
     @Test("a standard topic gets neither")
     func standard() async throws {
-        let transport = PublishRecordingTransport()
-        var event = ThumbnailEvent.sampleReady
-        event.id = "0123456789abcdef0123456789abcdef"
-        try await notifier("arn:aws:sns:us-east-1:1:thumbnails", transport).notify(event)
-        let body = try #require(transport.sent.first)
+        let body = try await publishedBody(to: "arn:aws:sns:us-east-1:1:thumbnails")
         #expect(!body.contains("MessageDeduplicationId") && !body.contains("MessageGroupId"), "\(body)")
     }
 }

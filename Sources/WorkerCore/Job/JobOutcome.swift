@@ -10,3 +10,13 @@ package enum JobOutcome: Sendable {
     /// `thumbnails.failed` it would be, its error marked retryable; it is not notified.
     case retry(ThumbnailEvent)
 }
+
+extension JobOutcome {
+    /// The event that describes the outcome; nil for a skip.
+    package var event: ThumbnailEvent? {
+        switch self {
+        case .ready(let event), .failed(let event), .retry(let event): event
+        case .skipped: nil
+        }
+    }
+}
