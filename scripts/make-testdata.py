@@ -40,6 +40,8 @@ GREEN = (0, 255, 0)
 BLUE = (0, 0, 255)
 WHITE = (255, 255, 255)
 BLACK = (0, 0, 0)
+GREY = (128, 128, 128)
+YELLOW = (255, 255, 0)
 
 # Orientation tag -> Pillow transpose that a viewer applies to the *stored*
 # pixels to show them upright (same table as PIL.ImageOps.exif_transpose).
@@ -88,6 +90,33 @@ def save_jpeg(img, path, **kw):
 def png_chunk(kind, data):
     return (struct.pack(">I", len(data)) + kind + data
             + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+
+def damaged_png(data):
+    """The PNG with one byte in the middle of its first IDAT flipped and that chunk's CRC recomputed: the header
+    and every chunk check out, but the compressed pixel data no longer inflates."""
+    data = bytearray(data)
+    pos = 8
+    while data[pos + 4:pos + 8] != b"IDAT":
+        pos += 12 + struct.unpack(">I", data[pos:pos + 4])[0]
+    length = struct.unpack(">I", data[pos:pos + 4])[0]
+    data[pos + 8 + length // 2] ^= 0xFF
+    data[pos + 8 + length:pos + 12 + length] = struct.pack(
+        ">I", zlib.crc32(bytes(data[pos + 4:pos + 8 + length])) & 0xFFFFFFFF)
+    return bytes(data)
+
+
+def off_centre(w=1200, h=300, side=300, square=30):
+    """Flat mid-grey, with a side x side checkerboard of red and yellow squares at the right end: the only detail,
+    saturation and edges in the picture are far from its centre."""
+    img = Image.new("RGB", (w, h), GREY)
+    d = ImageDraw.Draw(img)
+    for row in range(side // square):
+        for column in range(side // square):
+            x, y = w - side + column * square, row * square
+            d.rectangle([x, y, x + square - 1, y + square - 1],
+                        fill=RED if (row + column) % 2 == 0 else YELLOW)
+    return img
 
 
 def bomb_png(width=50000, height=50000, rows=2):
@@ -294,6 +323,15 @@ def generate(tmp):
     seq[0].save(made("many-frames.gif"), save_all=True,
                 append_images=seq[1:], duration=20, loop=0)
 
+    # 18. A damaged PNG: tall.png with its compressed pixels broken (see damaged_png).
+    with open(out("tall.png"), "rb") as f:
+        data = f.read()
+    with open(made("corrupt.png"), "wb") as f:
+        f.write(damaged_png(data))
+
+    # 19. Detail away from the centre, for cover's attention and entropy crops.
+    off_centre().save(made("off-centre.png"))
+
 
 # ---------------------------------------------------------------- checks
 
@@ -420,6 +458,12 @@ def verify(tmp):
           "truncated.jpg[fail_on=error] did not fail")
     check(fails(["vips", "copy", out("truncated.jpg") + "[fail=true]", tx]),
           "truncated.jpg[fail=true] did not fail")
+    check(header(out("corrupt.png"), "width") == "200"
+          and header(out("corrupt.png"), "height") == "800", "corrupt.png header")
+    check(not fails(["vips", "copy", out("corrupt.png"), tx]),
+          "corrupt.png did not load without fail_on")
+    check(fails(["vips", "copy", out("corrupt.png") + "[fail_on=error]", tx]),
+          "corrupt.png[fail_on=error] did not fail")
     check(fails(["vipsheader", out("empty.jpg")]), "empty.jpg loaded")
     check(fails(["vipsheader", out("text.jpg")]), "text.jpg loaded")
     check(os.path.getsize(out("bomb.png")) < 1024, "bomb.png too big")
@@ -430,6 +474,14 @@ def verify(tmp):
                              env=dict(os.environ, VIPS_BLOCK_UNTRUSTED="1"))
     check(blocked.returncode != 0, "vector.svg loads with VIPS_BLOCK_UNTRUSTED=1")
 
+    for crop, busy in (("centre", False), ("attention", True), ("entropy", True)):
+        dst = os.path.join(tmp, f"off-centre-{crop}.png")
+        vips("thumbnail", out("off-centre.png"), dst, 100, "--height", 100, "--crop", crop)
+        img = Image.open(dst).convert("RGB")
+        saturation = sum(max(px) - min(px) for px in img.get_flattened_data()) / (img.width * img.height)
+        check(img.size == (100, 100), f"off-centre.png {crop}: size {img.size}")
+        check((saturation > 100) if busy else (saturation < 5),
+              f"off-centre.png {crop}: mean saturation {saturation:.1f}")
     check_quadrants(vips_thumb(tmp, "wide.jpg", 400), 20, "wide.jpg")
     check_quadrants(vips_thumb(tmp, "tall.png", 400), 20, "tall.png")
 
