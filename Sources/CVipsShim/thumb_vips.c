@@ -1,4 +1,9 @@
+/* For glibc's writer-preferring read-write lock, which must be asked for before any system header is read. */
+#define _GNU_SOURCE
 #include "thumb_vips.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
 
 /* libvips reports recoverable oddities (ignored nclx profiles, seek warnings) as GLib warnings on stderr;
  * the failures that matter come back as errors, so the warnings are dropped. */
@@ -9,8 +14,94 @@ static void thumb_vips_drop_warning(const gchar *domain, GLogLevelFlags level, c
     (void)data;
 }
 
-int thumb_vips_start(const char *program_name, const ThumbVipsStartOptions *options) {
+/* Every call below runs inside the gate: shared with calls on other threads, or alone for a thread between
+ * thumb_vips_exclusive_begin and _end. Writers are preferred, so an exclusive thread is not starved by a stream of
+ * short shared calls (the calls never nest, so a reader never waits for a writer while holding the lock). */
+#ifdef PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP
+static pthread_rwlock_t gate = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+#else
+static pthread_rwlock_t gate = PTHREAD_RWLOCK_INITIALIZER;
+#endif
+/* How many calls have started, and how many are running: a failing call that began with none running and saw none
+ * start until it had read libvips' buffer is the only one that can have written to it. */
+static atomic_ulong calls_started;
+static atomic_int calls_running;
+/* How deep the calling thread is in thumb_vips_exclusive_begin pairs. */
+static _Thread_local int exclusive_depth;
+
+/* One call under way: its number among all calls, and whether no other call was running when it began. */
+typedef struct {
+    unsigned long number;
+    int alone;
+} Call;
+
+/* libvips' error text, its buffer cleared; NULL when there is none. */
+static char *take_message(void) {
+    char *message = vips_error_buffer_copy();
+    if (message && message[0] == '\0') {
+        g_free(message);
+        return NULL;
+    }
+    return message;
+}
+
+/* Hands a failure's text to the caller, or frees it when the caller does not want it. */
+static void report(ThumbVipsError *error, char *message, int shared) {
+    if (error) {
+        error->message = message;
+        error->shared = shared;
+    } else {
+        g_free(message);
+    }
+}
+
+/* Begins a call: its error starts empty, and it waits while another thread is in libvips alone. */
+static Call call_begin(ThumbVipsError *error) {
+    report(error, NULL, 0);
+    if (exclusive_depth == 0) {
+        pthread_rwlock_rdlock(&gate);
+    }
+    Call call;
+    call.alone = atomic_fetch_add(&calls_running, 1) == 0;
+    call.number = atomic_fetch_add(&calls_started, 1);
+    if (call.alone) {
+        /* Whatever an earlier call left behind without failing is not this call's. */
+        vips_error_clear();
+    }
+    return call;
+}
+
+/* Ends a call: when it failed, takes libvips' text before any other thread can be let in. */
+static int call_end(Call call, int status, ThumbVipsError *error) {
+    if (status != 0) {
+        char *message = take_message();
+        /* Read after the text: a call that starts later cannot have touched the text taken. */
+        report(error, message, !call.alone || atomic_load(&calls_started) != call.number + 1);
+    }
+    atomic_fetch_sub(&calls_running, 1);
+    if (exclusive_depth == 0) {
+        pthread_rwlock_unlock(&gate);
+    }
+    return status ? -1 : 0;
+}
+
+void thumb_vips_exclusive_begin(void) {
+    if (exclusive_depth++ == 0) {
+        pthread_rwlock_wrlock(&gate);
+    }
+}
+
+void thumb_vips_exclusive_end(void) {
+    if (--exclusive_depth == 0) {
+        pthread_rwlock_unlock(&gate);
+    }
+}
+
+/* Outside the gate: it runs once, before any other call, and libvips' error buffer has no lock until it has run. */
+int thumb_vips_start(const char *program_name, const ThumbVipsStartOptions *options, ThumbVipsError *error) {
+    report(error, NULL, 0);
     if (VIPS_INIT(program_name)) {
+        report(error, take_message(), 0);
         return -1;
     }
     g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, thumb_vips_drop_warning, NULL);
@@ -27,18 +118,14 @@ void thumb_vips_set_loader_blocked(const char *class_name, int blocked) {
     vips_operation_block_set(class_name, blocked ? TRUE : FALSE);
 }
 
-char *thumb_vips_error_take(void) {
-    char *message = vips_error_buffer_copy();
-    return message;
-}
-
 void thumb_vips_free(void *pointer) {
     g_free(pointer);
 }
 
-int thumb_vips_open_header(const void *data, size_t length, VipsImage **out) {
+int thumb_vips_open_header(const void *data, size_t length, VipsImage **out, ThumbVipsError *error) {
+    Call call = call_begin(error);
     *out = vips_image_new_from_buffer(data, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
-    return *out ? 0 : -1;
+    return call_end(call, *out ? 0 : -1, error);
 }
 
 int thumb_vips_has_icc_profile(VipsImage *image) {
@@ -60,51 +147,59 @@ const char *thumb_vips_loader_name(VipsImage *image) {
 }
 
 int thumb_vips_thumbnail_buffer(const void *data, size_t length, VipsImage **out,
-                                const ThumbVipsThumbnailOptions *options) {
+                                const ThumbVipsThumbnailOptions *options, ThumbVipsError *error) {
     /* fail_on must reach the loader through the option string: thumbnail's own fail_on is not passed on
-     * for buffers in 8.14, and a truncated JPEG would otherwise decode into a grey-bottomed thumbnail. */
+     * for buffers in 8.14, and a truncated JPEG would otherwise decode into a grey-bottomed thumbnail.
+     * Only multi-page loaders know n, so it is named only when more than one frame is wanted. */
     char load_options[48];
-    g_snprintf(load_options, sizeof(load_options), options->pages > 1 ? "fail_on=error,n=%d" : "fail_on=error",
-               options->pages);
-    return vips_thumbnail_buffer((void *)data, length, out, options->width,
-                                 "height", options->height,
-                                 "size", options->size,
-                                 "crop", options->crop,
-                                 "option_string", load_options,
-                                 "export_profile", options->convert_profile_to_srgb ? "srgb" : NULL,
-                                 "fail_on", VIPS_FAIL_ON_ERROR,
-                                 NULL);
+    g_snprintf(load_options, sizeof(load_options), options->pages > 1 ? "fail_on=%s,n=%d" : "fail_on=%s",
+               options->fail_on_error ? "error" : "none", options->pages);
+    Call call = call_begin(error);
+    int status = vips_thumbnail_buffer((void *)data, length, out, options->width,
+                                       "height", options->height,
+                                       "size", options->size,
+                                       "crop", options->crop,
+                                       "no_rotate", options->auto_rotate ? FALSE : TRUE,
+                                       "option_string", load_options,
+                                       "export_profile", options->convert_profile_to_srgb ? "srgb" : NULL,
+                                       "fail_on", options->fail_on_error ? VIPS_FAIL_ON_ERROR : VIPS_FAIL_ON_NONE,
+                                       NULL);
+    return call_end(call, status, error);
 }
 
-int thumb_vips_thumbnail_image(VipsImage *in, VipsImage **out, const ThumbVipsThumbnailOptions *options) {
-    return vips_thumbnail_image(in, out, options->width,
-                                "height", options->height,
-                                "size", options->size,
-                                "crop", options->crop,
-                                NULL);
+int thumb_vips_thumbnail_image(VipsImage *in, VipsImage **out, const ThumbVipsThumbnailOptions *options,
+                               ThumbVipsError *error) {
+    Call call = call_begin(error);
+    int status = vips_thumbnail_image(in, out, options->width,
+                                      "height", options->height,
+                                      "size", options->size,
+                                      "crop", options->crop,
+                                      NULL);
+    return call_end(call, status, error);
 }
 
-int thumb_vips_to_8bit(VipsImage *in, VipsImage **out) {
+int thumb_vips_to_8bit(VipsImage *in, VipsImage **out, ThumbVipsError *error) {
     VipsInterpretation target = vips_image_get_bands(in) <= 2 &&
                                         (in->Type == VIPS_INTERPRETATION_B_W || in->Type == VIPS_INTERPRETATION_GREY16)
                                     ? VIPS_INTERPRETATION_B_W
                                     : VIPS_INTERPRETATION_sRGB;
+    Call call = call_begin(error);
     if (in->Type == target && in->BandFmt == VIPS_FORMAT_UCHAR) {
         *out = in;
         g_object_ref(in);
-        return 0;
+        return call_end(call, 0, error);
     }
     VipsImage *converted = NULL;
     if (vips_colourspace(in, &converted, target, NULL)) {
-        return -1;
+        return call_end(call, -1, error);
     }
     if (converted->BandFmt == VIPS_FORMAT_UCHAR) {
         *out = converted;
-        return 0;
+        return call_end(call, 0, error);
     }
-    int result = vips_cast(converted, out, VIPS_FORMAT_UCHAR, NULL);
+    int status = vips_cast(converted, out, VIPS_FORMAT_UCHAR, NULL);
     g_object_unref(converted);
-    return result;
+    return call_end(call, status, error);
 }
 
 /* A background array matching the image's bands: grey images take the first colour channel. */
@@ -126,41 +221,59 @@ static VipsArrayDouble *background_for(VipsImage *in, double red, double green, 
     return vips_array_double_new(values, count);
 }
 
-int thumb_vips_flatten(VipsImage *in, VipsImage **out, double red, double green, double blue) {
+int thumb_vips_flatten(VipsImage *in, VipsImage **out, double red, double green, double blue, ThumbVipsError *error) {
+    Call call = call_begin(error);
     VipsArrayDouble *background = background_for(in, red, green, blue, 255, 0);
-    int result = vips_flatten(in, out, "background", background, NULL);
+    int status = vips_flatten(in, out, "background", background, NULL);
     vips_area_unref(VIPS_AREA(background));
-    return result;
+    return call_end(call, status, error);
 }
 
 int thumb_vips_embed_centre(VipsImage *in, VipsImage **out, int width, int height,
-                            double red, double green, double blue, double alpha) {
+                            double red, double green, double blue, double alpha, ThumbVipsError *error) {
+    Call call = call_begin(error);
     VipsArrayDouble *background = background_for(in, red, green, blue, alpha, 1);
-    int result = vips_gravity(in, out, VIPS_COMPASS_DIRECTION_CENTRE, width, height,
+    int status = vips_gravity(in, out, VIPS_COMPASS_DIRECTION_CENTRE, width, height,
                               "extend", VIPS_EXTEND_BACKGROUND, "background", background, NULL);
     vips_area_unref(VIPS_AREA(background));
-    return result;
+    return call_end(call, status, error);
 }
 
-int thumb_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height) {
-    return vips_extract_area(in, out, left, top, width, height, NULL);
+int thumb_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height,
+                            ThumbVipsError *error) {
+    Call call = call_begin(error);
+    return call_end(call, vips_extract_area(in, out, left, top, width, height, NULL), error);
 }
 
-int thumb_vips_copy(VipsImage *in, VipsImage **out) {
-    return vips_copy(in, out, NULL);
+int thumb_vips_copy_memory(VipsImage *in, VipsImage **out, ThumbVipsError *error) {
+    Call call = call_begin(error);
+    *out = vips_image_copy_memory(in);
+    return call_end(call, *out ? 0 : -1, error);
 }
 
-int thumb_vips_alpha_minimum(VipsImage *in, double *minimum) {
+int thumb_vips_pixels(VipsImage *in, const void **pixels, ThumbVipsError *error) {
+    Call call = call_begin(error);
+    *pixels = vips_image_get_data(in);
+    return call_end(call, *pixels ? 0 : -1, error);
+}
+
+int thumb_vips_copy(VipsImage *in, VipsImage **out, ThumbVipsError *error) {
+    Call call = call_begin(error);
+    return call_end(call, vips_copy(in, out, NULL), error);
+}
+
+int thumb_vips_alpha_minimum(VipsImage *in, double *minimum, ThumbVipsError *error) {
+    Call call = call_begin(error);
     VipsImage *alpha = NULL;
     if (vips_extract_band(in, &alpha, vips_image_get_bands(in) - 1, NULL)) {
-        return -1;
+        return call_end(call, -1, error);
     }
-    int result = vips_min(alpha, minimum, NULL);
+    int status = vips_min(alpha, minimum, NULL);
     g_object_unref(alpha);
-    return result;
+    return call_end(call, status, error);
 }
 
-int thumb_vips_save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data, size_t *length) {
+static int save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data, size_t *length) {
     gboolean strip = options->strip ? TRUE : FALSE;
     switch (options->format) {
     case THUMB_VIPS_JPEG:
@@ -180,4 +293,10 @@ int thumb_vips_save(VipsImage *in, const ThumbVipsSaveOptions *options, void **d
     }
     vips_error("thumb_vips_save", "unknown output format %d", (int)options->format);
     return -1;
+}
+
+int thumb_vips_save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data, size_t *length,
+                    ThumbVipsError *error) {
+    Call call = call_begin(error);
+    return call_end(call, save(in, options, data, length), error);
 }

@@ -52,13 +52,22 @@ package struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible 
     package let message: String
     /// libvips' own words, when the failure came from libvips.
     package let libvipsMessage: String?
+    /// Whether another thread was in libvips while the failing call ran, so `libvipsMessage` may hold its words too
+    /// (libvips' error buffer is process-global); `LibVips.isolatingFailures` then runs the work again alone.
+    let libvipsMessageIsShared: Bool
 
     /// Creates an error with a code, a message and libvips' own explanation if there is one.
     package init(_ code: Code, _ message: String, libvipsMessage: String? = nil) {
+        self.init(code, message, libvipsMessage: libvipsMessage, libvipsMessageIsShared: false)
+    }
+
+    /// Creates an error from a failed libvips call, saying whether its libvips text may be shared with another call.
+    init(_ code: Code, _ message: String, libvipsMessage: String?, libvipsMessageIsShared: Bool) {
         self.code = code
         self.message = message
         let trimmed = libvipsMessage?.trimmingCharacters(in: .whitespacesAndNewlines)
         self.libvipsMessage = trimmed?.isEmpty == false ? trimmed : nil
+        self.libvipsMessageIsShared = libvipsMessageIsShared
     }
 
     /// False: retrying the same bytes with the same settings fails the same way.

@@ -17,13 +17,11 @@ enum LibVips {
             var options = ThumbVipsStartOptions(
                 concurrency: Int32(concurrency), cache_max_operations: 0,
                 cache_max_bytes: 0)
-            let result: Result<Void, ImagingError> =
-                thumb_vips_start("thumbworker", &options) == 0
-                ? .success(())
-                : .failure(
-                    ImagingError(
-                        .libvipsUnavailable, "libvips failed to start; is libvips-dev (8.13 or newer) installed?",
-                        libvipsMessage: takeError()))
+            let result = Result { () throws(ImagingError) in
+                try call(.libvipsUnavailable, "libvips failed to start; is libvips-dev (8.13 or newer) installed?") {
+                    thumb_vips_start("thumbworker", &options, $0)
+                }
+            }
             started = result
             return result
         }
@@ -40,11 +38,40 @@ enum LibVips {
         }
     }
 
-    /// libvips' error buffer, cleared; read it right after the call that failed.
-    static func takeError() -> String? {
-        guard let message = thumb_vips_error_take() else { return nil }
-        defer { thumb_vips_free(message) }
-        return String(cString: message)
+    /// Runs one shim call, which reads libvips' error text itself when it fails; a failure becomes an `ImagingError`
+    /// with that text.
+    static func call(
+        _ code: ImagingError.Code, _ message: @autoclosure () -> String,
+        _ body: (UnsafeMutablePointer<ThumbVipsError>) -> Int32
+    ) throws(ImagingError) {
+        var error = ThumbVipsError()
+        guard body(&error) == 0 else {
+            let text = error.message.map { message in
+                defer { thumb_vips_free(message) }
+                return String(cString: message)
+            }
+            throw ImagingError(code, message(), libvipsMessage: text, libvipsMessageIsShared: error.shared != 0)
+        }
+    }
+
+    /// Runs `work`, and runs it again with libvips to itself when it failed while another thread was in libvips, so
+    /// the error carries this work's libvips text alone.
+    ///
+    /// libvips keeps one error buffer for the process and its worker threads write to it while a call runs; a call
+    /// that overlapped another cannot tell their words apart (the shim marks its error `libvipsMessageIsShared`).
+    /// libvips failures are deterministic, so the second run fails the same way, this time on its own. Only failures
+    /// pay: the work that succeeds runs once, in parallel with the rest.
+    static func isolatingFailures<Result>(
+        _ work: () throws(ImagingError) -> Result
+    ) throws(ImagingError) -> Result {
+        do {
+            return try work()
+        } catch {
+            guard error.libvipsMessageIsShared else { throw error }
+            thumb_vips_exclusive_begin()
+            defer { thumb_vips_exclusive_end() }
+            return try work()
+        }
     }
 
     /// The libvips version, e.g. `8.14.1`.

@@ -19,11 +19,9 @@ extension Thumbnailer {
         )
         var output: UnsafeMutableRawPointer?
         var length = 0
-        guard thumb_vips_save(image.pointer, &options, &output, &length) == 0, let output else {
-            throw ImagingError(
-                .encodeFailed, "rendition '\(rendition.name)' cannot be encoded as \(format.rawValue)",
-                libvipsMessage: LibVips.takeError())
-        }
+        let failure = "rendition '\(rendition.name)' cannot be encoded as \(format.rawValue)"
+        try LibVips.call(.encodeFailed, failure) { thumb_vips_save(image.pointer, &options, &output, &length, $0) }
+        guard let output else { throw ImagingError(.encodeFailed, failure) }
         defer { thumb_vips_free(output) }
         return Array(UnsafeRawBufferPointer(start: output, count: length))
     }

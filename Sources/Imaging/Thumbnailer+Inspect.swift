@@ -6,6 +6,13 @@ extension Thumbnailer {
     /// `framesWanted` is how many frames the renditions will decode (1 unless one is animated); the pixel
     /// limit counts width × height × those frames, the frame limit counts every frame in the file.
     package func inspect(_ data: [UInt8], framesWanted: Int = 1) throws(ImagingError) -> SourceInfo {
+        try LibVips.isolatingFailures { () throws(ImagingError) -> SourceInfo in
+            try inspectOnce(data, framesWanted: framesWanted)
+        }
+    }
+
+    /// One attempt at `inspect(_:framesWanted:)`.
+    private func inspectOnce(_ data: [UInt8], framesWanted: Int) throws(ImagingError) -> SourceInfo {
         let limits = settings.limits
         guard !data.isEmpty else {
             throw ImagingError(.empty, "the file is empty (0 bytes)")
@@ -32,7 +39,7 @@ extension Thumbnailer {
         // libvips may read the buffer whenever it touches the image, so the header is used only while it is pinned.
         return try data.withBytes { buffer throws(ImagingError) -> SourceInfo in
             let header = try VipsImage.make(.corrupt, "the \(format.rawValue) header cannot be read") {
-                thumb_vips_open_header(buffer.baseAddress, buffer.count, $0)
+                thumb_vips_open_header(buffer.baseAddress, buffer.count, $0, $1)
             }
             return try check(header, format: format, bytes: data.count, framesWanted: framesWanted)
         }

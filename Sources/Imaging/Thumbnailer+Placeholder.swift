@@ -16,16 +16,16 @@ extension Thumbnailer {
             var options = ThumbVipsThumbnailOptions(
                 width: Int32(PixelSampler.maximumSide), height: Int32(PixelSampler.maximumSide),
                 size: Int32(VIPS_SIZE_DOWN.rawValue), crop: Int32(VIPS_INTERESTING_NONE.rawValue), pages: 1,
-                convert_profile_to_srgb: source.hasProfile ? 1 : 0)
+                convert_profile_to_srgb: source.hasProfile ? 1 : 0, auto_rotate: 1, fail_on_error: 1)
             image = try VipsImage.make(.corrupt, failure) {
-                thumb_vips_thumbnail_buffer(buffer.baseAddress, buffer.count, $0, &options)
+                thumb_vips_thumbnail_buffer(buffer.baseAddress, buffer.count, $0, &options, $1)
             }.convertedTo8Bit().materialized(.corrupt, failure)
         }
-        guard let pixels = vips_image_get_data(image.pointer) else {
-            throw ImagingError(.corrupt, failure, libvipsMessage: LibVips.takeError())
-        }
+        var pixels: UnsafeRawPointer?
+        try LibVips.call(.corrupt, failure) { thumb_vips_pixels(image.pointer, &pixels, $0) }
+        guard let pixels else { throw ImagingError(.corrupt, failure) }
         let sample = PixelSampler.rgba(
-            UnsafeRawPointer(pixels).assumingMemoryBound(to: UInt8.self), width: image.width,
+            pixels.assumingMemoryBound(to: UInt8.self), width: image.width,
             height: min(image.pageHeight, image.height), bands: Int(vips_image_get_bands(image.pointer)))
         let hash = ThumbHash.encode(width: sample.width, height: sample.height, rgba: sample.rgba)
         let dominant =

@@ -17,10 +17,12 @@ extension Thumbnailer {
             size: Int32(VIPS_SIZE_DOWN.rawValue),
             crop: Int32(VIPS_INTERESTING_NONE.rawValue),
             pages: Int32(min(Self.framesWanted(by: renditions), source.frames)),
-            convert_profile_to_srgb: source.hasProfile ? 1 : 0
+            convert_profile_to_srgb: source.hasProfile ? 1 : 0,
+            auto_rotate: 1,
+            fail_on_error: 1
         )
         let decoded = try VipsImage.make(.corrupt, "the \(source.format.rawValue) image cannot be decoded") {
-            thumb_vips_thumbnail_buffer(buffer.baseAddress, buffer.count, $0, &options)
+            thumb_vips_thumbnail_buffer(buffer.baseAddress, buffer.count, $0, &options, $1)
         }
         let eightBit = try decoded.convertedTo8Bit()
         return try eightBit.materialized(.corrupt, "the \(source.format.rawValue) image cannot be decoded")
@@ -78,11 +80,13 @@ extension Thumbnailer {
             if Self.fitsExactly(rendition, base) {
                 image = base
             } else {
-                image = try VipsImage.make(.corrupt, failure) { thumb_vips_thumbnail_image(base.pointer, $0, &options) }
+                image = try VipsImage.make(.corrupt, failure) {
+                    thumb_vips_thumbnail_image(base.pointer, $0, &options, $1)
+                }
             }
         case .encoded(let buffer):
             image = try VipsImage.make(.corrupt, failure) {
-                thumb_vips_thumbnail_buffer(buffer.baseAddress, buffer.count, $0, &options)
+                thumb_vips_thumbnail_buffer(buffer.baseAddress, buffer.count, $0, &options, $1)
             }.convertedTo8Bit()
         }
         let background = rendition.background ?? settings.background
@@ -93,7 +97,7 @@ extension Thumbnailer {
             image = try VipsImage.make(.corrupt, failure) {
                 thumb_vips_embed_centre(
                     base.pointer, $0, Int32(width), Int32(height), Double(background.red),
-                    Double(background.green), Double(background.blue), 255)
+                    Double(background.green), Double(background.blue), 255, $1)
             }
         }
         let format = try outputFormat(for: rendition, image: image)
@@ -101,7 +105,7 @@ extension Thumbnailer {
             let base = image
             image = try VipsImage.make(.corrupt, failure) {
                 thumb_vips_flatten(
-                    base.pointer, $0, Double(background.red), Double(background.green), Double(background.blue))
+                    base.pointer, $0, Double(background.red), Double(background.green), Double(background.blue), $1)
             }
         }
         // Materialising separates the resize time from the encode time (an image already in memory, such as the shared
@@ -158,7 +162,9 @@ extension Thumbnailer {
             size: Int32(size.rawValue),
             crop: Int32(crop.rawValue),
             pages: Int32(frames),
-            convert_profile_to_srgb: 0
+            convert_profile_to_srgb: 0,
+            auto_rotate: 1,
+            fail_on_error: 1
         )
     }
 
@@ -175,7 +181,7 @@ extension VipsImage {
     /// The same picture as 8-bit sRGB (or 8-bit grey for grey inputs), whatever its depth and colour space.
     func convertedTo8Bit() throws(ImagingError) -> VipsImage {
         try VipsImage.make(.corrupt, "the image's colours cannot be converted to 8-bit sRGB") {
-            thumb_vips_to_8bit(pointer, $0)
+            thumb_vips_to_8bit(pointer, $0, $1)
         }
     }
 
@@ -185,7 +191,7 @@ extension VipsImage {
         guard frameHeight < height else { return self }
         let rows = min(height, frameHeight * max(1, count))
         return try VipsImage.make(.corrupt, "the first frames cannot be taken from the animation") {
-            thumb_vips_extract_area(pointer, $0, 0, 0, Int32(width), Int32(rows))
+            thumb_vips_extract_area(pointer, $0, 0, 0, Int32(width), Int32(rows), $1)
         }
     }
 
@@ -193,8 +199,8 @@ extension VipsImage {
     func hasTransparency() throws(ImagingError) -> Bool {
         guard hasAlpha else { return false }
         var minimum = 0.0
-        guard thumb_vips_alpha_minimum(pointer, &minimum) == 0 else {
-            throw ImagingError(.corrupt, "the alpha channel cannot be read", libvipsMessage: LibVips.takeError())
+        try LibVips.call(.corrupt, "the alpha channel cannot be read") {
+            thumb_vips_alpha_minimum(pointer, &minimum, $0)
         }
         return minimum < 255
     }

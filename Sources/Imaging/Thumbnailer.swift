@@ -42,6 +42,15 @@ package struct Thumbnailer: Sendable {
         guard !renditions.isEmpty else {
             throw ImagingError(.invalidRendition, "no renditions were asked for")
         }
+        return try LibVips.isolatingFailures { () throws(ImagingError) -> RenderResult in
+            try renderOnce(data, renditions: renditions, strategy: strategy, inspected: inspected)
+        }
+    }
+
+    /// One attempt at `render(_:renditions:strategy:inspected:)`.
+    private func renderOnce(
+        _ data: [UInt8], renditions: [RenditionSpec], strategy: DecodeStrategy, inspected: SourceInfo?
+    ) throws(ImagingError) -> RenderResult {
         let clock = ContinuousClock()
         var timings = StageTimings()
         var start = clock.now

@@ -30,13 +30,13 @@ final class VipsImage {
     /// Runs a libvips call that produces an image, turning failure into an `ImagingError`.
     static func make(
         _ code: ImagingError.Code, _ message: @autoclosure () -> String,
-        _ call: (UnsafeMutablePointer<UnsafeMutablePointer<CVipsShim.VipsImage>?>) -> Int32
+        _ call: (UnsafeMutablePointer<UnsafeMutablePointer<CVipsShim.VipsImage>?>, UnsafeMutablePointer<ThumbVipsError>)
+            -> Int32
     ) throws(ImagingError) -> VipsImage {
         var output: UnsafeMutablePointer<CVipsShim.VipsImage>?
-        vips_error_clear()
-        let status = call(&output)
-        guard status == 0, let output else {
-            throw ImagingError(code, message(), libvipsMessage: LibVips.takeError())
+        try LibVips.call(code, message()) { call(&output, $0) }
+        guard let output else {
+            throw ImagingError(code, message())
         }
         return VipsImage(owning: output)
     }
@@ -44,16 +44,12 @@ final class VipsImage {
     /// Evaluates the pipeline behind this image into memory, so later steps read decoded pixels.
     func materialized(_ code: ImagingError.Code, _ message: @autoclosure () -> String) throws(ImagingError) -> VipsImage
     {
-        vips_error_clear()
-        guard let copy = vips_image_copy_memory(pointer) else {
-            throw ImagingError(code, message(), libvipsMessage: LibVips.takeError())
-        }
-        return VipsImage(owning: copy)
+        try VipsImage.make(code, message()) { thumb_vips_copy_memory(pointer, $0, $1) }
     }
 
     /// The same pixels with metadata of its own, so removing fields from it leaves this image untouched.
     func withOwnMetadata() throws(ImagingError) -> VipsImage {
-        try VipsImage.make(.encodeFailed, "the image's metadata cannot be copied") { thumb_vips_copy(pointer, $0) }
+        try VipsImage.make(.encodeFailed, "the image's metadata cannot be copied") { thumb_vips_copy(pointer, $0, $1) }
     }
 
     /// Removes every metadata field except the ICC profile.

@@ -24,14 +24,18 @@ struct DecodedImage: CustomTestStringConvertible {
         // libvips reads the buffer lazily, so every pixel must be fetched while the bytes are pinned.
         let decoded = encoded.withUnsafeBytes { buffer -> (width: Int, height: Int, rgba: [UInt8])? in
             var header: UnsafeMutablePointer<VipsImage>?
-            guard thumb_vips_open_header(buffer.baseAddress, buffer.count, &header) == 0, let header else { return nil }
+            guard thumb_vips_open_header(buffer.baseAddress, buffer.count, &header, nil) == 0, let header else {
+                return nil
+            }
             defer { g_object_unref(header) }
             var eightBit: UnsafeMutablePointer<VipsImage>?
-            guard thumb_vips_to_8bit(header, &eightBit) == 0, let eightBit else { return nil }
+            guard thumb_vips_to_8bit(header, &eightBit, nil) == 0, let eightBit else { return nil }
             defer { g_object_unref(eightBit) }
-            guard let image = vips_image_copy_memory(eightBit) else { return nil }
+            var memory: UnsafeMutablePointer<VipsImage>?
+            guard thumb_vips_copy_memory(eightBit, &memory, nil) == 0, let image = memory else { return nil }
             defer { g_object_unref(image) }
-            guard let data = vips_image_get_data(image) else { return nil }
+            var data: UnsafeRawPointer?
+            guard thumb_vips_pixels(image, &data, nil) == 0, let data else { return nil }
             let (width, height, bands) = (
                 Int(vips_image_get_width(image)), Int(vips_image_get_height(image)),
                 Int(vips_image_get_bands(image))

@@ -1,11 +1,26 @@
 /* Fixed-arity wrappers around the variadic libvips calls thumbworker uses.
  * Every symbol is prefixed thumb_vips_; optional arguments travel in structs.
- * Each int-returning call returns 0 on success and -1 on failure, leaving the
- * reason in libvips' error buffer (read it at once with thumb_vips_error_take). */
+ * Each int-returning call returns 0 on success and -1 on failure. A failing call reads libvips' error text inside
+ * the call, on the thread that failed, hands it back in its ThumbVipsError (which may be NULL when the text is not
+ * wanted) and clears libvips' buffer.
+ *
+ * libvips keeps one error buffer for the whole process, and its worker threads append to it while a call runs, so
+ * a text read during a call that overlapped another is not known to be this call's alone: the error says so
+ * (`shared`), and work run again between thumb_vips_exclusive_begin and thumb_vips_exclusive_end, with libvips to
+ * itself, fails with its own words only. */
 #ifndef THUMB_VIPS_H
 #define THUMB_VIPS_H
 
 #include <vips/vips.h>
+
+/** Why a call failed, read inside the failing call. */
+typedef struct {
+    /** libvips' error text, to free with thumb_vips_free; NULL when libvips gave none. */
+    char *message;
+    /** Non-zero when another call into libvips ran at the same time: the text may then hold that call's words too,
+     *  or miss some of this one's. */
+    int shared;
+} ThumbVipsError;
 
 /** Process-wide settings applied once by thumb_vips_start. */
 typedef struct {
@@ -32,6 +47,11 @@ typedef struct {
     /** Non-zero converts an image with an embedded ICC profile to sRGB (ignored for decoded images).
      *  Leave it zero for untagged images: libvips 8.14 then shifts their colours. CMYK is always converted. */
     int convert_profile_to_srgb;
+    /** Non-zero turns the image upright by its EXIF orientation and drops the tag (ignored for decoded images). */
+    int auto_rotate;
+    /** Non-zero makes damage the loader notices (a truncated file) an error rather than grey or missing pixels
+     *  (ignored for decoded images). */
+    int fail_on_error;
 } ThumbVipsThumbnailOptions;
 
 /** The encoders thumbworker writes. */
@@ -59,19 +79,23 @@ typedef struct {
 } ThumbVipsSaveOptions;
 
 /** Starts libvips once per process and blocks its untrusted loaders; 0 on success. */
-int thumb_vips_start(const char *program_name, const ThumbVipsStartOptions *options);
+int thumb_vips_start(const char *program_name, const ThumbVipsStartOptions *options, ThumbVipsError *error);
 
 /** Allows or blocks one loader class (and its subclasses) by name, e.g. "VipsForeignLoadSvg". */
 void thumb_vips_set_loader_blocked(const char *class_name, int blocked);
 
-/** Takes libvips' error buffer as a string to free with thumb_vips_free, and clears it. */
-char *thumb_vips_error_take(void);
+/** Makes the calling thread the only one inside libvips until the matching thumb_vips_exclusive_end: waits for the
+ *  calls under way on other threads, then holds back new ones. Pairs nest on one thread. */
+void thumb_vips_exclusive_begin(void);
 
-/** Frees memory that libvips allocated (error strings, encoded buffers). */
+/** Lets other threads into libvips again after thumb_vips_exclusive_begin. */
+void thumb_vips_exclusive_end(void);
+
+/** Frees memory that libvips allocated (error texts, encoded buffers). */
 void thumb_vips_free(void *pointer);
 
 /** Opens an encoded image for its header only; no pixels are decoded. */
-int thumb_vips_open_header(const void *data, size_t length, VipsImage **out);
+int thumb_vips_open_header(const void *data, size_t length, VipsImage **out, ThumbVipsError *error);
 
 /** Whether the image carries an embedded ICC profile. */
 int thumb_vips_has_icc_profile(VipsImage *image);
@@ -82,33 +106,42 @@ int thumb_vips_is_progressive_jpeg(VipsImage *image);
 /** The loader libvips picked for the image (e.g. "jpegload_buffer"), or NULL. */
 const char *thumb_vips_loader_name(VipsImage *image);
 
-/** Decodes and shrinks an encoded image in one pass, honouring orientation and fail-on-error. */
+/** Decodes and shrinks an encoded image in one pass (lazily: the pixels are made when the result is evaluated). */
 int thumb_vips_thumbnail_buffer(const void *data, size_t length, VipsImage **out,
-                                const ThumbVipsThumbnailOptions *options);
+                                const ThumbVipsThumbnailOptions *options, ThumbVipsError *error);
 
 /** Shrinks (or crops, or enlarges) an already decoded image. */
-int thumb_vips_thumbnail_image(VipsImage *in, VipsImage **out, const ThumbVipsThumbnailOptions *options);
+int thumb_vips_thumbnail_image(VipsImage *in, VipsImage **out, const ThumbVipsThumbnailOptions *options,
+                               ThumbVipsError *error);
 
 /** Converts any interpretation and depth to 8-bit sRGB, or 8-bit greyscale for grey inputs. */
-int thumb_vips_to_8bit(VipsImage *in, VipsImage **out);
+int thumb_vips_to_8bit(VipsImage *in, VipsImage **out, ThumbVipsError *error);
 
 /** Composites the alpha channel onto an opaque background colour. */
-int thumb_vips_flatten(VipsImage *in, VipsImage **out, double red, double green, double blue);
+int thumb_vips_flatten(VipsImage *in, VipsImage **out, double red, double green, double blue, ThumbVipsError *error);
 
 /** Centres the image on a width × height canvas filled with a colour (alpha used when the image has it). */
 int thumb_vips_embed_centre(VipsImage *in, VipsImage **out, int width, int height,
-                            double red, double green, double blue, double alpha);
+                            double red, double green, double blue, double alpha, ThumbVipsError *error);
 
 /** Cuts out a rectangle (used to take the first frame of an animation). */
-int thumb_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height);
+int thumb_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height,
+                            ThumbVipsError *error);
+
+/** Evaluates the image into memory (the image itself, with a new reference, when it is already there). */
+int thumb_vips_copy_memory(VipsImage *in, VipsImage **out, ThumbVipsError *error);
+
+/** The pixels of an image, band-packed rows, evaluating it into memory first if it is not already there. */
+int thumb_vips_pixels(VipsImage *in, const void **pixels, ThumbVipsError *error);
 
 /** A new image over the same pixels with its own copy of the metadata, so fields can be removed from it alone. */
-int thumb_vips_copy(VipsImage *in, VipsImage **out);
+int thumb_vips_copy(VipsImage *in, VipsImage **out, ThumbVipsError *error);
 
 /** The smallest value of the last band (the alpha channel of an image that has one). */
-int thumb_vips_alpha_minimum(VipsImage *in, double *minimum);
+int thumb_vips_alpha_minimum(VipsImage *in, double *minimum, ThumbVipsError *error);
 
 /** Encodes the image into a buffer to free with thumb_vips_free. */
-int thumb_vips_save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data, size_t *length);
+int thumb_vips_save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data, size_t *length,
+                    ThumbVipsError *error);
 
 #endif
