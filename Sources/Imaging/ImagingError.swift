@@ -15,6 +15,7 @@ package struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible 
         case invalidRendition
         case encodeFailed
         case libvipsUnavailable
+        case poolShutDown
     }
 
     /// The machine-readable kind of failure.
@@ -41,6 +42,8 @@ package struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible 
         package static let encodeFailed = Code(kind: .encodeFailed)
         /// libvips could not be started in this process.
         package static let libvipsUnavailable = Code(kind: .libvipsUnavailable)
+        /// The job was submitted after the imaging pool was shut down, so it did not run.
+        package static let poolShutDown = Code(kind: .poolShutDown)
 
         /// The code as written in logs and notifications, e.g. `tooManyPixels`.
         package var description: String { kind.rawValue }
@@ -70,8 +73,9 @@ package struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible 
         self.libvipsMessageIsShared = libvipsMessageIsShared
     }
 
-    /// False: retrying the same bytes with the same settings fails the same way.
-    package var isRetryable: Bool { false }
+    /// Whether trying again may succeed: only for a job the pool refused because it was shut down. Every other
+    /// failure comes from the bytes or the settings, and retrying them fails the same way.
+    package var isRetryable: Bool { code == .poolShutDown }
 
     /// `code: message (libvips: …)`.
     package var description: String {

@@ -21,20 +21,30 @@ package final class ImagingPool: @unchecked Sendable {
         }
     }
 
-    /// Runs `work` on a pool thread and returns its result to the awaiting task.
-    package func run<Result: Sendable, Failure: Error>(
-        _ work: @escaping @Sendable () throws(Failure) -> Result
-    ) async throws(Failure) -> Result {
-        let outcome = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Swift.Result<Result, Failure>, Never>) in
-            enqueue {
-                continuation.resume(returning: Swift.Result { () throws(Failure) -> Result in try work() })
+    /// Runs `work` on a pool thread and hands its outcome to the awaiting task; after `shutdown()` nothing runs and
+    /// the outcome is a `poolShutDown` failure.
+    ///
+    /// The outcome is a `Result`, so callers that keep their own typed errors map it without a do/catch.
+    package func run<Success: Sendable>(
+        _ work: @escaping @Sendable () throws(ImagingError) -> Success
+    ) async -> Result<Success, ImagingError> {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Result<Success, ImagingError>, Never>) in
+            let queued = enqueue {
+                continuation.resume(returning: Result { () throws(ImagingError) -> Success in try work() })
+            }
+            if !queued {
+                continuation.resume(
+                    returning: .failure(
+                        ImagingError(
+                            .poolShutDown,
+                            "the imaging pool was shut down (the process is stopping), so the job did not run; retry it"
+                        )
+                    ))
             }
         }
-        return try outcome.get()
     }
 
-    /// Lets the threads finish the queued jobs and exit.
+    /// Lets the threads finish the jobs already queued and exit; jobs submitted afterwards are refused.
     package func shutdown() {
         condition.lock()
         isShutDown = true
@@ -42,11 +52,14 @@ package final class ImagingPool: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func enqueue(_ job: @escaping @Sendable () -> Void) {
+    /// Queues a job for a pool thread; false, with the job dropped unrun, once the pool is shut down.
+    func enqueue(_ job: @escaping @Sendable () -> Void) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
+        guard !isShutDown else { return false }
         queue.append(job)
         condition.signal()
-        condition.unlock()
+        return true
     }
 
     private func workLoop() {

@@ -101,7 +101,7 @@ package struct ThroughputBenchmark: Sendable {
         for input in inputs {
             let result = try await pool.run { () throws(ImagingError) in
                 try thumbnailer.render(input.data, renditions: renditions, strategy: strategy)
-            }
+            }.get()
             sourcePixels.append(result.source.width * result.source.height)
         }
         let clock = ContinuousClock()
@@ -121,14 +121,12 @@ package struct ThroughputBenchmark: Sendable {
                     let index = started % inputs.count
                     let data = inputs[index].data
                     group.addTask {
-                        await pool.run { () -> Result<Sample, ImagingError> in
+                        await pool.run { () throws(ImagingError) -> Sample in
                             let jobStart = clock.now
-                            return Result { () throws(ImagingError) -> Sample in
-                                let result = try thumbnailer.render(data, renditions: renditions, strategy: strategy)
-                                return Sample(
-                                    input: index, total: jobStart.secondsUntilNow(clock), timings: result.timings,
-                                    outputBytes: result.renditions.reduce(0) { $0 + $1.data.count })
-                            }
+                            let result = try thumbnailer.render(data, renditions: renditions, strategy: strategy)
+                            return Sample(
+                                input: index, total: jobStart.secondsUntilNow(clock), timings: result.timings,
+                                outputBytes: result.renditions.reduce(0) { $0 + $1.data.count })
                         }
                     }
                     started += 1

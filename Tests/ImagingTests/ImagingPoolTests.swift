@@ -1,6 +1,8 @@
-import Imaging
+import Dispatch
 import Synchronization
 import Testing
+
+@testable import Imaging
 
 @Suite("The imaging pool bounds CPU work")
 struct ImagingPoolTests {
@@ -22,7 +24,7 @@ struct ImagingPoolTests {
                         let result = try Thumbnailer().render(landscape, renditions: [spec])
                         running.state.withLock { $0.now -= 1 }
                         return result.renditions[0].width
-                    }
+                    }.get()
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -38,7 +40,40 @@ struct ImagingPoolTests {
         await #expect(throws: ImagingError.self) {
             try await pool.run { () throws(ImagingError) in
                 _ = try Thumbnailer().render([], renditions: [RenditionSpec(name: "t", width: 10)])
-            }
+            }.get()
+        }
+    }
+
+    @Test("a job submitted after shutdown fails at once with poolShutDown, and may be retried elsewhere")
+    func refusesJobsAfterShutdown() async {
+        let pool = ImagingPool(threadCount: 2)
+        pool.shutdown()
+        let ran = Mutex(false)
+        let outcome = await pool.run { ran.withLock { $0 = true } }
+        guard case .failure(let error) = outcome else {
+            Issue.record("the job ran after shutdown")
+            return
+        }
+        #expect(error.code == .poolShutDown)
+        #expect(error.message.contains("shut down"))
+        #expect(error.isRetryable)
+        #expect(!ran.withLock { $0 })
+    }
+
+    @Test("jobs still queued when the pool shuts down run before its threads exit")
+    func queuedJobsRunAfterShutdown() {
+        let pool = ImagingPool(threadCount: 1)
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        // The first job holds the only thread, so the next two are certainly waiting in the queue at shutdown.
+        #expect(pool.enqueue { _ = release.wait(timeout: .now() + 60) })
+        #expect(pool.enqueue { finished.signal() })
+        #expect(pool.enqueue { finished.signal() })
+        pool.shutdown()
+        #expect(!pool.enqueue { finished.signal() })
+        release.signal()
+        for _ in 0..<2 {
+            #expect(finished.wait(timeout: .now() + 60) == .success)
         }
     }
 }

@@ -29,11 +29,11 @@ struct LibVipsErrorTests {
         var problems: [String] = []
         for iteration in 0..<iterations {
             // Both threads are idle when a pair is submitted, so the two images fail side by side.
-            async let jpegOutcome = pool.run { () -> Result<RenderResult, ImagingError> in
-                Result { () throws(ImagingError) in try thumbnailer.render(jpeg, renditions: renditions) }
+            async let jpegOutcome = pool.run { () throws(ImagingError) in
+                try thumbnailer.render(jpeg, renditions: renditions)
             }
-            async let pngOutcome = pool.run { () -> Result<RenderResult, ImagingError> in
-                Result { () throws(ImagingError) in try thumbnailer.render(png, renditions: renditions) }
+            async let pngOutcome = pool.run { () throws(ImagingError) in
+                try thumbnailer.render(png, renditions: renditions)
             }
             let outcomes = await [(Self.truncatedJPEG, jpegOutcome), (Self.corruptPNG, pngOutcome)]
             for (input, outcome) in outcomes {

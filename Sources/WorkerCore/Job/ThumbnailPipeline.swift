@@ -25,17 +25,14 @@ package struct ThumbnailPipeline: Sendable {
         let thumbnailer = thumbnailer
         let renditions = settings.renditions
         let framesWanted = Thumbnailer.framesWanted(by: renditions)
-        let inspected = await pool.run { () -> Result<(SourceInfo, Double), ImagingError> in
+        let inspected = await pool.run { () throws(ImagingError) in
             let start = ContinuousClock.now
-            return Result { () throws(ImagingError) in
-                (try thumbnailer.inspect(data, framesWanted: framesWanted), start.secondsUntilNow(ContinuousClock()))
-            }
+            return (try thumbnailer.inspect(data, framesWanted: framesWanted), start.secondsUntilNow(ContinuousClock()))
         }
         let (source, inspectSeconds) = try inspected.mapError(WorkerError.init(imaging:)).get()
         let reserved = await memoryBudget?.acquire(source.estimatedDecodeBytes(framesWanted: framesWanted))
-        let rendered = await pool.run { () -> Result<RenderResult, ImagingError> in
-            Result { () throws(ImagingError) in try thumbnailer.render(data, renditions: renditions, inspected: source)
-            }
+        let rendered = await pool.run { () throws(ImagingError) in
+            try thumbnailer.render(data, renditions: renditions, inspected: source)
         }
         if let reserved {
             await memoryBudget?.release(reserved)
