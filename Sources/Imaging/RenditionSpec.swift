@@ -83,6 +83,9 @@ package struct RenditionSpec: Sendable, Hashable {
     /// The most frames an animated rendition keeps.
     package var maxFrames: Int = 100
 
+    /// How many frames this rendition decodes at most: `maxFrames` when animated, else the first.
+    var framesWanted: Int { animated ? maxFrames : 1 }
+
     /// Creates a rendition; check `problems()` before use (the configuration reader does).
     package init(name: String, width: Int? = nil, height: Int? = nil) {
         self.name = name

@@ -1,19 +1,16 @@
 import CVipsShim
 
-extension Thumbnailer {
-    /// Checks an upload against the limits using only its magic bytes and header; decodes no pixels.
-    ///
-    /// `framesWanted` is how many frames the renditions will decode (1 unless one is animated); the pixel
-    /// limit counts width × height × those frames, the frame limit counts every frame in the file.
-    package func inspect(_ data: [UInt8], framesWanted: Int = 1) throws(ImagingError) -> SourceInfo {
-        try LibVips.isolatingFailures { () throws(ImagingError) -> SourceInfo in
-            try inspectOnce(data, framesWanted: framesWanted)
-        }
-    }
+/// Step 1, the header gate: the upload is checked against the limits by its size, its magic bytes, the loader libvips
+/// picks and the header's frames and pixels, before any pixel is decoded (imgproxy's security/checker.go).
+struct InspectStep {
+    /// The limits checked.
+    let limits: ImagingLimits
 
-    /// One attempt at `inspect(_:framesWanted:)`.
-    private func inspectOnce(_ data: [UInt8], framesWanted: Int) throws(ImagingError) -> SourceInfo {
-        let limits = settings.limits
+    /// What the upload is, or why it is refused; decodes no pixels.
+    ///
+    /// `framesWanted` is how many frames the renditions will decode (1 unless one is animated); the pixel limit counts
+    /// width × height × those frames, the frame limit counts every frame in the file.
+    func run(_ data: [UInt8], framesWanted: Int) throws(ImagingError) -> SourceInfo {
         guard !data.isEmpty else {
             throw ImagingError(.empty, "the file is empty (0 bytes)")
         }
@@ -49,7 +46,6 @@ extension Thumbnailer {
     private func check(_ header: VipsImage, format: ImageFormat, bytes: Int, framesWanted: Int) throws(ImagingError)
         -> SourceInfo
     {
-        let limits = settings.limits
         if let loader = thumb_vips_loader_name(header.pointer).map({ String(cString: $0) }),
             !format.matchesLoader(loader)
         {
@@ -72,11 +68,11 @@ extension Thumbnailer {
                 "the image is \(header.width)×\(frameHeight)\(frameText) pixels; the limit is \(limits.maxPixels) (limits.max_pixels)"
             )
         }
-        let swapsSides = (5...8).contains(header.orientation)
+        let upright = OrientStep.uprightSize(width: header.width, height: frameHeight, orientation: header.orientation)
         return SourceInfo(
             format: format,
-            width: swapsSides ? frameHeight : header.width,
-            height: swapsSides ? header.width : frameHeight,
+            width: upright.width,
+            height: upright.height,
             bytes: bytes,
             orientation: header.orientation,
             frames: frames,
