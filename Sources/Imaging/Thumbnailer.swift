@@ -195,7 +195,7 @@ package struct Thumbnailer: Sendable {
 
     /// Steps 2–4 (and 5, when `box` is a rendition's) as libvips runs them, in one `vips_thumbnail` pass: decoded and
     /// shrunk on load to `box`, turned upright, its colours converted; 8-bit sRGB (or grey) comes out, not yet in memory.
-    private func decode(
+    func decode(
         _ buffer: UnsafeRawBufferPointer, source: SourceInfo, box: ThumbVipsThumbnailOptions, frames: Int,
         failure: String
     ) throws(ImagingError) -> VipsImage {

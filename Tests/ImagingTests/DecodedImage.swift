@@ -28,34 +28,47 @@ struct DecodedImage: CustomTestStringConvertible {
                 return nil
             }
             defer { g_object_unref(header) }
-            var eightBit: UnsafeMutablePointer<VipsImage>?
-            guard thumb_vips_to_8bit(header, &eightBit, nil) == 0, let eightBit else { return nil }
-            defer { g_object_unref(eightBit) }
-            var memory: UnsafeMutablePointer<VipsImage>?
-            guard thumb_vips_copy_memory(eightBit, &memory, nil) == 0, let image = memory else { return nil }
-            defer { g_object_unref(image) }
-            var data: UnsafeRawPointer?
-            guard thumb_vips_pixels(image, &data, nil) == 0, let data else { return nil }
-            let (width, height, bands) = (
-                Int(vips_image_get_width(image)), Int(vips_image_get_height(image)),
-                Int(vips_image_get_bands(image))
-            )
-            let pixels = UnsafeRawBufferPointer(start: data, count: width * height * bands)
-            var rgba: [UInt8] = []
-            rgba.reserveCapacity(width * height * 4)
-            for offset in stride(from: 0, to: pixels.count, by: bands) {
-                switch bands {
-                case 1, 2:
-                    rgba += [pixels[offset], pixels[offset], pixels[offset], bands == 2 ? pixels[offset + 1] : 255]
-                case 3: rgba += [pixels[offset], pixels[offset + 1], pixels[offset + 2], 255]
-                default: rgba += [pixels[offset], pixels[offset + 1], pixels[offset + 2], pixels[offset + 3]]
-                }
-            }
-            return (width, height, rgba)
+            return Self.rgba(of: header)
         }
-        let image = try #require(decoded, "libvips could not decode the output")
+        try self.init(decoded)
+    }
+
+    /// Reads the pixels of an image libvips already holds (a step's result), all frames stacked.
+    init(pixelsOf image: UnsafeMutablePointer<VipsImage>) throws {
+        try self.init(Self.rgba(of: image))
+    }
+
+    private init(_ decoded: (width: Int, height: Int, rgba: [UInt8])?) throws {
+        let image = try #require(decoded, "libvips could not decode the image")
         (width, height, rgba) = (image.width, image.height, image.rgba)
         #expect(rgba.count == width * height * 4)
+    }
+
+    /// The image's pixels as 8-bit RGBA (grey repeated into red, green and blue; opaque when it has no alpha).
+    private static func rgba(of source: UnsafeMutablePointer<VipsImage>) -> (width: Int, height: Int, rgba: [UInt8])? {
+        var eightBit: UnsafeMutablePointer<VipsImage>?
+        guard thumb_vips_to_8bit(source, &eightBit, nil) == 0, let eightBit else { return nil }
+        defer { g_object_unref(eightBit) }
+        var memory: UnsafeMutablePointer<VipsImage>?
+        guard thumb_vips_copy_memory(eightBit, &memory, nil) == 0, let image = memory else { return nil }
+        defer { g_object_unref(image) }
+        var data: UnsafeRawPointer?
+        guard thumb_vips_pixels(image, &data, nil) == 0, let data else { return nil }
+        let (width, height, bands) = (
+            Int(vips_image_get_width(image)), Int(vips_image_get_height(image)), Int(vips_image_get_bands(image))
+        )
+        let pixels = UnsafeRawBufferPointer(start: data, count: width * height * bands)
+        var rgba: [UInt8] = []
+        rgba.reserveCapacity(width * height * 4)
+        for offset in stride(from: 0, to: pixels.count, by: bands) {
+            switch bands {
+            case 1, 2:
+                rgba += [pixels[offset], pixels[offset], pixels[offset], bands == 2 ? pixels[offset + 1] : 255]
+            case 3: rgba += [pixels[offset], pixels[offset + 1], pixels[offset + 2], 255]
+            default: rgba += [pixels[offset], pixels[offset + 1], pixels[offset + 2], pixels[offset + 3]]
+            }
+        }
+        return (width, height, rgba)
     }
 
     /// A short description for failure messages, instead of every pixel.

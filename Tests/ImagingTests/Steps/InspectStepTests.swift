@@ -1,8 +1,10 @@
-import Imaging
 import Testing
 
-@Suite("Hostile and broken inputs fail with a code, before decoding")
-struct ThumbnailerLimitTests {
+@testable import Imaging
+
+@Suite("Step 1, inspect: hostile and broken inputs fail with a code, before decoding")
+struct InspectStepTests {
+    /// The code a testdata file fails with through every step, nil when it renders.
     private func code(
         of file: String, _ configure: (inout ImagingSettings) -> Void = { _ in }
     ) throws -> ImagingError.Code? {
@@ -17,6 +19,41 @@ struct ThumbnailerLimitTests {
             #expect(!error.message.isEmpty)
             return error.code
         }
+    }
+
+    /// Step 1 alone on a testdata file.
+    private func inspect(
+        _ file: String, framesWanted: Int = 1, _ configure: (inout ImagingLimits) -> Void = { _ in }
+    ) throws -> SourceInfo {
+        var limits = ImagingLimits()
+        configure(&limits)
+        _ = try Thumbnailer()
+        return try InspectStep(limits: limits).run(testdata(file), framesWanted: framesWanted)
+    }
+
+    @Test("the header gives the upright size, the frames, alpha, profile and progressive scan")
+    func headerFields() throws {
+        let sideways = try inspect("orientation-6.jpg")
+        #expect(sideways.format == .jpeg && sideways.orientation == 6 && sideways.bytes > 0)
+        #expect(sideways.width == 600 && sideways.height == 400, "stored 400×600, shown 600×400")
+        #expect(!sideways.hasAlpha && !sideways.hasProfile && !sideways.isProgressive)
+        let animation = try inspect("animated.gif", framesWanted: 3)
+        #expect(animation.format == .gif && animation.frames == 3)
+        #expect(animation.width == 120 && animation.height == 80, "one frame's height, not the stack's")
+        #expect(try inspect("alpha.png").hasAlpha)
+        #expect(try inspect("cmyk-profile.jpg").hasProfile && !(try inspect("cmyk-noprofile.jpg").hasProfile))
+        #expect(try inspect("progressive.jpg").isProgressive)
+    }
+
+    @Test("the pixel limit counts the frames the renditions decode, not every frame in the file")
+    func framesCountTowardPixels() throws {
+        let twoFrames = 120 * 80 * 2
+        #expect(try inspect("animated.gif", framesWanted: 2) { $0.maxPixels = twoFrames }.frames == 3)
+        let error = try #require(throws: ImagingError.self) {
+            try inspect("animated.gif", framesWanted: 3) { $0.maxPixels = twoFrames }
+        }
+        #expect(error.code == .tooManyPixels)
+        #expect(error.message.contains("120×80 × 3 frames"))
     }
 
     @Test(
@@ -74,63 +111,9 @@ struct ThumbnailerLimitTests {
             try Thumbnailer().render(bytes, renditions: [RenditionSpec(name: "t", width: 100)])
         }
     }
-}
-
-/// A rendition with a box of `width` × `height`, adjusted by `configure`.
-private func rendition(
-    _ name: String, _ width: Int?, _ height: Int? = nil, _ configure: (inout RenditionSpec) -> Void = { _ in }
-) -> RenditionSpec {
-    var spec = RenditionSpec(name: name, width: width, height: height)
-    configure(&spec)
-    return spec
-}
-
-@Suite("Rendition specifications are checked before they are used")
-struct RenditionSpecTests {
-    @Test("a spec with every field set is valid")
-    func everyField() throws {
-        let spec = rendition("small", 320, 240) {
-            $0.fit = .cover
-            $0.gravity = .attention
-            $0.format = .webp
-            $0.quality = 75
-            $0.upscale = true
-            $0.metadata = .icc
-            $0.progressive = true
-            $0.background = RGBColor(red: 0x10, green: 0x20, blue: 0x30)
-            $0.animated = true
-            $0.maxFrames = 12
-        }
-        #expect(spec.problems().isEmpty)
-        #expect(rendition("h", nil, 90).problems().isEmpty)
-        #expect(rendition("w", 90).problems().isEmpty)
-    }
 
     @Test(
-        "bad specifications name the field",
-        arguments: [
-            (rendition("small", 0, 10), "width 0"),
-            (rendition("small", 100) { $0.fit = .cover }, "needs both width and height"),
-            (rendition("small", 100) { $0.quality = 101 }, "quality 101"),
-            (
-                rendition("small", 100) {
-                    $0.format = .jpeg
-                    $0.animated = true
-                }, "animated output needs format webp or gif"
-            ),
-            (rendition("bad name", 100), "rendition name"),
-        ])
-    func badSpecs(_ spec: RenditionSpec, _ fragment: String) {
-        let problems = spec.problems()
-        #expect(problems.count == 1, "\(problems)")
-        #expect(problems.first?.contains(fragment) == true, "\(problems)")
-    }
-}
-
-@Suite("Formats are recognised by their magic bytes")
-struct ImageFormatTests {
-    @Test(
-        "each testdata file is recognised",
+        "each testdata file is recognised by its magic bytes",
         arguments: [
             ("landscape.jpg", ImageFormat.jpeg), ("alpha.png", .png), ("alpha.webp", .webp), ("animated.gif", .gif),
             ("photo.tiff", .tiff), ("photo.heic", .heic), ("photo.avif", .avif), ("vector.svg", .svg),
@@ -144,10 +127,7 @@ struct ImageFormatTests {
         #expect(ImageFormat(sniffing: try testdata("text.jpg")) == nil)
         #expect(ImageFormat(sniffing: [UInt8]()) == nil)
     }
-}
 
-@Suite("Decode memory is estimated from the header")
-struct DecodeMemoryEstimateTests {
     @Test("a progressive JPEG is estimated far above the same picture as a baseline JPEG")
     func progressiveCostsMore() throws {
         let thumbnailer = try Thumbnailer()

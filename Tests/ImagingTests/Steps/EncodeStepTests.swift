@@ -1,0 +1,89 @@
+import Testing
+
+@testable import Imaging
+
+@Suite("Step 8, encode: format, metadata and quality")
+struct EncodeStepTests {
+    @Test("auto picks PNG for transparent results and JPEG for opaque ones")
+    func autoFormat() throws {
+        let (transparent, image) = try renderOne("alpha.png", rendition(200) { $0.format = .auto })
+        #expect(transparent.renditions[0].format == .png)
+        #expect(image.pixel(atX: 0.75, y: 0.5).alpha == 0)
+        let (opaque, _) = try renderOne("landscape.jpg", rendition(200) { $0.format = .auto })
+        #expect(opaque.renditions[0].format == .jpeg)
+        #expect(sniffedFormat(opaque.renditions[0].data) == .jpeg)
+    }
+
+    @Test(
+        "each output format is written with its own magic bytes",
+        arguments: [
+            (RenditionSpec.Format.jpeg, ImageFormat.jpeg), (.png, .png), (.webp, .webp), (.avif, .avif), (.gif, .gif),
+        ])
+    func outputFormats(_ output: RenditionSpec.Format, _ format: ImageFormat) throws {
+        let (result, image) = try renderOne("landscape.jpg", rendition(90) { $0.format = output })
+        #expect(result.renditions[0].format == format)
+        #expect(sniffedFormat(result.renditions[0].data) == format)
+        #expect(image.width == 90 && image.height == 60)
+        #expect(image.showsUprightQuadrants)
+    }
+
+    @Test("WebP keeps the alpha channel")
+    func webpAlpha() throws {
+        let (_, image) = try renderOne("alpha.png", rendition(200) { $0.format = .webp })
+        #expect(image.pixel(atX: 0.75, y: 0.5).alpha == 0)
+        #expect(image.pixel(atX: 0.25, y: 0.5).alpha == 255)
+    }
+
+    @Test("metadata is stripped by default and kept on request")
+    func metadata() throws {
+        let exif = Array("Exif".utf8)
+        let stripped = try renderOne("orientation-6.jpg", rendition(120)).0.renditions[0].data
+        #expect(!stripped.contains(subsequence: exif))
+        let kept = try renderOne("orientation-6.jpg", rendition(120) { $0.metadata = .all }).0.renditions[0].data
+        #expect(kept.contains(subsequence: exif))
+        let profile = Array("ICC_PROFILE".utf8)
+        #expect(!stripped.contains(subsequence: profile))
+        let iccOnly = try renderOne("cmyk-profile.jpg", rendition(120) { $0.metadata = .icc }).0.renditions[0].data
+        #expect(iccOnly.contains(subsequence: profile))
+        let defaultMetadata = try renderOne("cmyk-profile.jpg", rendition(120)).0.renditions[0].data
+        #expect(!defaultMetadata.contains(subsequence: profile))
+    }
+
+    @Test("progressive JPEG uses the progressive frame marker")
+    func progressive() throws {
+        let baseline = try renderOne("landscape.jpg", rendition(120)).0.renditions[0].data
+        let progressive = try renderOne("landscape.jpg", rendition(120) { $0.progressive = true }).0.renditions[0].data
+        #expect(progressive.contains(subsequence: [0xFF, 0xC2]))
+        #expect(!baseline.contains(subsequence: [0xFF, 0xC2]))
+    }
+
+    @Test("a fixed format is kept; auto looks at the pixels: visible transparency makes PNG, an opaque alpha JPEG")
+    func formatChoice() throws {
+        let transparent = try decodedUpright("alpha.png", box: widthBox(100))
+        let opaqueAlpha = try decodedUpright("animated.gif", box: widthBox(60))
+        #expect(opaqueAlpha.hasAlpha, "GIFs load as RGBA, with alpha 255 everywhere here")
+        let auto = rendition(100) { $0.format = .auto }
+        #expect(try EncodeStep.format(for: auto, image: transparent) == .png)
+        #expect(try EncodeStep.format(for: auto, image: opaqueAlpha) == .jpeg)
+        #expect(try EncodeStep.format(for: rendition(100) { $0.format = .webp }, image: transparent) == .webp)
+        #expect(try EncodeStep.format(for: rendition(100), image: transparent) == .jpeg)
+    }
+
+    @Test("a rendition without a quality takes the configured default for its format")
+    func defaultQuality() throws {
+        let image = try decodedUpright("off-centre.png", box: widthBox(600))
+        func size(_ format: ImageFormat, jpeg: Int = 80, webp: Int = 80, quality: Int? = nil) throws -> Int {
+            var defaults = QualityDefaults()
+            defaults.jpeg = jpeg
+            defaults.webp = webp
+            let spec = rendition(600) { $0.quality = quality }
+            return try EncodeStep(quality: defaults).encode(image, as: format, rendition: spec).count
+        }
+        #expect(try size(.jpeg, jpeg: 20) < size(.jpeg, jpeg: 95))
+        #expect(try size(.webp, webp: 20) < size(.webp, webp: 95))
+        #expect(try size(.jpeg, jpeg: 20, quality: 95) == size(.jpeg, jpeg: 95), "the rendition's own quality wins")
+        let decoded = try DecodedImage(
+            EncodeStep(quality: QualityDefaults()).encode(image, as: .png, rendition: rendition(600)))
+        #expect(decoded.width == 600 && decoded.height == 150)
+    }
+}

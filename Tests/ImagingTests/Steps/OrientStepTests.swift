@@ -1,0 +1,36 @@
+import CVipsShim
+import Testing
+
+@testable import Imaging
+
+@Suite("Step 3, orient: upright by the EXIF orientation")
+struct OrientStepTests {
+    @Test("every EXIF orientation comes out upright", arguments: 1...8)
+    func orientation(_ tag: Int) throws {
+        let (result, image) = try renderOne("orientation-\(tag).jpg", rendition(120))
+        #expect(result.source.orientation == tag)
+        #expect(result.source.width == 600 && result.source.height == 400)
+        #expect(image.width == 120 && image.height == 80)
+        #expect(image.showsUprightQuadrants, "pixels: \(image.pixel(atX: 0.25, y: 0.25))")
+    }
+
+    @Test("orientations 5–8 turn the picture a quarter, so its sides swap", arguments: 1...8)
+    func uprightSize(_ tag: Int) {
+        let size = OrientStep.uprightSize(width: 400, height: 600, orientation: tag)
+        #expect(tag >= 5 ? size == (600, 400) : size == (400, 600))
+    }
+
+    @Test("the step's auto-rotate turns the decode upright and drops the tag; without it the picture lies on its side")
+    func autoRotateIsTheStepsOption() throws {
+        var options = widthBox(120)
+        DecodeStep.configure(&options, frames: 1)
+        let sideways = try decoded("orientation-6.jpg", options: options)
+        #expect(sideways.width == 120 && sideways.height == 180, "the stored 400×600")
+        #expect(try !DecodedImage(sideways).showsUprightQuadrants)
+        OrientStep.configure(&options)
+        let upright = try decoded("orientation-6.jpg", options: options)
+        #expect(upright.width == 120 && upright.height == 80)
+        #expect(upright.orientation == 1)
+        #expect(try DecodedImage(upright).showsUprightQuadrants)
+    }
+}

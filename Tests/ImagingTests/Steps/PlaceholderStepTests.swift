@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+@testable import Imaging
+
+@Suite("Step 9, placeholder: ThumbHash and dominant colour")
+struct PlaceholderStepTests {
+    @Test("the placeholder carries a ThumbHash and the dominant colour")
+    func placeholder() throws {
+        let result = try thumbnailer().render(testdata("alpha.png"), renditions: [rendition(50)])
+        let placeholder = try #require(result.placeholder)
+        #expect(placeholder.dominantColor == "#ff0000")
+        let hash = try #require(Data(base64Encoded: placeholder.thumbHash))
+        #expect(hash.count >= 5)
+        let disabled = try thumbnailer { $0.placeholder = false }
+            .render(testdata("alpha.png"), renditions: [rendition(50)])
+        #expect(disabled.placeholder == nil)
+    }
+
+    @Test("only the first frame counts, even when the decode holds every frame of an animation")
+    func firstFrame() throws {
+        let stack = try decodedUpright("animated.gif", box: widthBox(120), frames: 3)
+        #expect(stack.height == 3 * stack.pageHeight)
+        let placeholder = try PlaceholderStep(background: RGBColor(red: 0, green: 0, blue: 0)).run(stack)
+        #expect(placeholder.dominantColor == "#ff0000", "the frames are red, green, blue")
+        let hash = try #require(Data(base64Encoded: placeholder.thumbHash))
+        #expect(hash.count >= 5)
+    }
+
+    @Test("the placeholder's own small decode, decoding per rendition, finds the same colour as the shared decode")
+    func ownDecodeAgrees() throws {
+        let renditions = [rendition(300)]
+        for file in ["alpha.png", "orientation-6.jpg"] {
+            let once = try thumbnailer().render(testdata(file), renditions: renditions, strategy: .decodeOnce)
+            let each = try thumbnailer().render(testdata(file), renditions: renditions, strategy: .decodePerRendition)
+            #expect(once.placeholder?.dominantColor == each.placeholder?.dominantColor, "\(file)")
+            #expect(each.timings.placeholder > 0)
+        }
+    }
+}
