@@ -91,6 +91,23 @@ struct DecodedImage: CustomTestStringConvertible {
             && abs(pixel.blue - blue) <= tolerance
     }
 
+    /// The mean over all pixels of max − min of red, green and blue: 0 for greys, 255 for pure hues.
+    var meanSaturation: Double {
+        let total = stride(from: 0, to: rgba.count, by: 4).reduce(0) { sum, offset in
+            let channels = rgba[offset..<offset + 3]
+            return sum + Int(channels.max()!) - Int(channels.min()!)
+        }
+        return Double(total) / Double(max(1, width * height))
+    }
+
+    /// Whether some pixel is within `tolerance` of a colour on every channel.
+    func hasColour(_ red: Int, _ green: Int, _ blue: Int, tolerance: Int = 24) -> Bool {
+        stride(from: 0, to: rgba.count, by: 4).contains { offset in
+            abs(Int(rgba[offset]) - red) <= tolerance && abs(Int(rgba[offset + 1]) - green) <= tolerance
+                && abs(Int(rgba[offset + 2]) - blue) <= tolerance
+        }
+    }
+
     /// Whether the image shows the quadrants picture upright: red, green / blue, white.
     var showsUprightQuadrants: Bool {
         isColour(atX: 0.25, y: 0.25, 255, 0, 0) && isColour(atX: 0.75, y: 0.25, 0, 255, 0)

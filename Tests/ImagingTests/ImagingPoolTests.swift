@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 
 @Suite("The imaging pool bounds CPU work")
 struct ImagingPoolTests {
-    @Test("no more jobs run at once than the pool has threads, and every job finishes")
+    @Test("a pool of two runs two jobs at once, never three, and every job finishes")
     func bounded() async throws {
         let pool = ImagingPool(threadCount: 2)
         defer { pool.shutdown() }
@@ -16,21 +17,20 @@ struct ImagingPoolTests {
             for index in 0..<12 {
                 group.addTask {
                     try await pool.run { () throws(ImagingError) -> Int in
-                        running.state.withLock {
-                            $0.now += 1
-                            $0.most = max($0.most, $0.now)
-                        }
+                        // Until two jobs have run side by side, a job waits for a partner, holding its thread.
+                        running.enterWaitingForPartner(seconds: 60)
+                        defer { running.leave() }
                         let spec = RenditionSpec(name: "t", width: 50 + index)
-                        let result = try Thumbnailer().render(landscape, renditions: [spec])
-                        running.state.withLock { $0.now -= 1 }
-                        return result.renditions[0].width
+                        return try Thumbnailer().render(landscape, renditions: [spec]).renditions[0].width
                     }.get()
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(results.sorted() == Array(50..<62))
-        #expect(running.state.withLock { $0.most } <= 2)
+        let (most, partnerFound) = running.summary
+        #expect(partnerFound, "no two jobs ever ran at once")
+        #expect(most == 2, "jobs running at once, at most")
     }
 
     @Test("errors thrown on a pool thread reach the caller with their type")
@@ -78,7 +78,44 @@ struct ImagingPoolTests {
     }
 }
 
-/// Counts jobs running at once and the most seen.
-private final class Concurrency: Sendable {
-    let state = Mutex((now: 0, most: 0))
+/// Counts jobs running at once and the most seen, and makes the first jobs wait until two run side by side.
+private final class Concurrency: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var now = 0
+    private var most = 0
+    private var partnerFound = false
+    private var gaveUp = false
+
+    /// Counts a job in; until some job has had a partner, waits up to `seconds` for one (once only: after a wait runs
+    /// out, the rest do not wait).
+    func enterWaitingForPartner(seconds: Double) {
+        condition.lock()
+        defer { condition.unlock() }
+        now += 1
+        most = max(most, now)
+        if now >= 2 {
+            partnerFound = true
+            condition.broadcast()
+        }
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while !partnerFound && !gaveUp {
+            if !condition.wait(until: deadline) {
+                gaveUp = true
+            }
+        }
+    }
+
+    /// Counts a job out.
+    func leave() {
+        condition.lock()
+        now -= 1
+        condition.unlock()
+    }
+
+    /// The most jobs seen running at once, and whether two ever did.
+    var summary: (most: Int, partnerFound: Bool) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (most, partnerFound)
+    }
 }

@@ -103,13 +103,16 @@ struct InspectStepTests {
         #expect(image.isColour(atX: 0.5, y: 0.5, 255, 0, 0))
     }
 
-    @Test("a file whose magic bytes lie is refused")
+    /// libvips picks its loader by the magic bytes too, so the PNG loader gets the JPEG body and cannot read a header.
+    @Test("a file whose magic bytes lie is refused as a broken header of the format it claims")
     func mismatchedContent() throws {
         var bytes = try testdata("landscape.jpg")
         bytes.replaceSubrange(0..<8, with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        #expect(throws: ImagingError.self) {
+        let error = try #require(throws: ImagingError.self) {
             try Thumbnailer().render(bytes, renditions: [RenditionSpec(name: "t", width: 100)])
         }
+        #expect(error.code == .corrupt)
+        #expect(error.message == "the png header cannot be read")
     }
 
     @Test(

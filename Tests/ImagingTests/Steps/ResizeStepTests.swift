@@ -15,7 +15,7 @@ struct ResizeStepTests {
         #expect(enlarged.width == 1000 && enlarged.height == 667)
     }
 
-    @Test("cover fills the box and crops the centre")
+    @Test("cover fills the box and crops the centre; attention and entropy keep the detail, wherever it is")
     func cover() throws {
         let (_, image) = try renderOne("wide.jpg", rendition(100, 100) { $0.fit = .cover })
         #expect(image.width == 100 && image.height == 100)
@@ -28,6 +28,26 @@ struct ResizeStepTests {
                     $0.gravity = gravity
                 })
             #expect(cropped.width == 100 && cropped.height == 100)
+        }
+        // off-centre.png is flat grey but for a red and yellow checkerboard at its right end.
+        func crop(_ gravity: RenditionSpec.Gravity) throws -> DecodedImage {
+            try renderOne(
+                "off-centre.png",
+                rendition(100, 100) {
+                    $0.fit = .cover
+                    $0.gravity = gravity
+                }
+            ).1
+        }
+        let centre = try crop(.centre)
+        #expect(centre.width == 100 && centre.height == 100)
+        #expect(centre.meanSaturation < 5, "the centre is grey: \(centre)")
+        #expect(centre.isColour(atX: 0.5, y: 0.5, 128, 128, 128, tolerance: 8))
+        for gravity in [RenditionSpec.Gravity.attention, .entropy] {
+            let detail = try crop(gravity)
+            #expect(detail.width == 100 && detail.height == 100)
+            #expect(detail.meanSaturation > 150, "\(gravity) keeps the checkerboard: \(detail)")
+            #expect(detail.hasColour(255, 0, 0) && detail.hasColour(255, 255, 0), "\(gravity): red and yellow")
         }
     }
 
