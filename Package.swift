@@ -124,7 +124,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CVipsShim"], swiftSettings: swiftSettings),
-        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: swiftSettings),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "TestSupport"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
             dependencies: [

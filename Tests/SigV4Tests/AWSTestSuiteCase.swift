@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import SigV4
@@ -6,16 +7,10 @@ import Testing
 /// One case of the official SigV4 test suite in `testdata/aws-sigv4-test-suite/v4` (from awslabs/aws-c-auth):
 /// a folder with `context.json`, `request.txt` and the expected `header-*` and `query-*` results.
 struct AWSTestSuiteCase {
-    /// The folder holding the cases, found by walking up from this file to the directory with
-    /// `testdata/aws-sigv4-test-suite`; `nil` when there is none.
+    /// The folder holding the cases, `testdata/aws-sigv4-test-suite/v4`; `nil` when there is none.
     static let root: URL? = {
-        var directory = URL(filePath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            let suite = directory.appending(path: "testdata/aws-sigv4-test-suite/v4")
-            if FileManager.default.fileExists(atPath: suite.path) { return suite }
-            directory.deleteLastPathComponent()
-        }
-        return nil
+        let suite = Testdata.url("aws-sigv4-test-suite/v4")
+        return FileManager.default.fileExists(atPath: suite.path) ? suite : nil
     }()
 
     /// Every case's path below `root` (`get-vanilla`, or `group/case` when nested), found by walking the tree.
@@ -35,7 +30,7 @@ struct AWSTestSuiteCase {
 
     /// Loads the case at `name` below `root`.
     init(name: String) throws {
-        directory = try #require(Self.root, "no testdata/aws-sigv4-test-suite above \(#filePath)").appending(path: name)
+        directory = try #require(Self.root, "no \(Testdata.path("aws-sigv4-test-suite/v4"))").appending(path: name)
         context = try JSONDecoder().decode(
             Context.self, from: Data(contentsOf: directory.appending(path: "context.json")))
         request = try RawHTTPRequest(

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import SigV4
@@ -8,7 +9,7 @@ import Testing
 struct AWSTestSuiteTests {
     @Test("all 38 cases of the suite are found")
     func findsEveryCase() throws {
-        try #require(AWSTestSuiteCase.root != nil, "no testdata/aws-sigv4-test-suite above \(#filePath)")
+        try #require(AWSTestSuiteCase.root != nil, "no \(Testdata.path("aws-sigv4-test-suite/v4"))")
         #expect(AWSTestSuiteCase.names.count == 38)
     }
 

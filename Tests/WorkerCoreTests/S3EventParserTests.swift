@@ -1,23 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import WorkerCore
 
-/// The folder holding the event fixtures, found by walking up from this file to the directory with `testdata/events`.
-private let eventsFolder: URL? = {
-    var directory = URL(filePath: #filePath).deletingLastPathComponent()
-    while directory.path != "/" {
-        let events = directory.appending(path: "testdata/events")
-        if FileManager.default.fileExists(atPath: events.path) { return events }
-        directory.deleteLastPathComponent()
-    }
-    return nil
-}()
-
 /// Parses one fixture from `testdata/events`.
 private func parseFixture(_ name: String) throws -> QueueMessageContent {
-    let folder = try #require(eventsFolder, "no testdata/events above \(#filePath)")
-    return try S3EventParser.parse(body: String(contentsOf: folder.appending(path: name), encoding: .utf8))
+    try S3EventParser.parse(body: Testdata.text("events/\(name)"))
 }
 
 /// A one-record S3 notification whose record has `eventSource`, `eventName` and `eventTime`, and `object` as its `s3.object`.

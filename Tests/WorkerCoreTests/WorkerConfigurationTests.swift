@@ -1,19 +1,16 @@
 import Foundation
 import Imaging
 import Logging
+import TestSupport
 import Testing
 import WorkerCore
 import Yams
-
-/// The repository root, found from this source file's location.
-private let repositoryURL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 @Suite("The configuration file")
 struct WorkerConfigurationTests {
     @Test("the shipped worker.conf documents the defaults exactly")
     func shippedFileIsTheDefault() throws {
-        let shipped = try WorkerConfiguration.load(path: repositoryURL.appendingPathComponent("worker.conf").path)
+        let shipped = try WorkerConfiguration.load(path: Testdata.repository.appending(path: "worker.conf").path)
         let defaults = WorkerConfiguration()
         #expect(shipped.renditions == defaults.renditions)
         #expect(shipped.keyTemplate == defaults.keyTemplate)
@@ -27,7 +24,7 @@ struct WorkerConfigurationTests {
 
     @Test("worker.conf documents every key of the key table, and holds no key the table lacks")
     func shippedFileDocumentsEveryKey() throws {
-        let text = try String(contentsOf: repositoryURL.appendingPathComponent("worker.conf"), encoding: .utf8)
+        let text = try String(contentsOf: Testdata.repository.appending(path: "worker.conf"), encoding: .utf8)
         let shipped = try #require(try Yams.load(yaml: text) as? [String: Any])
         func paths(_ mapping: [String: Any], under prefix: String) -> [String] {
             mapping.flatMap { key, value -> [String] in
@@ -59,7 +56,7 @@ struct WorkerConfigurationTests {
 
     @Test("the commented multi-size example in worker.conf is valid once uncommented")
     func multiSizeExample() throws {
-        let text = try String(contentsOf: repositoryURL.appendingPathComponent("worker.conf"), encoding: .utf8)
+        let text = try String(contentsOf: Testdata.repository.appending(path: "worker.conf"), encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let start = try #require(lines.firstIndex { $0 == "# renditions:" })
         let example = lines[start...].prefix { $0.hasPrefix("#") }.map { $0.dropFirst(2) }.joined(separator: "\n")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
+import TestSupport
 import Testing
 import WorkerCore
 
@@ -15,11 +16,7 @@ struct WorkerMetricsTests {
 
     /// The landscape test image.
     private static func image() throws -> [UInt8] {
-        try [UInt8](
-            Data(
-                contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
-                        "testdata/landscape.jpg")))
+        try Testdata.bytes("landscape.jpg")
     }
 
     /// A handler over in-memory fakes holding `uploads/photo.jpg`, recording into `metrics`, whose clock reads 90 s

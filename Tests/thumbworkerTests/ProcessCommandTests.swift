@@ -123,10 +123,6 @@ struct RunningCommand: Sendable {
     }
 }
 
-/// The repository root, found from this source file's location.
-let repositoryURL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
 /// The `thumbworker` executable next to the test bundle in the build folder.
 let binaryURL: URL = {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -146,17 +142,12 @@ func temporaryFolder() throws -> URL {
     return url
 }
 
-/// The path of a testdata file.
-func testdataPath(_ name: String) -> String {
-    repositoryURL.appendingPathComponent("testdata").appendingPathComponent(name).path
-}
-
 @Suite("thumbworker process")
 struct ProcessCommandTests {
     @Test("good and bad inputs: outputs for the good, one clear line per bad, exit 1, an event per input")
     func mixedInputs() throws {
         let folder = try temporaryFolder()
-        let inputs = ["landscape.jpg", "alpha.png", "bomb.png", "text.jpg", "truncated.jpg"].map(testdataPath)
+        let inputs = ["landscape.jpg", "alpha.png", "bomb.png", "text.jpg", "truncated.jpg"].map(Testdata.path)
         let result = try CommandResult(["process", "--json", "-o", "out"] + inputs, in: folder)
         #expect(result.status == 1)
         let events = try result.standardOutput.split(separator: "\n").map {
@@ -189,7 +180,7 @@ struct ProcessCommandTests {
         let folder = try temporaryFolder()
         let result = try CommandResult(
             [
-                "process", testdataPath("orientation-6.jpg"), "-o", "out",
+                "process", Testdata.path("orientation-6.jpg"), "-o", "out",
                 "--rendition", "small=64x64,fit=cover,format=webp", "--rendition", "large=300,format=png",
                 "--key-template", "{stem}/{name}-{width}x{height}.{ext}",
             ], in: folder)
@@ -207,7 +198,7 @@ struct ProcessCommandTests {
         let folder = try temporaryFolder()
         let result = try CommandResult(
             [
-                "process", testdataPath("landscape.jpg"), "-o", "out", "--width", "60",
+                "process", Testdata.path("landscape.jpg"), "-o", "out", "--width", "60",
                 "--format", "webp", "--quality", "50", "--json",
             ], in: folder)
         #expect(result.status == 0, "\(result.standardError)")
@@ -220,14 +211,14 @@ struct ProcessCommandTests {
         let folder = try temporaryFolder()
         let flags = try CommandResult(
             [
-                "process", testdataPath("landscape.jpg"), "-o", "out",
+                "process", Testdata.path("landscape.jpg"), "-o", "out",
                 "--rendition", "a=0", "--fit", "squash",
             ], in: folder)
         #expect(flags.status == 2)
         #expect(flags.standardError.contains("width 0") && flags.standardError.contains("fit 'squash'"))
         try "renditions:\n  - name: a\n    widht: 10\nlimits:\n  max_pixels: -1\n".write(
             to: folder.appendingPathComponent("worker.conf"), atomically: true, encoding: .utf8)
-        let file = try CommandResult(["process", testdataPath("landscape.jpg"), "-o", "out"], in: folder)
+        let file = try CommandResult(["process", Testdata.path("landscape.jpg"), "-o", "out"], in: folder)
         #expect(file.status == 2)
         #expect(file.standardError.contains("worker.conf: 3 problems"), "\(file.standardError)")
         #expect(
@@ -286,9 +277,9 @@ struct ProcessCommandTests {
         let other = folder.appendingPathComponent("copy")
         try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
-            atPath: testdataPath("alpha.png"), toPath: other.appendingPathComponent("landscape.jpg").path)
+            atPath: Testdata.path("alpha.png"), toPath: other.appendingPathComponent("landscape.jpg").path)
         let result = try CommandResult(
-            ["process", testdataPath("landscape.jpg"), "copy/landscape.jpg", "-o", "out"], in: folder)
+            ["process", Testdata.path("landscape.jpg"), "copy/landscape.jpg", "-o", "out"], in: folder)
         #expect(result.status == 1)
         #expect(result.standardError.contains("copy/landscape.jpg") && result.standardError.contains("same name as"))
     }
@@ -297,7 +288,7 @@ struct ProcessCommandTests {
     func unreadableInputs() throws {
         let folder = try temporaryFolder()
         let result = try CommandResult(
-            ["process", repositoryURL.appendingPathComponent("testdata").path, "missing.jpg", "-o", "out"], in: folder)
+            ["process", Testdata.folder.path, "missing.jpg", "-o", "out"], in: folder)
         #expect(result.status == 1)
         #expect(result.standardError.contains("is a folder"))
         #expect(result.standardError.contains("missing.jpg"))
@@ -323,13 +314,13 @@ struct ProcessCommandS3Tests {
             let uploads = try await clients.makeBucket()
             let thumbs = try await clients.makeBucket()
             let key = "in/my photo é ü+1 ~()!*'.jpg"
-            let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: testdataPath("orientation-6.jpg"))))
+            let original = try Testdata.bytes("orientation-6.jpg")
             _ = try await clients.s3.putObject(
                 .init(bucket: uploads, key: key, body: original), logger: Emulator.logger)
             let folder = try temporaryFolder()
             let result = try CommandResult(
                 [
-                    "process", "s3://\(uploads)/\(key)", testdataPath("alpha.png"),
+                    "process", "s3://\(uploads)/\(key)", Testdata.path("alpha.png"),
                     "s3://\(uploads)/missing.jpg", "-o", "s3://\(thumbs)/t",
                 ],
                 in: folder, environment: environment)
@@ -359,7 +350,7 @@ struct ProcessCommandS3Tests {
         try await Emulator.withClients { clients in
             let uploads = try await clients.makeBucket()
             let thumbs = try await clients.makeBucket()
-            let image = try [UInt8](Data(contentsOf: URL(fileURLWithPath: testdataPath("landscape.jpg"))))
+            let image = try Testdata.bytes("landscape.jpg")
             _ = try await clients.s3.putObject(
                 .init(
                     bucket: uploads, key: "made.jpg", body: image,
@@ -409,12 +400,7 @@ struct ProcessCommandS3Tests {
             // An object that exists, so the secret is the only thing wrong.
             let bucket = try await clients.makeBucket()
             _ = try await clients.s3.putObject(
-                .init(
-                    bucket: bucket, key: "a.jpg",
-                    body: try [UInt8](
-                        Data(
-                            contentsOf:
-                                URL(fileURLWithPath: testdataPath("landscape.jpg"))))), logger: Emulator.logger)
+                .init(bucket: bucket, key: "a.jpg", body: try Testdata.bytes("landscape.jpg")), logger: Emulator.logger)
             let arguments = ["process", "s3://\(bucket)/a.jpg", "-o", "out"]
             var environment = try await Self.environment()
             let right = try CommandResult(arguments, in: try temporaryFolder(), environment: environment)

@@ -347,7 +347,7 @@ struct Wiring {
     /// Puts a testdata file into the uploads bucket.
     @discardableResult
     func upload(_ file: String, as key: String) async throws -> (size: Int, eTag: String) {
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: testdataPath(file))))
+        let bytes = try Testdata.bytes(file)
         let result = try await aws.s3.putObject(.init(bucket: uploads, key: key, body: bytes), logger: Emulator.logger)
         return (bytes.count, try #require(result.eTag))
     }
