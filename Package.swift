@@ -181,7 +181,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LocalBackendTests",
-            dependencies: ["LocalBackend", "WorkerCore"],
+            dependencies: ["LocalBackend", "WorkerCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

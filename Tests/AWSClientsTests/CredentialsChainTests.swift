@@ -47,7 +47,7 @@ struct CredentialsChainTests {
 
     @Test("with nothing configured the default chain names all five sources, in the SDKs' order, with reasons")
     func defaultChainNothingConfigured() async throws {
-        try await withTemporaryDirectory { home in
+        try await TemporaryFolder.with { home in
             let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
             let chain = CredentialProviderChain.default(
                 transport: transport, region: "eu-west-1", logger: silentLogger,
@@ -98,7 +98,7 @@ struct CredentialsChainTests {
             default: await metadata(request)
             }
         }
-        try await withTemporaryDirectory { home in
+        try await TemporaryFolder.with { home in
             let tokenFile = try write(TestSecrets.webIdentityToken, to: "token", in: home)
             try write(
                 "[default]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = \(TestSecrets.secretAccessKey)\n",

@@ -31,7 +31,7 @@ struct CredentialsContainerTests {
 
     @Test("the token file wins over the token variable and is read again on every fetch")
     func tokenFile() async throws {
-        try await withTemporaryDirectory { directory in
+        try await TemporaryFolder.with { directory in
             let tokenFile = try write("first-file-token\n", to: "eks-pod-identity-token", in: directory)
             try await withTransport { transport in
                 try await LoopbackServer.run({ _ in CannedResponse(body: Self.document(1)) }) { server in

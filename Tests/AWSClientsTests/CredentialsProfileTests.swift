@@ -1,5 +1,6 @@
 import Foundation
 import SigV4
+import TestSupport
 import Testing
 
 @testable import AWSClients
@@ -89,7 +90,7 @@ struct CredentialsProfileTests {
 
     @Test("the default profile comes from ~/.aws/credentials, session token included")
     func defaultProfile() async throws {
-        try await withTemporaryDirectory { home in
+        try await TemporaryFolder.with { home in
             try write(
                 """
                 [default]
@@ -108,7 +109,7 @@ struct CredentialsProfileTests {
 
     @Test("AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE choose the profile and the files")
     func overrides() async throws {
-        try await withTemporaryDirectory { directory in
+        try await TemporaryFolder.with { directory in
             let credentialsPath = try write(
                 "[default]\naws_access_key_id = AKIAWRONG\naws_secret_access_key = x\n[media]\naws_access_key_id = AKIAMEDIA\n",
                 to: "elsewhere/creds.ini", in: directory)
@@ -136,7 +137,7 @@ struct CredentialsProfileTests {
 
     @Test("the region is read from the config file's profile section, and is nil when absent")
     func region() async throws {
-        try await withTemporaryDirectory { home in
+        try await TemporaryFolder.with { home in
             #expect(try SharedProfileFiles(environment: environment(home)).region() == nil)
             try write(
                 "[default]\nregion = eu-central-1\n[profile other]\nregion = us-west-2\n", to: ".aws/config", in: home)
@@ -151,7 +152,7 @@ struct CredentialsProfileTests {
 
     @Test("missing files are named in the error")
     func missingFiles() async throws {
-        try await withTemporaryDirectory { home in
+        try await TemporaryFolder.with { home in
             let error = await #expect(throws: AWSError.self) {
                 try await ProfileCredentialProvider(environment: environment(home)).credentials()
             }
@@ -162,7 +163,7 @@ struct CredentialsProfileTests {
 
     @Test("a missing profile names the sections looked for")
     func missingProfile() async throws {
-        try await withTemporaryDirectory { home in
+        try await TemporaryFolder.with { home in
             try write("[default]\nregion = eu-west-1\n", to: ".aws/config", in: home)
             try write("[default]\naws_access_key_id = A\n", to: ".aws/credentials", in: home)
             let error = await #expect(throws: AWSError.self) {
@@ -187,7 +188,7 @@ struct CredentialsProfileTests {
             ("sso_session = corp\n", "the profile uses sso_session, which thumbworker does not follow"),
         ])
     func incompleteProfiles(settings: String, message: String) async throws {
-        try await withTemporaryDirectory { home in
+        try await TemporaryFolder.with { home in
             try write("[default]\n" + settings, to: ".aws/config", in: home)
             let error = await #expect(throws: AWSError.self) {
                 try await ProfileCredentialProvider(environment: environment(home)).credentials()

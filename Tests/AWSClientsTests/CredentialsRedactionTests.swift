@@ -21,7 +21,7 @@ struct CredentialsRedactionTests {
 
     @Test("providers built from secret-laden settings describe and dump without them")
     func providerDescriptions() async throws {
-        try await withTemporaryDirectory { home in
+        try await TemporaryFolder.with { home in
             let tokenFile = try write(TestSecrets.webIdentityToken, to: "token", in: home)
             try write(
                 "[default]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = \(TestSecrets.secretAccessKey)\n"
@@ -67,7 +67,7 @@ struct CredentialsRedactionTests {
             default: return CannedResponse(body: "{\"AccessKeyId\": \"\(body)\", \"SecretAccessKey\": 1}")
             }
         }
-        try await withTemporaryDirectory { home in
+        try await TemporaryFolder.with { home in
             let tokenFile = try write(TestSecrets.webIdentityToken, to: "token", in: home)
             try write("[default]\n\(TestSecrets.secretAccessKey)\n", to: ".aws/credentials", in: home)
             try await withTransport { transport in

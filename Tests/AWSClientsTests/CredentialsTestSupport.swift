@@ -141,15 +141,6 @@ func withTransport<Result: Sendable>(_ body: (HTTPClientTransport) async throws 
     return try result.get()
 }
 
-/// Runs `body` with a new empty directory that is removed afterwards.
-func withTemporaryDirectory<Result>(_ body: (URL) async throws -> Result) async throws -> Result {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "credentials-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    return try await body(directory)
-}
-
 /// Writes `text` to `name` in `directory` and returns the file's path.
 @discardableResult
 func write(_ text: String, to name: String, in directory: URL) throws -> String {

@@ -20,7 +20,7 @@ struct CredentialsWebIdentityTests {
 
     @Test("the form carries the documented fields and the XML answer becomes credentials")
     func assumeRole() async throws {
-        try await withTemporaryDirectory { directory in
+        try await TemporaryFolder.with { directory in
             let tokenFile = try write(TestSecrets.webIdentityToken + "\n", to: "token", in: directory)
             try await withTransport { transport in
                 try await LoopbackServer.run(FakeSTS.handler(expiration: Self.expiration)) { server in
@@ -48,7 +48,7 @@ struct CredentialsWebIdentityTests {
 
     @Test("the token file is read again on every fetch, and the session is named from the clock by default")
     func rotatedToken() async throws {
-        try await withTemporaryDirectory { directory in
+        try await TemporaryFolder.with { directory in
             let tokenFile = try write("first-token", to: "token", in: directory)
             let current = Locked("first-token")
             try await withTransport { transport in
@@ -73,7 +73,7 @@ struct CredentialsWebIdentityTests {
 
     @Test("an STS error keeps its code, status and request id, and its message is scrubbed of the token")
     func stsError() async throws {
-        try await withTemporaryDirectory { directory in
+        try await TemporaryFolder.with { directory in
             let tokenFile = try write(TestSecrets.webIdentityToken, to: "token", in: directory)
             try await withTransport { transport in
                 try await LoopbackServer.run(FakeSTS.handler(expectedToken: { "another" }, expiration: Self.expiration))
@@ -113,7 +113,7 @@ struct CredentialsWebIdentityTests {
             (200, "<html>not sts</html", .invalidResponse, false),
         ])
     func answerKinds(status: Int, body: String, code: AWSError.Code, retryable: Bool) async throws {
-        try await withTemporaryDirectory { directory in
+        try await TemporaryFolder.with { directory in
             let tokenFile = try write(TestSecrets.webIdentityToken, to: "token", in: directory)
             try await withTransport { transport in
                 try await LoopbackServer.run({ _ in CannedResponse(status: status, body: body) }) { server in
@@ -147,7 +147,7 @@ struct CredentialsWebIdentityTests {
             (["AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1"], nil, "http://127.0.0.1:1/"),
         ] as [([String: String], String?, String)])
     func endpoints(extra: [String: String], region: String?, url: String) async throws {
-        try await withTemporaryDirectory { directory in
+        try await TemporaryFolder.with { directory in
             let tokenFile = try write("token", to: "token", in: directory)
             let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
             let environment = ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": FakeSTS.roleARN].merging(extra)

@@ -1,5 +1,6 @@
 import Foundation
 import LocalBackend
+import TestSupport
 import Testing
 import WorkerCore
 
@@ -14,9 +15,7 @@ final class SQLiteMessageQueueTests: Sendable {
 
     /// Makes the test's folder.
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "sqlite-queue-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = try TemporaryFolder.make()
         path = folder.appendingPathComponent("queue.sqlite").path
     }
 

@@ -135,18 +135,11 @@ let binaryURL: URL = {
     return folder.appendingPathComponent("thumbworker")
 }()
 
-/// A fresh empty folder under the system's temporary folder.
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("thumbworker-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
 @Suite("thumbworker process")
 struct ProcessCommandTests {
     @Test("good and bad inputs: outputs for the good, one clear line per bad, exit 1, an event per input")
     func mixedInputs() throws {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.make()
         let inputs = ["landscape.jpg", "alpha.png", "bomb.png", "text.jpg", "truncated.jpg"].map(Testdata.path)
         let result = try CommandResult(["process", "--json", "-o", "out"] + inputs, in: folder)
         #expect(result.status == 1)
@@ -177,7 +170,7 @@ struct ProcessCommandTests {
 
     @Test("renditions from flags, named by the key template")
     func renditionFlags() throws {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.make()
         let result = try CommandResult(
             [
                 "process", Testdata.path("orientation-6.jpg"), "-o", "out",
@@ -195,7 +188,7 @@ struct ProcessCommandTests {
 
     @Test("simple flags override every configured rendition")
     func simpleFlags() throws {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.make()
         let result = try CommandResult(
             [
                 "process", Testdata.path("landscape.jpg"), "-o", "out", "--width", "60",
@@ -208,7 +201,7 @@ struct ProcessCommandTests {
 
     @Test("bad flags and configuration exit 2 listing every problem")
     func badConfiguration() throws {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.make()
         let flags = try CommandResult(
             [
                 "process", Testdata.path("landscape.jpg"), "-o", "out",
@@ -237,7 +230,7 @@ struct ProcessCommandTests {
 
     @Test("run refuses to start when its thumbnails would land where it reads uploads (recursion guard)")
     func recursionGuard() throws {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.make()
         try "source:\n  buckets: [photos]\ndestination:\n  bucket: photos\n".write(
             to: folder.appendingPathComponent("worker.conf"), atomically: true, encoding: .utf8)
         let run = try CommandResult(["run", "--exit-when-idle"], in: folder)
@@ -250,7 +243,7 @@ struct ProcessCommandTests {
 
     @Test("dead-letters lists what the local queue dead-lettered, and --redrive puts it back")
     func deadLetters() async throws {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.make()
         let path = folder.appendingPathComponent(".thumbworker/queue.sqlite").path
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -273,7 +266,7 @@ struct ProcessCommandTests {
 
     @Test("two inputs with the same file name do not overwrite each other")
     func sameFileName() throws {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.make()
         let other = folder.appendingPathComponent("copy")
         try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
@@ -286,7 +279,7 @@ struct ProcessCommandTests {
 
     @Test("a folder or a missing file is a per-input error, not a crash")
     func unreadableInputs() throws {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.make()
         let result = try CommandResult(
             ["process", Testdata.folder.path, "missing.jpg", "-o", "out"], in: folder)
         #expect(result.status == 1)
@@ -317,7 +310,7 @@ struct ProcessCommandS3Tests {
             let original = try Testdata.bytes("orientation-6.jpg")
             _ = try await clients.s3.putObject(
                 .init(bucket: uploads, key: key, body: original), logger: Emulator.logger)
-            let folder = try temporaryFolder()
+            let folder = try TemporaryFolder.make()
             let result = try CommandResult(
                 [
                     "process", "s3://\(uploads)/\(key)", Testdata.path("alpha.png"),
@@ -358,7 +351,7 @@ struct ProcessCommandS3Tests {
                 logger: Emulator.logger)
             _ = try await clients.s3.putObject(
                 .init(bucket: uploads, key: "photo.jpg", body: image), logger: Emulator.logger)
-            let folder = try temporaryFolder()
+            let folder = try TemporaryFolder.make()
             let output = ["-o", "s3://\(thumbs)/t/", "--json"]
 
             let marked = try CommandResult(
@@ -403,10 +396,10 @@ struct ProcessCommandS3Tests {
                 .init(bucket: bucket, key: "a.jpg", body: try Testdata.bytes("landscape.jpg")), logger: Emulator.logger)
             let arguments = ["process", "s3://\(bucket)/a.jpg", "-o", "out"]
             var environment = try await Self.environment()
-            let right = try CommandResult(arguments, in: try temporaryFolder(), environment: environment)
+            let right = try CommandResult(arguments, in: try TemporaryFolder.make(), environment: environment)
             #expect(right.status == 0, "\(right.standardError)")
             environment["AWS_SECRET_ACCESS_KEY"] = "wrong"
-            let wrong = try CommandResult(arguments, in: try temporaryFolder(), environment: environment)
+            let wrong = try CommandResult(arguments, in: try TemporaryFolder.make(), environment: environment)
             #expect(wrong.status == 1)
             // The job's first request is a HEAD, whose 403 carries no error code: the message names what to check.
             #expect(

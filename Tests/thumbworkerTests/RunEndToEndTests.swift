@@ -300,7 +300,7 @@ struct Wiring {
         let notificationsQueue = try await aws.makeSubscribedQueue(
             topicARN: notificationsTopic, name: Emulator.uniqueName("notified"))
 
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.make()
         let renditions = RunEndToEndTests.renditions.map {
             "  - name: \($0.name)\n    width: \($0.width)\n    format: jpeg\n"
         }.joined()
