@@ -19,7 +19,7 @@ struct AWSClientTests {
     static func send(_ clients: UnitTestClients) async throws(AWSError) -> AWSHTTPResponse {
         let request = AWSHTTPRequest(method: "POST", url: endpoint.url(path: "/"), body: Array("{}".utf8))
         return try await clients.client.send(
-            request, to: endpoint, operation: "Test.Op", logger: UnitTestClients.logger)
+            request, to: endpoint, operation: "Test.Op", logger: .quiet)
     }
 
     @Test("every request is signed for the endpoint's service and region")
@@ -39,7 +39,7 @@ struct AWSClientTests {
         let endpoint = UnitTestClients.endpoint(.s3)
         let request = AWSHTTPRequest(method: "PUT", url: endpoint.url(path: "/bucket/key"), body: Array("abc".utf8))
         _ = try await clients.client.send(
-            request, to: endpoint, operation: "S3.PutObject", logger: UnitTestClients.logger)
+            request, to: endpoint, operation: "S3.PutObject", logger: .quiet)
         let sent = try #require(clients.transport.requests.first)
         #expect(
             sent.header("x-amz-content-sha256") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
@@ -130,7 +130,7 @@ struct AWSClientTests {
         )
         let request = AWSHTTPRequest(method: "GET", url: Self.endpoint.url(path: "/"))
         let error = await #expect(throws: AWSError.self) {
-            try await client.send(request, to: Self.endpoint, operation: "Test.Op", logger: UnitTestClients.logger)
+            try await client.send(request, to: Self.endpoint, operation: "Test.Op", logger: .quiet)
         }
         #expect(error?.code == .cancelled)
         #expect(transport.requests.count == 1)

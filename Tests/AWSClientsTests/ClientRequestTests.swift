@@ -1,12 +1,10 @@
 import AWSClients
 import Foundation
+import TestSupport
 import Testing
 
 /// What each client puts on the wire and how it reads the answer, over the in-memory transport.
 struct ClientRequestTests {
-    /// A logger that drops everything.
-    static let logger = UnitTestClients.logger
-
     /// The JSON object a request body holds.
     static func json(_ request: AWSHTTPRequest) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
@@ -33,7 +31,7 @@ struct ClientRequestTests {
         let sqs = SQSClient(client: clients.client, endpoint: UnitTestClients.endpoint(.sqs))
         let request = SQS.ReceiveMessageRequest(
             queueURL: "http://q/1/jobs", waitTimeSeconds: 5, visibilityTimeoutSeconds: 60)
-        let messages = try await sqs.receiveMessages(request, logger: Self.logger)
+        let messages = try await sqs.receiveMessages(request, logger: .quiet)
 
         let sent = try #require(clients.transport.requests.first)
         #expect(sent.header("X-Amz-Target") == "AmazonSQS.ReceiveMessage")
@@ -59,7 +57,7 @@ struct ClientRequestTests {
     func sqsReceiveNothing() async throws {
         let clients = UnitTestClients([.success(AWSHTTPResponse(status: 200, text: "{}"))])
         let sqs = SQSClient(client: clients.client, endpoint: UnitTestClients.endpoint(.sqs))
-        #expect(try await sqs.receiveMessages(SQS.ReceiveMessageRequest(queueURL: "q"), logger: Self.logger).isEmpty)
+        #expect(try await sqs.receiveMessages(SQS.ReceiveMessageRequest(queueURL: "q"), logger: .quiet).isEmpty)
     }
 
     @Test("SQS DeleteMessageBatch reports failed entries apart from the successful ones")
@@ -71,7 +69,7 @@ struct ClientRequestTests {
         let result = try await sqs.deleteMessages(
             queueURL: "q",
             entries: [SQS.DeleteEntry(id: "a", receiptHandle: "h1"), SQS.DeleteEntry(id: "b", receiptHandle: "h2")],
-            logger: Self.logger
+            logger: .quiet
         )
         #expect(result.successful == ["a"])
         let failure = try #require(result.failed.first)
@@ -98,7 +96,7 @@ struct ClientRequestTests {
             message: #"{"key":"a b+c"}"#,
             messageAttributes: ["status": .string("ok"), "count": .number(2)]
         )
-        #expect(try await sns.publish(request, logger: Self.logger) == "mid-1")
+        #expect(try await sns.publish(request, logger: .quiet) == "mid-1")
         let sent = try #require(clients.transport.requests.first)
         #expect(sent.header("Content-Type") == "application/x-www-form-urlencoded; charset=utf-8")
         #expect(sent.text.hasPrefix("Action=Publish&Version=2010-03-31&TopicArn=arn%3Aaws%3Asns"))
@@ -119,7 +117,7 @@ struct ClientRequestTests {
         let clients = UnitTestClients([.success(AWSHTTPResponse(status: 200, text: "<PublishResponse/>"))])
         let sns = SNSClient(client: clients.client, endpoint: UnitTestClients.endpoint(.sns))
         let error = await #expect(throws: AWSError.self) {
-            try await sns.publish(SNS.PublishRequest(topicARN: "t", message: "m"), logger: Self.logger)
+            try await sns.publish(SNS.PublishRequest(topicARN: "t", message: "m"), logger: .quiet)
         }
         #expect(error?.code == .invalidResponse)
     }
@@ -147,7 +145,7 @@ struct ClientRequestTests {
         let dynamoDB = DynamoDBClient(client: clients.client, endpoint: UnitTestClients.endpoint(.dynamoDB))
         let page = try await dynamoDB.scan(
             DynamoDB.ScanRequest(tableName: "connections", limit: 1, exclusiveStartKey: ["id": .string("c0")]),
-            logger: Self.logger
+            logger: .quiet
         )
         #expect(page.items == [["id": .string("c1")]])
         #expect(page.lastEvaluatedKey == ["id": .string("c1")])
@@ -168,7 +166,7 @@ struct ClientRequestTests {
         try await gateway.postToConnection(
             connectionID: "L0SM9cOFvHcCIhw=",
             data: Array(#"{"done":true}"#.utf8),
-            logger: Self.logger
+            logger: .quiet
         )
         let sent = try #require(clients.transport.requests.first)
         #expect(sent.method == "POST")
@@ -195,7 +193,7 @@ struct ClientRequestTests {
                 serverSideEncryption: .kms(keyID: "alias/thumbs"),
                 storageClass: "STANDARD_IA"
             ),
-            logger: Self.logger
+            logger: .quiet
         )
         #expect(result.eTag == "\"e\"")
         #expect(result.versionID == "v1")
@@ -219,7 +217,7 @@ struct ClientRequestTests {
         let error = await #expect(throws: AWSError.self) {
             try await s3.putObject(
                 S3.PutObjectRequest(bucket: "b", key: "k", body: [], userMetadata: ["note": value]),
-                logger: Self.logger
+                logger: .quiet
             )
         }
         #expect(error?.code == .invalidConfiguration)
@@ -235,7 +233,7 @@ struct ClientRequestTests {
         ]
         let clients = UnitTestClients([.success(AWSHTTPResponse(status: 200, headers: headers, text: ""))])
         let s3 = S3Client(client: clients.client, endpoint: UnitTestClients.endpoint(.s3))
-        let metadata = try await s3.headObject(bucket: "b", key: "k", logger: Self.logger)
+        let metadata = try await s3.headObject(bucket: "b", key: "k", logger: .quiet)
         #expect(metadata.contentLength == 2048)
         #expect(metadata.eTag == "\"abc\"")
         #expect(metadata.contentType == "image/jpeg")
@@ -251,7 +249,7 @@ struct ClientRequestTests {
         let clients = UnitTestClients([.success(AWSHTTPResponse(status: 200, text: "abc"))])
         let s3 = S3Client(client: clients.client, endpoint: UnitTestClients.endpoint(.s3))
         let object = try await s3.getObject(
-            bucket: "b", key: "k", maxBytes: 1234, timeout: .seconds(9), logger: Self.logger)
+            bucket: "b", key: "k", maxBytes: 1234, timeout: .seconds(9), logger: .quiet)
         #expect(object.body == Array("abc".utf8))
         #expect(clients.transport.requests.first?.maxResponseBytes == 1234)
         #expect(clients.transport.requests.first?.timeout == .seconds(9))

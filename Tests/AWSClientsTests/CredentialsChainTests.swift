@@ -21,7 +21,7 @@ struct CredentialsChainTests {
         let second = CountingProvider(.success(Self.credentials("AKIASECOND")))
         let third = CountingProvider(.success(Self.credentials("AKIATHIRD")))
         let chain = CredentialProviderChain(
-            [.init("first", first), .init("second", second), .init("third", third)], logger: silentLogger)
+            [.init("first", first), .init("second", second), .init("third", third)], logger: .quiet)
         #expect(try await accessKeyID(from: chain) == "AKIASECOND")
         #expect(try await accessKeyID(from: chain) == "AKIASECOND")
         #expect([first.calls, second.calls, third.calls] == [1, 2, 0] as [Int])
@@ -34,7 +34,7 @@ struct CredentialsChainTests {
                 .init("environment", CountingProvider(.failure(Self.unavailable("AWS_ACCESS_KEY_ID not set")))),
                 .init("instance metadata", CountingProvider(.failure(Self.unavailable("no answer", retryable: true)))),
             ],
-            logger: silentLogger
+            logger: .quiet
         )
         let error = await #expect(throws: AWSError.self) { try await chain.credentials() }
         #expect(error?.code == .credentialsUnavailable)
@@ -50,7 +50,7 @@ struct CredentialsChainTests {
         try await TemporaryFolder.with { home in
             let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
             let chain = CredentialProviderChain.default(
-                transport: transport, region: "eu-west-1", logger: silentLogger,
+                transport: transport, region: "eu-west-1", logger: .quiet,
                 environment: ["HOME": home.path, "AWS_EC2_METADATA_DISABLED": "true"])
             let error = await #expect(throws: AWSError.self) { try await chain.credentials() }
             #expect(

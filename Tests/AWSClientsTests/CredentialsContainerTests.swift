@@ -72,7 +72,7 @@ struct CredentialsContainerTests {
                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc",
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://x.test/",
             ],
-            logger: silentLogger
+            logger: .quiet
         )
         await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
         #expect(transport.requests.map(\.url.absoluteString) == ["http://169.254.170.2/v2/credentials/abc"])
@@ -90,7 +90,7 @@ struct CredentialsContainerTests {
     func fullURIHosts(url: String, allowed: Bool) async {
         let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
         let provider = ContainerCredentialProvider(
-            transport: transport, environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url], logger: silentLogger)
+            transport: transport, environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url], logger: .quiet)
         let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
         #expect(transport.requests.map(\.url.absoluteString) == (allowed ? [url] : []))
         #expect((error?.code == .invalidConfiguration) == !allowed)
@@ -99,7 +99,7 @@ struct CredentialsContainerTests {
     @Test("with neither variable the provider says so without any request")
     func notConfigured() async {
         let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
-        let provider = ContainerCredentialProvider(transport: transport, environment: [:], logger: silentLogger)
+        let provider = ContainerCredentialProvider(transport: transport, environment: [:], logger: .quiet)
         let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
         #expect(
             error?.message == "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI not set")

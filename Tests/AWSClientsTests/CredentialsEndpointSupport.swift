@@ -46,7 +46,7 @@ enum FakeContainerEndpoint {
         var environment = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url + path]
         if authorized { environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = TestSecrets.authorizationToken }
         return ContainerCredentialProvider(
-            transport: transport, environment: environment.merging(extra) { $1 }, logger: silentLogger)
+            transport: transport, environment: environment.merging(extra) { $1 }, logger: .quiet)
     }
 
     /// A handler that requires `authorization` (401 without it) and serves `document(n)` on its n-th hit (from 1),

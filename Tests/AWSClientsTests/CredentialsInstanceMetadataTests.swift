@@ -19,7 +19,7 @@ struct CredentialsInstanceMetadataTests {
             try await LoopbackServer.run(FakeInstanceMetadata.handler(document: Self.document)) { server in
                 let provider = InstanceMetadataCredentialProvider(
                     transport: transport, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url + "/"],
-                    timeout: Self.answeringTimeout, logger: silentLogger)
+                    timeout: Self.answeringTimeout, logger: .quiet)
                 let fetched = try await provider.fetchCredentials()
                 #expect(fetched.credentials.accessKeyID == "ASIAINSTANCE")
                 #expect(fetched.credentials.secretAccessKey == TestSecrets.secretAccessKey)
@@ -48,7 +48,7 @@ struct CredentialsInstanceMetadataTests {
             try await LoopbackServer.run(FakeInstanceMetadata.handler(document: document)) { server in
                 let provider = InstanceMetadataCredentialProvider(
                     transport: transport, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url],
-                    timeout: Self.answeringTimeout, logger: silentLogger)
+                    timeout: Self.answeringTimeout, logger: .quiet)
                 let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
                 #expect(error?.message == "instance metadata at \(server.url) answered Code InvalidRole")
             }
@@ -63,7 +63,7 @@ struct CredentialsInstanceMetadataTests {
             }) { server in
                 let provider = InstanceMetadataCredentialProvider(
                     transport: transport, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url],
-                    timeout: Self.answeringTimeout, logger: silentLogger)
+                    timeout: Self.answeringTimeout, logger: .quiet)
                 let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
                 #expect(error?.code == .credentialsUnavailable)
                 #expect(
@@ -84,7 +84,7 @@ struct CredentialsInstanceMetadataTests {
             }) { server in
                 let provider = InstanceMetadataCredentialProvider(
                     transport: transport, environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url],
-                    timeout: .milliseconds(200), logger: silentLogger)
+                    timeout: .milliseconds(200), logger: .quiet)
                 let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
                 release.open()
                 #expect(error?.code == .timeout)
@@ -102,7 +102,7 @@ struct CredentialsInstanceMetadataTests {
     func defaultEndpoints(environment: [String: String], url: String) async {
         let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
         let provider = InstanceMetadataCredentialProvider(
-            transport: transport, environment: environment, logger: silentLogger)
+            transport: transport, environment: environment, logger: .quiet)
         await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
         #expect(transport.requests.map(\.url.absoluteString) == [url])
     }
@@ -111,7 +111,7 @@ struct CredentialsInstanceMetadataTests {
     func disabled() async {
         let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
         let provider = InstanceMetadataCredentialProvider(
-            transport: transport, environment: ["AWS_EC2_METADATA_DISABLED": "TRUE"], logger: silentLogger)
+            transport: transport, environment: ["AWS_EC2_METADATA_DISABLED": "TRUE"], logger: .quiet)
         let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
         #expect(error?.message == "disabled by AWS_EC2_METADATA_DISABLED")
         #expect(transport.requests.map(\.url.absoluteString).isEmpty)
@@ -126,7 +126,7 @@ struct CredentialsInstanceMetadataTests {
     func badSettings(environment: [String: String]) async {
         let provider = InstanceMetadataCredentialProvider(
             transport: InMemoryTransport(answering: AWSHTTPResponse(status: 404)), environment: environment,
-            logger: silentLogger)
+            logger: .quiet)
         let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
         #expect(error?.code == .invalidConfiguration)
     }

@@ -30,18 +30,18 @@ struct CredentialsRedactionTests {
             let environment = Self.environment(home: home, tokenFile: tokenFile, server: "http://127.0.0.1:9")
             let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
             let container = ContainerCredentialProvider(
-                transport: transport, environment: environment, logger: silentLogger)
+                transport: transport, environment: environment, logger: .quiet)
             let providers: [Any] = [
                 EnvironmentCredentialProvider(environment: environment),
                 ProfileCredentialProvider(environment: environment),
                 container,
                 WebIdentityCredentialProvider(
-                    transport: transport, environment: environment, region: nil, logger: silentLogger),
+                    transport: transport, environment: environment, region: nil, logger: .quiet),
                 InstanceMetadataCredentialProvider(
-                    transport: transport, environment: environment, logger: silentLogger),
-                RefreshingCredentialProvider(container, logger: silentLogger),
+                    transport: transport, environment: environment, logger: .quiet),
+                RefreshingCredentialProvider(container, logger: .quiet),
                 CredentialProviderChain.default(
-                    transport: transport, region: nil, logger: silentLogger, environment: environment),
+                    transport: transport, region: nil, logger: .quiet, environment: environment),
                 Secret(value: TestSecrets.authorizationToken),
             ]
             for provider in providers {

@@ -23,7 +23,7 @@ struct CredentialsRefreshingTests {
         RefreshingCredentialProvider(
             FakeContainerEndpoint.provider(on: server, transport: transport), refreshMargin: .seconds(300),
             now: clock.now,
-            logger: silentLogger)
+            logger: .quiet)
     }
 
     @Test("credentials are reused until five minutes before expiry, then refreshed once")

@@ -154,6 +154,3 @@ func write(_ text: String, to name: String, in directory: URL) throws -> String 
 func accessKeyID(from provider: some CredentialProvider) async throws -> String {
     try await provider.credentials().accessKeyID
 }
-
-/// A logger that drops everything.
-let silentLogger = Logger(label: "credentials-test") { _ in SwiftLogNoOpLogHandler() }

@@ -28,7 +28,7 @@ struct CredentialsWebIdentityTests {
                         transport: transport,
                         environment: Self.environment(
                             tokenFile: tokenFile, endpoint: server.url, ["AWS_ROLE_SESSION_NAME": "thumbworker-pod-7"]),
-                        region: "eu-west-1", logger: silentLogger)
+                        region: "eu-west-1", logger: .quiet)
                     let fetched = try await provider.fetchCredentials()
                     #expect(fetched.credentials.accessKeyID == "ASIASTS1")
                     #expect(fetched.credentials.secretAccessKey == TestSecrets.secretAccessKey)
@@ -58,7 +58,7 @@ struct CredentialsWebIdentityTests {
                     let clock = ManualClock(Date(timeIntervalSince1970: 1_795_170_000))
                     let provider = WebIdentityCredentialProvider(
                         transport: transport, environment: Self.environment(tokenFile: tokenFile, endpoint: server.url),
-                        region: nil, now: clock.now, logger: silentLogger)
+                        region: nil, now: clock.now, logger: .quiet)
                     #expect(try await provider.fetchCredentials().credentials.accessKeyID == "ASIASTS1")
                     try write("second-token", to: "token", in: directory)
                     current.withLock { $0 = "second-token" }
@@ -80,7 +80,7 @@ struct CredentialsWebIdentityTests {
                 { server in
                     let provider = WebIdentityCredentialProvider(
                         transport: transport, environment: Self.environment(tokenFile: tokenFile, endpoint: server.url),
-                        region: nil, logger: silentLogger)
+                        region: nil, logger: .quiet)
                     let error = try #require(
                         await #expect(throws: AWSError.self) { try await provider.fetchCredentials() })
                     #expect(error.code == .service)
@@ -119,7 +119,7 @@ struct CredentialsWebIdentityTests {
                 try await LoopbackServer.run({ _ in CannedResponse(status: status, body: body) }) { server in
                     let provider = WebIdentityCredentialProvider(
                         transport: transport, environment: Self.environment(tokenFile: tokenFile, endpoint: server.url),
-                        region: nil, logger: silentLogger)
+                        region: nil, logger: .quiet)
                     let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
                     #expect(error?.code == code)
                     #expect(error?.isRetryable == retryable)
@@ -153,7 +153,7 @@ struct CredentialsWebIdentityTests {
             let environment = ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": FakeSTS.roleARN].merging(extra)
             { $1 }
             let provider = WebIdentityCredentialProvider(
-                transport: transport, environment: environment, region: region, logger: silentLogger)
+                transport: transport, environment: environment, region: region, logger: .quiet)
             await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
             #expect(transport.requests.map(\.url.absoluteString) == [url])
         }
@@ -175,7 +175,7 @@ struct CredentialsWebIdentityTests {
     func missingSettings(environment: [String: String], message: String) async {
         let transport = InMemoryTransport(answering: AWSHTTPResponse(status: 404))
         let provider = WebIdentityCredentialProvider(
-            transport: transport, environment: environment, region: "eu-west-1", logger: silentLogger)
+            transport: transport, environment: environment, region: "eu-west-1", logger: .quiet)
         let error = await #expect(throws: AWSError.self) { try await provider.fetchCredentials() }
         #expect(error?.message == message)
         #expect(transport.requests.map(\.url.absoluteString).isEmpty)

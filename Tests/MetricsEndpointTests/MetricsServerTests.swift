@@ -28,7 +28,7 @@ struct MetricsServerTests {
     ) async throws {
         let server = try await MetricsServer.bind(
             host: "127.0.0.1", port: 0, registry: registry, readiness: ReadinessProbe(interval: .zero, check: ready),
-            beforeScrape: beforeScrape, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            beforeScrape: beforeScrape, logger: .quiet)
         #expect(server.port > 0)
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in

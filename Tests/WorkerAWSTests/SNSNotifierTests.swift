@@ -127,7 +127,7 @@ struct SNSNotifierTests {
         let notifier = SNSNotifier(
             topicARN: "arn:aws:sns:us-east-1:000000000000:thumbnails",
             client: SNSClient(client: client, endpoint: endpoint),
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: .quiet
         )
         let error = try await #require(throws: WorkerError.self) { try await notifier.notify(.sampleFailed) }
         #expect(error.code == .notificationFailed)

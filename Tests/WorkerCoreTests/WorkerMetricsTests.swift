@@ -50,9 +50,6 @@ struct WorkerMetricsTests {
         }
     }
 
-    /// A logger that drops everything.
-    private static let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-
     @Test("a ready upload counts as ready and records download, upload, render stages, bytes, queue lag and in-flight")
     func readyUpload() async throws {
         let registry = PrometheusCollectorRegistry()
@@ -61,7 +58,7 @@ struct WorkerMetricsTests {
         let notifier = RecordingNotifier(holding: "photo.jpg")
         let handler = try Self.handler(metrics: metrics, notifier: notifier)
         let message = QueueMessage(id: "m1", body: Self.event, receiptHandle: "h1", receiveCount: 1, sentAt: nil)
-        let handling = Task { await handler.handle(message, logger: Self.silent) }
+        let handling = Task { await handler.handle(message, logger: .quiet) }
         for _ in 0..<400 where Self.sample("thumbworker_in_flight", in: registry.emitToString()) != 1 {
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -88,7 +85,7 @@ struct WorkerMetricsTests {
         let queue = InMemoryQueue()
         _ = queue.add(body: Self.event)
         let handler = try Self.handler(metrics: metrics, queue: queue)
-        try await QueueConsumer(queue: queue, handler: handler, settings: handler.settings, logger: Self.silent).run()
+        try await QueueConsumer(queue: queue, handler: handler, settings: handler.settings, logger: .quiet).run()
         #expect(queue.deletedIDs.count == 1)
         #expect(registry.emitToString().contains(#"thumbworker_stage_seconds_count{stage="receive"} 1"#))
     }

@@ -14,8 +14,6 @@ struct UnitTestClients {
 
     /// The signing instant, 2015-08-30T12:36:00Z, advanced a second per attempt.
     static let date = Date(timeIntervalSince1970: 1_440_938_160)
-    /// A logger that drops everything.
-    static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Clients whose transport answers with `script`; the retry policy allows `maxAttempts` and draws `random`.
     init(_ script: [Result<AWSHTTPResponse, AWSError>], maxAttempts: Int = 3, random: Double = 1) {
