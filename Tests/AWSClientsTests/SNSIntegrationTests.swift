@@ -9,22 +9,6 @@ struct SNSIntegrationTests {
     /// The tests' logger.
     static let logger = Emulator.logger
 
-    /// The parts of an SNS notification envelope the test reads.
-    struct Envelope: Decodable {
-        /// A message attribute as the envelope writes it.
-        struct Attribute: Decodable, Equatable {
-            let `Type`: String
-            let Value: String
-        }
-
-        let `Type`: String
-        let MessageId: String
-        let TopicArn: String
-        let Subject: String?
-        let Message: String
-        let MessageAttributes: [String: Attribute]?
-    }
-
     /// The first message to arrive in the queue, waiting a few seconds at most.
     static func firstDelivery(_ aws: EmulatorClients, queueURL: String) async throws -> SQS.Message {
         var delivered: [SQS.Message] = []
@@ -53,7 +37,7 @@ struct SNSIntegrationTests {
                 logger: Self.logger
             )
             let notification = try await Self.firstDelivery(aws, queueURL: queueURL)
-            let envelope = try JSONDecoder().decode(Envelope.self, from: Data(notification.body.utf8))
+            let envelope = try SNSEnvelope(body: notification.body)
             #expect(envelope.Type == "Notification")
             #expect(envelope.MessageId == messageID)
             #expect(envelope.TopicArn == topicARN)

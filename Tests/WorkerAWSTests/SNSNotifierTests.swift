@@ -13,26 +13,8 @@ struct SNSNotifierTests {
     /// The tests' logger.
     static let logger = Emulator.logger
 
-    /// The parts of an SNS notification envelope the tests read.
-    struct Envelope: Decodable {
-        /// A message attribute as the envelope writes it.
-        struct Attribute: Decodable, Equatable {
-            /// `String`, `Number` or `Binary`.
-            let `Type`: String
-            /// The value as text.
-            let Value: String
-        }
-
-        /// The topic that sent it.
-        let TopicArn: String
-        /// The published message.
-        let Message: String
-        /// The published message attributes.
-        let MessageAttributes: [String: Attribute]?
-    }
-
     /// The envelopes of the first `count` messages to arrive in the queue, polling a few times at most.
-    static func envelopes(_ aws: EmulatorClients, queueURL: String, count: Int) async throws -> [Envelope] {
+    static func envelopes(_ aws: EmulatorClients, queueURL: String, count: Int) async throws -> [SNSEnvelope] {
         var bodies: [String] = []
         for _ in 0..<10 where bodies.count < count {
             let messages = try await aws.sqs.receiveMessages(
@@ -40,7 +22,7 @@ struct SNSNotifierTests {
             bodies += messages.map(\.body)
         }
         try #require(bodies.count == count)
-        return try bodies.map { try JSONDecoder().decode(Envelope.self, from: Data($0.utf8)) }
+        return try bodies.map(SNSEnvelope.init(body:))
     }
 
     @Test("a ready and a failed event reach a subscribed queue as their JSON, with filterable attributes")

@@ -392,16 +392,12 @@ struct Wiring {
     /// The worker's events read from the notifications queue, decoded from their SNS envelopes: receives (1 s long
     /// polls, at most `polls`) until `count` arrived, deleting what it reads.
     func events(count: Int, polls: Int = 10) async throws -> [ThumbnailEvent] {
-        struct Envelope: Decodable {
-            let TopicArn: String
-            let Message: String
-        }
         var events: [ThumbnailEvent] = []
         for _ in 0..<polls where events.count < count {
             let messages = try await aws.sqs.receiveMessages(
                 .init(queueURL: notificationsQueue, waitTimeSeconds: 1), logger: Emulator.logger)
             for message in messages {
-                let envelope = try JSONDecoder().decode(Envelope.self, from: Data(message.body.utf8))
+                let envelope = try SNSEnvelope(body: message.body)
                 events.append(try ThumbnailEvent.decode(json: Array(envelope.Message.utf8)))
             }
             if !messages.isEmpty {
