@@ -90,6 +90,8 @@ struct WebsocketBroadcastNotifierTests {
         struct State {
             /// The connection ids posted to, in arrival order.
             var posted: [String] = []
+            /// The body of each post as text, in the same order as `posted`.
+            var postedBodies: [String] = []
             /// The connection ids whose items were deleted.
             var deleted: [String] = []
             /// Posts that arrived and have not answered yet.
@@ -148,7 +150,7 @@ struct WebsocketBroadcastNotifierTests {
                 let input = try? JSONDecoder().decode(DeleteInput.self, from: Data(request.body))
                 state.withLock { $0.deleted.append(input?.Key[Self.key]?.stringValue ?? "?") }
                 return AWSHTTPResponse(status: 200, body: Array("{}".utf8))
-            default: return await post(to: request.url.lastPathComponent)
+            default: return await post(request.body, to: request.url.lastPathComponent)
             }
         }
 
@@ -168,12 +170,13 @@ struct WebsocketBroadcastNotifierTests {
             return AWSHTTPResponse(status: 200, body: Array(json ?? Data()))
         }
 
-        /// Waits at the rendezvous, then answers as the connection is set up to.
-        private func post(to id: String) async -> AWSHTTPResponse {
+        /// Records the post, waits at the rendezvous, then answers as the connection is set up to.
+        private func post(_ body: [UInt8], to id: String) async -> AWSHTTPResponse {
             if let rendezvous {
                 await withCheckedContinuation { continuation in
                     let released = state.withLock { state -> [CheckedContinuation<Void, Never>] in
                         state.posted.append(id)
+                        state.postedBodies.append(String(decoding: body, as: UTF8.self))
                         state.inFlight += 1
                         state.maxInFlight = max(state.maxInFlight, state.inFlight)
                         state.waiting.append(continuation)
@@ -187,7 +190,10 @@ struct WebsocketBroadcastNotifierTests {
                 for _ in 0..<100 { await Task.yield() }
                 state.withLock { $0.inFlight -= 1 }
             } else {
-                state.withLock { $0.posted.append(id) }
+                state.withLock { state in
+                    state.posted.append(id)
+                    state.postedBodies.append(String(decoding: body, as: UTF8.self))
+                }
             }
             switch connections.first(where: { $0.id == id })?.answer ?? .gone {
             case .accept: return AWSHTTPResponse(status: 200)
@@ -282,8 +288,14 @@ struct WebsocketBroadcastNotifierTests {
 
     @Test func permanentFailuresAloneDoNotBringTheMessageBack() async throws {
         let backend = FakeBackend([(id: "denied", answer: .forbidden), (id: "busy", answer: .unavailable)])
-        let (logger, _) = MetadataLogHandler.logger()
+        let (logger, records) = MetadataLogHandler.logger()
         try await Self.notifier(backend, logger: logger).notify(.sampleReady)
+        let state = backend.state.value
+        #expect(state.posted.sorted() == ["busy", "denied"], "one post to each listed connection, none again")
+        let json = String(decoding: ThumbnailEvent.sampleReady.jsonBytes(), as: UTF8.self)
+        #expect(state.postedBodies == [json, json], "each post carries the event's JSON")
+        #expect(state.deleted.isEmpty, "a connection that refused or failed is not pruned: only a gone one is")
+        #expect(Self.summary(records) == ["0", "0", "2"])
     }
 
     @Test func aFailedScanIsRetryableWhenItMayPass() async throws {

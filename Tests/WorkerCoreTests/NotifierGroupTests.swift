@@ -74,7 +74,11 @@ import WorkerCore
     }
 
     @Test func emptyGroupDeliversNothingAndSucceeds() async throws {
-        try await NotifierGroup([]).notify(.sampleReady)
+        let group = NotifierGroup([])
+        try await group.notify(.sampleReady)
+        // A group sends only through its members: an empty one must hold none (no fallback notifier of its own).
+        #expect(group.notifiers.isEmpty, "\(group.notifiers.map(\.name))")
+        #expect(group.name.isEmpty)
     }
 
     @Test(.timeLimit(.minutes(1)))

@@ -1,5 +1,6 @@
 import Foundation
 import LocalBackend
+import TestSupport
 import Testing
 import WorkerCore
 
@@ -8,10 +9,10 @@ struct RunIdleTests {
     /// A folder with `worker.conf` for the local backend and one upload enqueued, whose message another worker then
     /// received and holds hidden for `heldSeconds` (as a worker that was SIGKILLed would).
     private static func queueWithAHeldMessage(heldSeconds: Int) async throws -> URL {
-        let folder = try temporaryFolder()
+        let folder = try TemporaryFolder.make()
         try "queue:\n  wait_seconds: 1\n  drain_timeout_seconds: 2\n".write(
             to: folder.appendingPathComponent("worker.conf"), atomically: true, encoding: .utf8)
-        let upload = try CommandResult(["upload", testdataPath("landscape.jpg")], in: folder)
+        let upload = try CommandResult(["upload", Testdata.path("landscape.jpg")], in: folder)
         #expect(upload.status == 0, "\(upload.standardError)")
         let queue = try SQLiteMessageQueue(
             path: folder.appendingPathComponent(".thumbworker/queue.sqlite").path, maxReceiveCount: 5)
