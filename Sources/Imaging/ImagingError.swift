@@ -16,6 +16,7 @@ package struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible 
         case encodeFailed
         case libvipsUnavailable
         case poolShutDown
+        case abandoned
     }
 
     /// The machine-readable kind of failure.
@@ -44,6 +45,8 @@ package struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible 
         package static let libvipsUnavailable = Code(kind: .libvipsUnavailable)
         /// The job was submitted after the imaging pool was shut down, so it did not run.
         package static let poolShutDown = Code(kind: .poolShutDown)
+        /// The awaiting task was cancelled, so the job's outcome was not waited for (a running decode is abandoned).
+        package static let abandoned = Code(kind: .abandoned)
 
         /// The code as written in logs and notifications, e.g. `tooManyPixels`.
         package var description: String { kind.rawValue }
@@ -73,9 +76,10 @@ package struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible 
         self.libvipsMessageIsShared = libvipsMessageIsShared
     }
 
-    /// Whether trying again may succeed: only for a job the pool refused because it was shut down. Every other
-    /// failure comes from the bytes or the settings, and retrying them fails the same way.
-    package var isRetryable: Bool { code == .poolShutDown }
+    /// Whether trying again may succeed: only for a job the pool refused because it was shut down, or one whose
+    /// caller stopped waiting. Every other failure comes from the bytes or the settings, and retrying them fails the
+    /// same way.
+    package var isRetryable: Bool { code == .poolShutDown || code == .abandoned }
 
     /// `code: message (libvips: …)`.
     package var description: String {

@@ -24,23 +24,36 @@ package final class ImagingPool: @unchecked Sendable {
     /// Runs `work` on a pool thread and hands its outcome to the awaiting task; after `shutdown()` nothing runs and
     /// the outcome is a `poolShutDown` failure.
     ///
-    /// The outcome is a `Result`, so callers that keep their own typed errors map it without a do/catch.
+    /// Cancelling the awaiting task ends the wait at once with an `abandoned` failure: a job not yet started never
+    /// runs, and one already running (a decode libvips cannot interrupt) finishes on its thread unwatched, its
+    /// outcome dropped. The outcome is a `Result`, so callers that keep their own typed errors map it without a
+    /// do/catch.
     package func run<Success: Sendable>(
         _ work: @escaping @Sendable () throws(ImagingError) -> Success
     ) async -> Result<Success, ImagingError> {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Result<Success, ImagingError>, Never>) in
-            let queued = enqueue {
-                continuation.resume(returning: Result { () throws(ImagingError) -> Success in try work() })
+        let handoff = Handoff<Success>()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Success, ImagingError>, Never>) in
+                guard handoff.hold(continuation) else { return }
+                let queued = enqueue {
+                    guard handoff.isWaited else { return }
+                    handoff.deliver(Result { () throws(ImagingError) -> Success in try work() })
+                }
+                if !queued {
+                    handoff.deliver(
+                        .failure(
+                            ImagingError(
+                                .poolShutDown,
+                                "the imaging pool was shut down (the process is stopping), so the job did not run; "
+                                    + "retry it")))
+                }
             }
-            if !queued {
-                continuation.resume(
-                    returning: .failure(
-                        ImagingError(
-                            .poolShutDown,
-                            "the imaging pool was shut down (the process is stopping), so the job did not run; retry it"
-                        )
-                    ))
-            }
+        } onCancel: {
+            handoff.deliver(
+                .failure(
+                    ImagingError(
+                        .abandoned,
+                        "the job was abandoned because its task was cancelled (the drain timeout ran out); retry it")))
         }
     }
 
@@ -76,5 +89,46 @@ package final class ImagingPool: @unchecked Sendable {
             condition.unlock()
             job()
         }
+    }
+}
+
+/// Hands one job's outcome to the task awaiting it exactly once: from the pool thread when the job ends, or from the
+/// cancellation handler when the task stops waiting, whichever comes first.
+private final class Handoff<Success: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Result<Success, ImagingError>, Never>?
+    private var early: Result<Success, ImagingError>?
+    private var delivered = false
+
+    /// Whether the task still waits for the outcome (false once it was delivered or the task gave up).
+    var isWaited: Bool { lock.withLock { !delivered } }
+
+    /// Keeps `continuation` for the outcome; false, with it resumed, when the outcome (a cancellation) came first.
+    func hold(_ continuation: CheckedContinuation<Result<Success, ImagingError>, Never>) -> Bool {
+        let early = lock.withLock { () -> Result<Success, ImagingError>? in
+            guard let early = self.early else {
+                self.continuation = continuation
+                return nil
+            }
+            return early
+        }
+        guard let early else { return true }
+        continuation.resume(returning: early)
+        return false
+    }
+
+    /// Gives `outcome` to the waiting task unless an outcome was already given; later outcomes are dropped.
+    func deliver(_ outcome: Result<Success, ImagingError>) {
+        let waiting = lock.withLock { () -> CheckedContinuation<Result<Success, ImagingError>, Never>? in
+            guard !delivered else { return nil }
+            delivered = true
+            guard let continuation else {
+                early = outcome
+                return nil
+            }
+            self.continuation = nil
+            return continuation
+        }
+        waiting?.resume(returning: outcome)
     }
 }

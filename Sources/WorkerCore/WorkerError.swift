@@ -23,6 +23,8 @@ package struct WorkerError: Error, Sendable, CustomStringConvertible {
 
         /// The input is larger than `limits.max_input_bytes` (the same code an image over the byte limit gets).
         package static let tooLarge = Code(kind: .image(.tooLarge))
+        /// The job was stopped at the drain timeout before it ended (the same code an abandoned decode gets).
+        package static let abandoned = Code(kind: .image(.abandoned))
         /// The input file or object does not exist.
         package static let notFound = Code(kind: .notFound)
         /// The input file or object could not be read.

@@ -60,6 +60,39 @@ struct ImagingPoolTests {
         #expect(!ran.withLock { $0 })
     }
 
+    @Test(
+        "a cancelled wait ends at once with abandoned: the running job is left to finish, a queued one never runs",
+        .timeLimit(.minutes(1)))
+    func cancellationAbandonsTheWait() async {
+        let pool = ImagingPool(threadCount: 1)
+        defer { pool.shutdown() }
+        let release = DispatchSemaphore(value: 0)
+        let (started, holding) = AsyncStream.makeStream(of: Void.self)
+        let queuedRan = Mutex(false)
+        let running = Task {
+            await pool.run {
+                holding.yield()
+                _ = release.wait(timeout: .now() + 60)
+            }
+        }
+        for await _ in started { break }
+        let queued = Task { await pool.run { queuedRan.withLock { $0 = true } } }
+        running.cancel()
+        queued.cancel()
+        // Both waits end while the running job still holds the pool's only thread.
+        for outcome in [await running.value, await queued.value] {
+            guard case .failure(let error) = outcome else {
+                Issue.record("a cancelled wait got the job's outcome")
+                continue
+            }
+            #expect(error.code == .abandoned)
+            #expect(error.isRetryable)
+        }
+        release.signal()
+        // A job after the abandoned ones runs once the thread is free, and the queued one was skipped.
+        #expect(await pool.run { queuedRan.withLock { $0 } } == .success(false))
+    }
+
     @Test("jobs still queued when the pool shuts down run before its threads exit")
     func queuedJobsRunAfterShutdown() {
         let pool = ImagingPool(threadCount: 1)

@@ -281,4 +281,43 @@ struct QueueConsumerTests {
         }
         #expect(harness.queue.deletedIDs.count == 3)
     }
+
+    @Test(
+        "at the drain timeout a job stuck on the imaging thread is abandoned: released, nothing written",
+        .timeLimit(.minutes(1)))
+    func drainTimeoutAbandonsAStuckJob() async throws {
+        let (gets, got) = AsyncStream.makeStream(of: Void.self)
+        let uploads = InMemoryObjectStore { operation, _ in if operation == "get" { got.yield() } }
+        let harness = try Harness(store: uploads) { $0.drainTimeout = .milliseconds(200) }
+        uploads.add("uploads", "stuck.jpg", try testImage("landscape.jpg"))
+        let id = harness.queue.add(body: s3Event(key: "stuck.jpg"))
+        // The pool's one thread is held, as by a decode libvips cannot interrupt, until the consumer has ended.
+        let pool = harness.handler.processor.pipeline.pool
+        let (started, holding) = AsyncStream.makeStream(of: Void.self)
+        let release = DispatchSemaphore(value: 0)
+        let holder = Task {
+            await pool.run {
+                holding.yield()
+                _ = release.wait(timeout: .now() + 60)
+            }
+        }
+        for await _ in started { break }
+        let consumer = QueueConsumer(
+            queue: harness.queue, handler: harness.handler, settings: harness.settings,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await consumer.run() }
+                for await _ in gets { break }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        #expect(harness.queue.visibilityChanges.map(\.id) == [id], "the stuck message is released")
+        #expect(harness.queue.visibilityChanges.first?.timeout == .zero)
+        #expect(harness.queue.deletedIDs.isEmpty && harness.notifier.events.isEmpty)
+        #expect(uploads.keys(in: "thumbs").isEmpty, "an abandoned job writes nothing")
+        release.signal()
+        _ = await holder.value
+    }
 }

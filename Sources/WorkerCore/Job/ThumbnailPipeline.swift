@@ -52,7 +52,8 @@ package struct ThumbnailPipeline: Sendable {
                 fileExtension: format.fileExtension)
     }
 
-    /// Writes every rendition of `source`, named by the key template, with Content-Type, Cache-Control and metadata.
+    /// Writes every rendition of `source`, named by the key template, with Content-Type, Cache-Control and metadata;
+    /// once the task is cancelled (the drain timeout), writes no more and throws `abandoned`.
     package func write(
         _ result: RenderResult, of source: ObjectLocation, sourceETag: String?, to output: OutputLocation
     ) async throws(WorkerError) -> [ThumbnailEvent.Rendition] {
@@ -61,6 +62,12 @@ package struct ThumbnailPipeline: Sendable {
             let key = outputKey(
                 of: source.key, rendition: rendition.name, width: rendition.width, height: rendition.height,
                 format: rendition.format, in: output)
+            // A job stopped at the drain timeout writes no more: its message comes back and the retry writes them all.
+            guard !Task.isCancelled else {
+                throw WorkerError(
+                    .abandoned, "the job was stopped at the drain timeout before writing \(key); it will be retried",
+                    retryable: true)
+            }
             let eTag = try await output.store.put(
                 ObjectUpload(
                     bucket: output.bucket, key: key, body: rendition.data, contentType: rendition.format.mediaType,
