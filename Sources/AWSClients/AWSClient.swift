@@ -12,8 +12,10 @@ package struct AWSClient: Sendable {
     package let credentialProvider: any CredentialProvider
     /// Bounds and spaces the attempts.
     package let retryPolicy: RetryPolicy
-    /// The instant each attempt is signed at; tests inject a skewed clock.
+    /// The local clock's reading; tests inject a skewed clock.
     package let now: @Sendable () -> Date
+    /// What is added to `now` when signing, learned from answers that refused the clock.
+    package let clockCorrection: ClockCorrection
 
     /// Makes a client from its parts.
     package init(
@@ -26,6 +28,12 @@ package struct AWSClient: Sendable {
         self.credentialProvider = credentialProvider
         self.retryPolicy = retryPolicy
         self.now = now
+        self.clockCorrection = ClockCorrection()
+    }
+
+    /// The instant a signature made now carries: the local clock, corrected by what AWS's answers taught.
+    package func signingDate() -> Date {
+        clockCorrection.corrected(now())
     }
 
     /// Sends `request` to `endpoint`'s service, signing every attempt anew, and returns the first 2xx answer;
@@ -42,11 +50,23 @@ package struct AWSClient: Sendable {
         logger[metadataKey: "aws.operation"] = "\(operation)"
         let payload = PayloadHash.sha256(of: request.body)
         var attempt = 1
+        var clockCorrected = false
         while true {
             logger[metadataKey: "aws.attempt"] = "\(attempt)"
-            do {
-                let response = try await sendOnce(
+            do throws(AWSError) {
+                let (response, signedAt) = try await sendOnce(
                     request, to: endpoint, operation: operation, payload: payload, logger: logger)
+                guard response.isSuccess else {
+                    // A signature refused for the clock is signed again at once with the server's time, once.
+                    if !clockCorrected, let seconds = clockCorrection.learn(from: response, signedAt: signedAt) {
+                        clockCorrected = true
+                        logger.warning(
+                            "the machine's clock is off from AWS's; signing with the server's time and retrying",
+                            metadata: ["aws.clock.correction.seconds": "\(Int(seconds.rounded()))"])
+                        continue
+                    }
+                    throw AWSError(response: response, operation: operation)
+                }
                 logger.debug(
                     "aws call succeeded",
                     metadata: ["http.status": "\(response.status)", "aws.request.id": "\(response.requestID ?? "-")"]
@@ -78,23 +98,25 @@ package struct AWSClient: Sendable {
         }
     }
 
-    /// Signs with fresh credentials and the current instant, sends, and turns a non-2xx answer into an error.
+    /// Signs with fresh credentials and the corrected current instant, sends, and returns the answer whatever its
+    /// status, with the instant it was signed at.
     private func sendOnce(
         _ request: AWSHTTPRequest,
         to endpoint: AWSEndpoint,
         operation: String,
         payload: PayloadHash,
         logger: Logger
-    ) async throws(AWSError) -> AWSHTTPResponse {
+    ) async throws(AWSError) -> (response: AWSHTTPResponse, signedAt: Date) {
         let signer = try await signer(for: endpoint)
         var signed = request
+        let signedAt = signingDate()
         do {
             signed.headers = try signer.signedHeaders(
                 method: request.method,
                 url: request.url,
                 headers: request.headers,
                 payload: payload,
-                date: now()
+                date: signedAt
             )
         } catch {
             throw AWSError(
@@ -104,11 +126,7 @@ package struct AWSClient: Sendable {
                 cause: error
             )
         }
-        let response = try await transport.send(signed, logger: logger)
-        guard response.isSuccess else {
-            throw AWSError(response: response, operation: operation)
-        }
-        return response
+        return (try await transport.send(signed, logger: logger), signedAt)
     }
 
     /// A signer for `endpoint`'s service and region with the provider's current credentials.

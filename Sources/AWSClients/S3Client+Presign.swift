@@ -13,7 +13,7 @@ extension S3Client {
                 url: objectURL(bucket: bucket, key: key),
                 payload: .unsigned,
                 expires: expires,
-                date: client.now()
+                date: client.signingDate()
             )
         } catch {
             throw AWSError(

@@ -111,6 +111,46 @@ struct AWSClientTests {
         #expect(clients.sleeps.value.isEmpty)
     }
 
+    /// A 403 refusing the signature's time, from a server whose clock reads `date` (the scripted clock's first
+    /// reading is 12:36:00 on that day).
+    static func refused(_ code: String, serverDate date: String) -> AWSHTTPResponse {
+        AWSHTTPResponse(
+            status: 403, headers: [("Date", "Sun, 30 Aug 2015 \(date) GMT")],
+            text: "<Error><Code>\(code)</Code><Message>no</Message></Error>")
+    }
+
+    @Test("a signature refused for a clock an hour behind is signed again with the server's time, once, at once")
+    func correctsASkewedClock() async throws {
+        let clients = UnitTestClients([
+            .success(Self.refused("RequestTimeTooSkewed", serverDate: "13:36:00")), .success(Self.ok),
+        ])
+        let response = try await Self.send(clients)
+        #expect(response.status == 200)
+        let requests = clients.transport.requests
+        #expect(requests.map { $0.header("X-Amz-Date") } == ["20150830T123600Z", "20150830T133601Z"])
+        #expect(clients.sleeps.value.isEmpty, "the corrected attempt is sent at once, not after a backoff")
+        #expect(clients.client.clockCorrection.seconds == 3600)
+        // Later calls are signed with the correction from the start.
+        _ = try await Self.send(clients)
+        #expect(clients.transport.requests.last?.header("X-Amz-Date") == "20150830T133602Z")
+    }
+
+    @Test("a refusal from a server whose clock agrees, or a second one after correcting, is not retried for the clock")
+    func correctsTheClockOnlyWhenItIsOff() async throws {
+        let agreeing = UnitTestClients([
+            .success(Self.refused("SignatureDoesNotMatch", serverDate: "12:37:00")), .success(Self.ok),
+        ])
+        let error = await #expect(throws: AWSError.self) { try await Self.send(agreeing) }
+        #expect(error?.serviceCode == "SignatureDoesNotMatch")
+        #expect(agreeing.transport.requests.count == 1)
+        #expect(agreeing.client.clockCorrection.seconds == 0)
+
+        let stubborn = UnitTestClients([.success(Self.refused("RequestTimeTooSkewed", serverDate: "10:36:00"))])
+        let second = await #expect(throws: AWSError.self) { try await Self.send(stubborn) }
+        #expect(second?.serviceCode == "RequestTimeTooSkewed")
+        #expect(stubborn.transport.requests.count == 2, "one corrected attempt, then the refusal stands")
+    }
+
     @Test("the last error is thrown once the attempts run out")
     func givesUpAfterMaxAttempts() async throws {
         let clients = UnitTestClients([.success(Self.unavailable)], maxAttempts: 2)
