@@ -34,6 +34,33 @@ final class SQLiteMessageQueueTests: Sendable {
         try await queue.receive(maxMessages: maxMessages, wait: .zero, visibilityTimeout: .seconds(hide))
     }
 
+    @Test("an idle poll only reads: it answers empty while another process holds the database's write lock")
+    func idlePollTakesNoWriteLock() async throws {
+        let queue = try SQLiteMessageQueue(path: path, busyTimeout: .zero, clock: clock)
+        // A sqlite3 connection in another process takes the write lock and holds it until its input closes.
+        let holder = Process()
+        holder.executableURL = URL(filePath: "/usr/bin/env")
+        holder.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN IMMEDIATE')\n"
+                + "print('locked', flush=True)\nsys.stdin.read()\nc.execute('ROLLBACK')",
+            path,
+        ]
+        let input = Pipe()
+        let output = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = output
+        try holder.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            holder.waitUntilExit()
+        }
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("locked"))
+        // With no busy timeout, a receive that asked for the write lock would fail with "database is locked".
+        #expect(try await receive(queue).isEmpty)
+        #expect(try await queue.approximateDepth() == 0)
+    }
+
     @Test("messages come oldest first, at most maxMessages at a time")
     func oldestFirst() async throws {
         let queue = try openQueue()

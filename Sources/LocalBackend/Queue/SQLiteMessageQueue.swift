@@ -182,7 +182,15 @@ package struct SQLiteMessageQueue: MessageQueue {
         let visibleAt = now + visibilityTimeout.timeInterval
         let maxReceiveCount = maxReceiveCount
         return try await mappingErrors {
-            try await pool.write { db in
+            // An idle poll only reads (WAL readers never wait for writers, nor block them): the write lock is taken
+            // only when a message is there to take.
+            let anyVisible = try await pool.read { db in
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM message WHERE visible_at <= ?)", arguments: [now])
+                    ?? false
+            }
+            guard anyVisible else { return [] }
+            return try await pool.write { db in
                 var taken: [QueueMessage] = []
                 // Ids looked at so far: with a zero visibility timeout a taken message is still visible.
                 var seen: [String] = []
