@@ -97,8 +97,15 @@ package final class HTTPClientTransport: AWSTransport {
         } catch is CancellationError {
             throw AWSError(.cancelled, "the request was cancelled", retryable: false)
         } catch {
-            throw AWSError(.connection, "the connection failed: \(error)", retryable: true, cause: error)
+            throw Self.connectionFailed(error)
         }
+    }
+
+    /// A failed connection in the system's words for an `IOError` (`Connection refused (errno 111)`: NIO's own text
+    /// nests parentheses that do not pair), else in the error's.
+    private static func connectionFailed(_ error: any Error) -> AWSError {
+        let reason = (error as? IOError).map { "\(String(cString: strerror($0.errnoCode))) (errno \($0.errnoCode))" }
+        return AWSError(.connection, "the connection failed: \(reason ?? "\(error)")", retryable: true, cause: error)
     }
 
     private static func tooLarge(limit: Int) -> AWSError {
@@ -117,7 +124,7 @@ package final class HTTPClientTransport: AWSTransport {
         } else if misconfigurations.contains(error) {
             AWSError(.invalidConfiguration, "the request could not be sent: \(error)", retryable: false, cause: error)
         } else {
-            AWSError(.connection, "the connection failed: \(error)", retryable: true, cause: error)
+            connectionFailed(error)
         }
     }
 

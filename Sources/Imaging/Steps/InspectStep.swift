@@ -62,11 +62,12 @@ struct InspectStep {
         let (pixels, overflow) = header.width.multipliedReportingOverflow(by: frameHeight)
         let (allPixels, overflowFrames) = pixels.multipliedReportingOverflow(by: decodedFrames)
         guard !overflow, !overflowFrames, allPixels <= limits.maxPixels else {
-            let frameText = decodedFrames > 1 ? " × \(decodedFrames) frames" : ""
+            let size = "\(header.width)×\(frameHeight) pixels"
+            let total = overflow || overflowFrames ? "more than \(Int.max)" : "\(allPixels)"
+            let extent = decodedFrames > 1 ? "\(size) × \(decodedFrames) frames (\(total) pixels)" : size
             throw ImagingError(
                 .tooManyPixels,
-                "the image is \(header.width)×\(frameHeight)\(frameText) pixels; the limit is \(limits.maxPixels) (limits.max_pixels)"
-            )
+                "the image is \(extent); the limit is \(limits.maxPixels) pixels (limits.max_pixels)")
         }
         let upright = OrientStep.uprightSize(width: header.width, height: frameHeight, orientation: header.orientation)
         return SourceInfo(
