@@ -21,6 +21,14 @@ trap 'scripts/aws-emulator.sh stop' EXIT
 phase "starting the emulator"
 swift build --build-tests
 phase "building"
-swift test --skip-build
+tests=0
+swift test --skip-build || tests=$?
 phase "testing"
+# No worker a test started may outlive the tests, failed ones included.
+if leftover=$(pgrep -f "$(swift build --show-bin-path)/thumbworker run"); then
+    echo "thumbworker test: worker processes outlived the tests: $(echo "$leftover" | tr '\n' ' ')(killed)" >&2
+    kill -9 $leftover 2>/dev/null || true
+    exit 1
+fi
+[ "$tests" = 0 ] || exit "$tests"
 echo "thumbworker test: all phases took $SECONDS s" >&2

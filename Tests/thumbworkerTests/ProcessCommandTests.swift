@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import LocalBackend
 import SigV4
+import Synchronization
 import TestSupport
 import Testing
 import WorkerCore
@@ -69,10 +70,12 @@ struct RunningCommand: Sendable {
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorURL)
         process.terminationHandler = { process in
+            StartedWorkers.forget(process.processIdentifier)
             continuation.yield(process.terminationStatus)
             continuation.finish()
         }
         try process.run()
+        StartedWorkers.remember(process.processIdentifier)
     }
 
     /// The process id.
@@ -120,6 +123,28 @@ struct RunningCommand: Sendable {
             throw CancellationError()
         }
         return CommandResult(status: status, standardOutput: standardOutput, standardError: standardError)
+    }
+}
+
+/// The worker processes the tests started and that still run: whatever a failing test skipped, none outlives the
+/// test process (they are killed when it exits).
+enum StartedWorkers {
+    private static let running = Mutex<Set<Int32>>([])
+    private static let killAtExit: Void = {
+        atexit {
+            for pid in StartedWorkers.running.withLock({ $0 }) { kill(pid, SIGKILL) }
+        }
+    }()
+
+    /// Records a started worker, the first time arranging for the kill at exit.
+    static func remember(_ pid: Int32) {
+        _ = killAtExit
+        running.withLock { _ = $0.insert(pid) }
+    }
+
+    /// Forgets a worker that exited.
+    static func forget(_ pid: Int32) {
+        running.withLock { _ = $0.remove(pid) }
     }
 }
 
