@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need, checks the layout and the formatting, starts the local AWS
-# emulator, builds, and runs every test. Prints how long each phase took.
+# The test command: installs what the tests need, checks the layout and the formatting, builds, runs the unit tests,
+# starts the local AWS emulator, runs the tests against it, then the fault suite. Prints how long each phase took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,24 +11,36 @@ phase() {
     phase_started=$SECONDS
 }
 
+# The test targets that need nothing but the machine (no emulator, no worker process).
+unit_targets='^(ImagingTests|SigV4Tests|WorkerCoreTests|LocalBackendTests|MetricsEndpointTests)\.'
+fault_suite='\.FaultSuiteTests'
+failed=0
+# Runs one group of tests; a failure is remembered, so every group runs and the worker check below still happens.
+run_tests() {
+    swift test --skip-build "$@" || failed=$?
+}
+
 scripts/install-deps.sh --tests
 phase "installing dependencies"
 scripts/check-layout.py
 swift format lint --strict --parallel --recursive Sources Tests Package.swift
 phase "layout and format checks"
+swift build --build-tests
+phase "building"
+run_tests --filter "$unit_targets"
+phase "unit tests"
 eval "$(scripts/aws-emulator.sh start)"
 trap 'scripts/aws-emulator.sh stop' EXIT
 phase "starting the emulator"
-swift build --build-tests
-phase "building"
-tests=0
-swift test --skip-build || tests=$?
-phase "testing"
+run_tests --skip "$unit_targets" --skip "$fault_suite"
+phase "emulator and end-to-end tests"
+run_tests --filter "$fault_suite"
+phase "fault suite"
 # No worker a test started may outlive the tests, failed ones included.
 if leftover=$(pgrep -f "$(swift build --show-bin-path)/thumbworker run"); then
     echo "thumbworker test: worker processes outlived the tests: $(echo "$leftover" | tr '\n' ' ')(killed)" >&2
     kill -9 $leftover 2>/dev/null || true
     exit 1
 fi
-[ "$tests" = 0 ] || exit "$tests"
+[ "$failed" = 0 ] || exit "$failed"
 echo "thumbworker test: all phases took $SECONDS s" >&2

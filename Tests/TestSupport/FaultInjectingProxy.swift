@@ -22,13 +22,46 @@ package enum FaultInjectingProxy {
         fault: @escaping @Sendable (RecordedRequest) async -> CannedResponse?,
         _ body: (LoopbackServer) async throws -> Result
     ) async throws -> Result {
+        try await serve(
+            upstream: upstream,
+            { request, forward in
+                if let answer = await fault(request) { return answer }
+                return await forward()
+            }, body)
+    }
+
+    /// Runs `body` while a proxy to `upstream` listens, faulting the requests `plan`'s rules choose.
+    package static func run<Result: Sendable>(
+        upstream: URL, plan: FaultPlan, _ body: (LoopbackServer) async throws -> Result
+    ) async throws -> Result {
+        try await serve(
+            upstream: upstream,
+            { request, forward in
+                switch plan.action(for: request) {
+                case nil:
+                    return await forward()
+                case .answer(let answer):
+                    return answer
+                case .delay(let delay):
+                    try? await Task.sleep(for: delay)
+                    return await forward()
+                case .forwardThenCut(let cut):
+                    return .cut(cut, of: await forward())
+                }
+            }, body)
+    }
+
+    /// Runs `body` while a proxy listens whose `answer` gets each request and a way to forward it to `upstream`.
+    private static func serve<Result: Sendable>(
+        upstream: URL,
+        _ answer: @escaping @Sendable (RecordedRequest, _ forward: () async -> CannedResponse) async -> CannedResponse,
+        _ body: (LoopbackServer) async throws -> Result
+    ) async throws -> Result {
         let transport = HTTPClientTransport()
         do {
             let result = try await LoopbackServer.run(
-                { request in
-                    if let answer = await fault(request) { return answer }
-                    return await forward(request, to: upstream, transport: transport)
-                }, body)
+                { request in await answer(request) { await forward(request, to: upstream, transport: transport) } },
+                body)
             try await transport.shutdown()
             return result
         } catch {
@@ -47,6 +80,23 @@ package enum FaultInjectingProxy {
             """,
         headers: ["Content-Type": "application/xml"]
     )
+
+    /// S3's 429 `SlowDown`, asking for a second's pause with `Retry-After`.
+    package static let throttled = CannedResponse(
+        status: 429,
+        body: "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>",
+        headers: ["Content-Type": "application/xml", "Retry-After": "1"]
+    )
+
+    /// SQS's JSON-protocol answer to an internal failure.
+    package static let sqsInternalError = CannedResponse(
+        status: 500,
+        body: #"{"__type":"com.amazonaws.sqs#InternalError","message":"We encountered an internal error."}"#,
+        headers: ["Content-Type": "application/x-amz-json-1.0", "x-amzn-query-error": "InternalError;Receiver"]
+    )
+
+    /// A bare 503, as a HEAD gets it (no body).
+    package static let unavailable = CannedResponse(status: 503)
 
     /// Sends the request on to `upstream` and returns its answer; a failure to reach it answers 502.
     private static func forward(_ request: RecordedRequest, to upstream: URL, transport: HTTPClientTransport) async

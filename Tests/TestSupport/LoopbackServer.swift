@@ -34,6 +34,8 @@ package struct CannedResponse: Sendable {
     package var headers: HTTPHeaders
     /// The body's bytes.
     package var bytes: [UInt8]
+    /// Where the connection is cut instead of finishing the answer; nil answers in full.
+    package var cut: ConnectionCut?
 
     /// An answer with a status, a text body and header fields.
     package init(status: Int = 200, body: String = "", headers: HTTPHeaders = [:]) {
@@ -45,6 +47,23 @@ package struct CannedResponse: Sendable {
         self.status = status
         self.headers = headers
         self.bytes = bytes
+    }
+}
+
+/// Where an answer's connection is closed short, as a network or a crashing server would.
+package enum ConnectionCut: Sendable, Hashable {
+    /// Closed before anything of the answer is sent.
+    case beforeResponse
+    /// Closed after the head and half of the body (the head announces the whole body's length).
+    case duringBody
+}
+
+extension CannedResponse {
+    /// A connection closed at `cut` instead of an answer of this status and body.
+    package static func cut(_ cut: ConnectionCut, of answer: CannedResponse = CannedResponse()) -> CannedResponse {
+        var cutShort = answer
+        cutShort.cut = cut
+        return cutShort
     }
 }
 
@@ -124,6 +143,7 @@ package final class LoopbackServer: Sendable {
                         method: head.method.rawValue, uri: head.uri, headers: head.headers, bytes: Array(buffer: body))
                     recorded.withLock { $0.append(request) }
                     let response = await handler(request)
+                    if response.cut == .beforeResponse { return }
                     var headers = response.headers
                     if !headers.contains(name: "Content-Length") {
                         headers.add(name: "Content-Length", value: "\(response.bytes.count)")
@@ -132,6 +152,12 @@ package final class LoopbackServer: Sendable {
                     let responseHead = HTTPResponseHead(
                         version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
                     try await outbound.write(.head(responseHead))
+                    if response.cut == .duringBody {
+                        // Half the body, and at least a byte short of what Content-Length announced.
+                        let half = response.bytes.prefix(max(0, response.bytes.count / 2))
+                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: half))))
+                        return
+                    }
                     try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.bytes))))
                     try await outbound.write(.end(nil))
                     return

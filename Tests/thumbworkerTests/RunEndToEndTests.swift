@@ -269,7 +269,7 @@ struct Wiring {
     let uploads: String
     /// The worker's destination bucket.
     let thumbnails: String
-    /// The queue the worker consumes (subscribed to the uploads topic, redrive to `deadLetterQueue` after 2 receives).
+    /// The queue the worker consumes (subscribed to the uploads topic, redrive to `deadLetterQueue`).
     let workQueue: String
     /// The work queue's dead-letter queue.
     let deadLetterQueue: String
@@ -282,17 +282,19 @@ struct Wiring {
 
     /// Creates everything; with `notifiesFromBucket`, the uploads bucket sends its ObjectCreated events to the topic.
     /// `extraNotifiers` are YAML items appended to the `notifiers` list; `endpoint` replaces the emulator's URL as the
-    /// worker's AWS endpoint (a proxy in front of it); `metricsPort` serves /metrics (0: off).
+    /// worker's AWS endpoint (a proxy in front of it); `metricsPort` serves /metrics (0: off); the work queue
+    /// redrives to the dead-letter queue after `maxReceiveCount` receives.
     static func make(
         _ aws: EmulatorClients, notifiesFromBucket: Bool = true, extraNotifiers: String = "", endpoint: String? = nil,
-        metricsPort: Int = 0
+        metricsPort: Int = 0, maxReceiveCount: Int = 2
     ) async throws -> Wiring {
         let logger = Emulator.logger
         let uploads = try await aws.makeBucket()
         let thumbnails = try await aws.makeBucket()
         let uploadsTopic = try await aws.sns.createTopic(name: Emulator.uniqueName("uploads"), logger: logger)
         let deadLetterQueue = try await aws.sqs.createQueue(name: Emulator.uniqueName("work-dlq"), logger: logger)
-        let redrive = #"{"deadLetterTargetArn":"\#(try await aws.queueARN(deadLetterQueue))","maxReceiveCount":"2"}"#
+        let redrive =
+            #"{"deadLetterTargetArn":"\#(try await aws.queueARN(deadLetterQueue))","maxReceiveCount":"\#(maxReceiveCount)"}"#
         let workQueue = try await aws.makeSubscribedQueue(
             topicARN: uploadsTopic, name: Emulator.uniqueName("work"), queueAttributes: ["RedrivePolicy": redrive])
         if notifiesFromBucket {
