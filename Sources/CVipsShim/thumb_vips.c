@@ -245,9 +245,81 @@ int thumb_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, i
     return call_end(call, vips_extract_area(in, out, left, top, width, height, NULL), error);
 }
 
+struct ThumbVipsStop {
+    pthread_mutex_t lock;
+    int pulled;
+    /* The image whose evaluation is under way on the switch's thread (a reference held), or NULL. */
+    VipsImage *evaluating;
+};
+
+/* The switch the calling thread's pixel work obeys, or NULL. */
+static _Thread_local ThumbVipsStop *attached_stop;
+
+ThumbVipsStop *thumb_vips_stop_new(void) {
+    ThumbVipsStop *stop = g_new0(ThumbVipsStop, 1);
+    pthread_mutex_init(&stop->lock, NULL);
+    return stop;
+}
+
+void thumb_vips_stop_free(ThumbVipsStop *stop) {
+    pthread_mutex_destroy(&stop->lock);
+    g_free(stop);
+}
+
+void thumb_vips_stop_pull(ThumbVipsStop *stop) {
+    pthread_mutex_lock(&stop->lock);
+    stop->pulled = 1;
+    if (stop->evaluating) {
+        /* Every region of the image checks the flag before computing its next tile. */
+        vips_image_set_kill(stop->evaluating, TRUE);
+    }
+    pthread_mutex_unlock(&stop->lock);
+}
+
+void thumb_vips_stop_attach(ThumbVipsStop *stop) { attached_stop = stop; }
+
+/* Registers `in` as evaluating under the thread's switch; -1, with libvips' error set, when it was pulled. */
+static int evaluation_begin(VipsImage *in) {
+    ThumbVipsStop *stop = attached_stop;
+    if (!stop) {
+        return 0;
+    }
+    pthread_mutex_lock(&stop->lock);
+    int pulled = stop->pulled;
+    if (!pulled) {
+        stop->evaluating = g_object_ref(in);
+    }
+    pthread_mutex_unlock(&stop->lock);
+    if (pulled) {
+        vips_error("thumbworker", "the job was stopped");
+        return -1;
+    }
+    return 0;
+}
+
+/* Ends what evaluation_begin registered. */
+static void evaluation_end(void) {
+    ThumbVipsStop *stop = attached_stop;
+    if (!stop) {
+        return;
+    }
+    pthread_mutex_lock(&stop->lock);
+    VipsImage *image = stop->evaluating;
+    stop->evaluating = NULL;
+    pthread_mutex_unlock(&stop->lock);
+    if (image) {
+        vips_image_set_kill(image, FALSE);
+        g_object_unref(image);
+    }
+}
+
 int thumb_vips_copy_memory(VipsImage *in, VipsImage **out, ThumbVipsError *error) {
     Call call = call_begin(error);
-    *out = vips_image_copy_memory(in);
+    *out = NULL;
+    if (evaluation_begin(in) == 0) {
+        *out = vips_image_copy_memory(in);
+        evaluation_end();
+    }
     return call_end(call, *out ? 0 : -1, error);
 }
 
@@ -298,5 +370,10 @@ static int save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data,
 int thumb_vips_save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data, size_t *length,
                     ThumbVipsError *error) {
     Call call = call_begin(error);
-    return call_end(call, save(in, options, data, length), error);
+    int status = evaluation_begin(in);
+    if (status == 0) {
+        status = save(in, options, data, length);
+        evaluation_end();
+    }
+    return call_end(call, status, error);
 }

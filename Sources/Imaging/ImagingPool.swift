@@ -27,8 +27,9 @@ package final class ImagingPool: @unchecked Sendable {
     /// Cancelling the awaiting task ends the wait at once with an `abandoned` failure: a job not yet started never
     /// runs, and one already running (a decode libvips cannot interrupt) finishes on its thread unwatched, its
     /// outcome dropped. The outcome is a `Result`, so callers that keep their own typed errors map it without a
-    /// do/catch.
+    /// do/catch. `onCancel` runs after the wait ended that way, e.g. to stop the job's own work.
     package func run<Success: Sendable>(
+        onCancel: @escaping @Sendable () -> Void = {},
         _ work: @escaping @Sendable () throws(ImagingError) -> Success
     ) async -> Result<Success, ImagingError> {
         let handoff = Handoff<Success>()
@@ -54,6 +55,7 @@ package final class ImagingPool: @unchecked Sendable {
                     ImagingError(
                         .abandoned,
                         "the job was abandoned because its task was cancelled (the drain timeout ran out); retry it")))
+            onCancel()
         }
     }
 

@@ -45,8 +45,9 @@ enum FakeContainerEndpoint {
     ) -> ContainerCredentialProvider {
         var environment = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url + path]
         if authorized { environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = TestSecrets.authorizationToken }
+        // A generous timeout: a loaded test machine must not turn the endpoint's answer into a timeout.
         return ContainerCredentialProvider(
-            transport: transport, environment: environment.merging(extra) { $1 }, logger: .quiet)
+            transport: transport, environment: environment.merging(extra) { $1 }, timeout: .seconds(60), logger: .quiet)
     }
 
     /// A handler that requires `authorization` (401 without it) and serves `document(n)` on its n-th hit (from 1),

@@ -93,6 +93,49 @@ struct ImagingPoolTests {
         #expect(await pool.run { queuedRan.withLock { $0 } } == .success(false))
     }
 
+    @Test(
+        "cancelling a stoppable job stops its libvips work at the next tile: the render fails instead of finishing",
+        .timeLimit(.minutes(1)))
+    func cancellationStopsLibVipsWork() async throws {
+        let pool = ImagingPool(threadCount: 1)
+        defer { pool.shutdown() }
+        let landscape = try testdata("landscape.jpg")
+        // Enlarged to 16000×10667 pixels: seconds of tile-by-tile resizing and encoding.
+        var enlarged = RenditionSpec(name: "huge", width: 16_000)
+        enlarged.upscale = true
+        let huge = enlarged
+        let (started, starting) = AsyncStream.makeStream(of: Void.self)
+        let (ended, ending) = AsyncStream.makeStream(of: Result<Int, ImagingError>.self)
+        let job = Task {
+            await pool.runStoppable { () throws(ImagingError) -> Int in
+                starting.yield()
+                let outcome = Result { () throws(ImagingError) -> Int in
+                    try Thumbnailer().render(landscape, renditions: [huge]).renditions[0].width
+                }
+                ending.yield(outcome)
+                return try outcome.get()
+            }
+        }
+        for await _ in started { break }
+        job.cancel()
+        guard case .failure(let abandoned) = await job.value else {
+            Issue.record("the cancelled wait got the job's outcome")
+            return
+        }
+        #expect(abandoned.code == .abandoned)
+        // The job itself, still on the pool thread, ends early with libvips' kill instead of its rendition.
+        for await outcome in ended {
+            guard case .failure(let stopped) = outcome else {
+                Issue.record("the stopped render finished")
+                break
+            }
+            #expect(
+                stopped.libvipsMessage?.contains("kill") == true || stopped.libvipsMessage?.contains("stopped") == true,
+                "\(stopped)")
+            break
+        }
+    }
+
     @Test("jobs still queued when the pool shuts down run before its threads exit")
     func queuedJobsRunAfterShutdown() {
         let pool = ImagingPool(threadCount: 1)

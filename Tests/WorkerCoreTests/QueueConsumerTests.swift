@@ -225,7 +225,8 @@ struct QueueConsumerTests {
     @Test("on SIGTERM an SQS-like long poll is let finish, and the message it brings is released, not hidden")
     func shutdownLetsTheLongPollFinish() async throws {
         let queue = LongPollQueue()
-        let harness = try Harness { $0.wait = .seconds(2) }
+        // A long poll far longer than a loaded machine's pause between the shutdown and the message's arrival.
+        let harness = try Harness { $0.wait = .seconds(20) }
         let consumer = QueueConsumer(
             queue: queue, handler: harness.handler, settings: harness.settings,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -233,7 +234,7 @@ struct QueueConsumerTests {
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await consumer.run() }
-                // Once the consumer's first receive waits (2 s) on an empty queue: shut down, then a message arrives.
+                // Once the consumer's first receive waits (20 s) on an empty queue: shut down, then a message arrives.
                 await queue.waitForPoll()
                 trigger.triggerGracefulShutdown()
                 late = queue.messages.add(body: s3Event(key: "late.jpg"))

@@ -5,7 +5,7 @@ import WorkerCore
 
 /// The worker proves its own reliability: real runs against the emulator through a proxy that injects deterministic
 /// faults, and workers killed at seeded points. Each test prints its figures (`fault suite: …`) in the test log.
-@Suite("Fault suite", .serialized)
+@Suite("Fault suite", .serialized, .enabled(if: Emulator.isAvailable, Emulator.skipReason))
 struct FaultSuiteTests {
     /// The key whose every HEAD fails.
     static let doomedKey = "doomed/landscape.jpg"

@@ -21,7 +21,7 @@ struct RunDrainTests {
     }
 
     @Test(
-        "SIGTERM during decodes libvips cannot interrupt: exit 0 within the drain timeout + 2 s, every message released, nothing written"
+        "SIGTERM during decodes libvips cannot interrupt: exit 0 within the drain timeout + 2 s, unfinished messages released, nothing written for them"
     )
     func abandonsUninterruptibleDecodes() async throws {
         let folder = try TemporaryFolder.make()
@@ -48,10 +48,12 @@ struct RunDrainTests {
         let queue = try SQLiteMessageQueue(
             path: folder.appending(path: ".thumbworker/queue.sqlite").path, maxReceiveCount: 5)
         try await worker.killedOnFailure {
-            for _ in 0..<300 where try await queue.hiddenMessages().count < 3 {
+            for _ in 0..<1200 where try await queue.hiddenMessages().count < 3 {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            try #require(try await queue.hiddenMessages().count == 3, "the worker took all three messages")
+            try #require(
+                try await queue.hiddenMessages().count == 3,
+                "the worker took all three messages: \(worker.standardError)")
             let signalled = ContinuousClock.now
             worker.send(SIGTERM)
             let run = try await worker.result(within: .seconds(60))
@@ -61,10 +63,16 @@ struct RunDrainTests {
                 exitedAfter < .seconds(1) + Self.exitBound,
                 "exited \(exitedAfter) after SIGTERM with drain_timeout_seconds 1")
             #expect(try await queue.hiddenMessages().count == 0, "every unfinished message was released at once")
-            #expect(try await queue.approximateDepth() == 3)
+            // A job may have finished before SIGTERM (on a loaded machine the test sees the three taken late); each
+            // message either finished, thumbnails written and deleted, or was released with nothing written.
             let thumbnails = folder.appending(path: ".thumbworker/buckets/thumbnails")
-            let written = (try? FileManager.default.subpathsOfDirectory(atPath: thumbnails.path)) ?? []
-            #expect(written.isEmpty, "an abandoned job writes nothing: \(written)")
+            let written = Set(
+                ((try? FileManager.default.contentsOfDirectory(atPath: thumbnails.path)) ?? []).filter {
+                    $0.hasSuffix(".jpg.jpeg")
+                })
+            let released = try await queue.approximateDepth()
+            #expect(released >= 1, "a decode under way at the drain timeout is abandoned, not waited for")
+            #expect(released + written.count == 3, "released: \(released), written: \(written.sorted())")
         }
     }
 }

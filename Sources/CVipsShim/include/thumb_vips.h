@@ -91,6 +91,22 @@ void thumb_vips_exclusive_begin(void);
 /** Lets other threads into libvips again after thumb_vips_exclusive_begin. */
 void thumb_vips_exclusive_end(void);
 
+/** A job's stop switch: any thread may pull it, and the pixel work of the thread it is attached to then ends at its
+ *  next tile with a "stopped" failure (a decode libvips cannot interrupt ends first). */
+typedef struct ThumbVipsStop ThumbVipsStop;
+
+/** A new switch, not pulled; free it with thumb_vips_stop_free once no thread has it attached. */
+ThumbVipsStop *thumb_vips_stop_new(void);
+
+/** Frees a switch. */
+void thumb_vips_stop_free(ThumbVipsStop *stop);
+
+/** Pulls the switch: the evaluation under way on its thread is killed, and later ones fail at once. */
+void thumb_vips_stop_pull(ThumbVipsStop *stop);
+
+/** Attaches the switch to the calling thread (NULL detaches): the thread's pixel work obeys it. */
+void thumb_vips_stop_attach(ThumbVipsStop *stop);
+
 /** Frees memory that libvips allocated (error texts, encoded buffers). */
 void thumb_vips_free(void *pointer);
 

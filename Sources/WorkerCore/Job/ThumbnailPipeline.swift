@@ -31,7 +31,7 @@ package struct ThumbnailPipeline: Sendable {
         }
         let (source, inspectSeconds) = try inspected.mapError(WorkerError.init(imaging:)).get()
         let reserved = await memoryBudget?.acquire(source.estimatedDecodeBytes(framesWanted: framesWanted))
-        let rendered = await pool.run { () throws(ImagingError) in
+        let rendered = await pool.runStoppable { () throws(ImagingError) in
             try thumbnailer.render(data, renditions: renditions, inspected: source)
         }
         if let reserved {
