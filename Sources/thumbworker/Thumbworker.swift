@@ -7,7 +7,7 @@ struct Thumbworker: AsyncParsableCommand {
         abstract: "Make thumbnails of uploaded images with libvips.",
         subcommands: [
             RunCommand.self, ProcessCommand.self, BenchCommand.self, UploadCommand.self, DeadLettersCommand.self,
-            ConfigCommand.self,
+            ConfigCommand.self, HealthCommand.self,
         ]
     )
 
