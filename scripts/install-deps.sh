@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(libvips-dev libsqlite3-dev pkg-config)
 if [ "${1:-}" = "--tests" ]; then
-    packages+=(libvips-tools python3 python3-venv curl)
+    packages+=(libvips-tools python3 python3-venv curl systemd)
 fi
 
 missing=()
