@@ -14,30 +14,34 @@ package struct MetricsServer: Service, CustomStringConvertible {
     /// The port the server listens on (the bound one when 0 was asked for).
     package let port: Int
     private let listener: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
-    private let registry: PrometheusCollectorRegistry
-    private let readiness: ReadinessProbe
-    private let beforeScrape: @Sendable () -> Void
+    private let source: any MetricsSource
     private let logger: Logger
 
     private init(
         listener: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>, port: Int,
-        registry: PrometheusCollectorRegistry, readiness: ReadinessProbe, beforeScrape: @escaping @Sendable () -> Void,
-        logger: Logger
+        source: any MetricsSource, logger: Logger
     ) {
         self.listener = listener
         self.port = port
-        self.registry = registry
-        self.readiness = readiness
-        self.beforeScrape = beforeScrape
+        self.source = source
         self.logger = logger
     }
 
-    /// Binds `host:port` (port 0 picks a free one); requests are answered once `run()` is called.
-    ///
-    /// `beforeScrape` runs before each `/metrics` answer (e.g. to sample memory use).
+    /// Binds `host:port` for one worker's `registry` and `readiness`; `beforeScrape` runs before each `/metrics`
+    /// answer (e.g. to sample memory use).
     package static func bind(
         host: String, port: Int, registry: PrometheusCollectorRegistry, readiness: ReadinessProbe,
         beforeScrape: @escaping @Sendable () -> Void = {}, logger: Logger
+    ) async throws -> MetricsServer {
+        try await bind(
+            host: host, port: port,
+            source: RegistrySource(registry: registry, readiness: readiness, beforeScrape: beforeScrape), logger: logger
+        )
+    }
+
+    /// Binds `host:port` (port 0 picks a free one) to serve `source`; requests are answered once `run()` is called.
+    package static func bind(
+        host: String, port: Int, source: any MetricsSource, logger: Logger
     ) async throws -> MetricsServer {
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -52,9 +56,7 @@ package struct MetricsServer: Service, CustomStringConvertible {
             try? await listener.channel.close()
             throw ChannelError.unknownLocalAddress
         }
-        return MetricsServer(
-            listener: listener, port: boundPort, registry: registry, readiness: readiness,
-            beforeScrape: beforeScrape, logger: logger)
+        return MetricsServer(listener: listener, port: boundPort, source: source, logger: logger)
     }
 
     /// A short name for logs and errors.
@@ -116,18 +118,14 @@ package struct MetricsServer: Service, CustomStringConvertible {
         guard head.method == .GET else { return (.notFound, text, ByteBuffer(string: "not found\n")) }
         switch path {
         case "/metrics":
-            beforeScrape()
-            return (.ok, "text/plain; version=0.0.4; charset=utf-8", ByteBuffer(bytes: registry.emitToBuffer()))
+            return (.ok, "text/plain; version=0.0.4; charset=utf-8", ByteBuffer(bytes: await source.scrape()))
         case "/health":
             return (.ok, text, ByteBuffer(string: "ok\n"))
         case "/ready":
-            if await readiness.isReady() {
+            guard let reason = await source.notReadyReason() else {
                 return (.ok, text, ByteBuffer(string: "ready\n"))
             }
-            return (
-                .serviceUnavailable, text,
-                ByteBuffer(string: "not ready: the queue did not answer the last depth check\n")
-            )
+            return (.serviceUnavailable, text, ByteBuffer(string: "not ready: \(reason)\n"))
         default:
             return (.notFound, text, ByteBuffer(string: "not found\n"))
         }

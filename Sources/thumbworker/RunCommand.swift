@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Logging
 import Metrics
@@ -43,6 +44,13 @@ struct RunCommand: AsyncParsableCommand {
     )
     var maxIdleWait: Int?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Worker processes on this host under one supervisor, or auto for one per usable CPU (default: imaging.processes).",
+            valueName: "n|auto"))
+    var processes: String?
+
     func run() async throws {
         var configuration: WorkerConfiguration
         do {
@@ -61,8 +69,20 @@ struct RunCommand: AsyncParsableCommand {
         if let maxInFlight {
             configuration.queue.consumer.maxInFlight = max(1, maxInFlight)
         }
+        if let processes {
+            guard let count = processes == "auto" ? 0 : Int(processes), (0...1024).contains(count) else {
+                Terminal.standardError("thumbworker: --processes \(processes): give a number of processes, or auto")
+                throw ExitCode(2)
+            }
+            configuration.processes = count
+        }
         LogSetup.bootstrap(configuration.observability)
         let logger = Logger(label: "thumbworker")
+        let processCount = configuration.processes == 0 ? HostShare.usableCPUs() : configuration.processes
+        if processCount > 1 {
+            try await supervise(processCount, configuration: configuration, logger: logger)
+            return
+        }
         let registry = PrometheusCollectorRegistry()
         let metricsFactory = WorkerMetrics.prometheusFactory(registry: registry)
         MetricsSystem.bootstrap(metricsFactory)
@@ -114,6 +134,54 @@ struct RunCommand: AsyncParsableCommand {
         do {
             try await group.run()
         } catch let error as WorkerError where error.code == .queueNotDrained {
+            Terminal.standardError("thumbworker: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Runs `count` worker processes under a supervisor, with one metrics endpoint for the host.
+    private func supervise(_ count: Int, configuration: WorkerConfiguration, logger: Logger) async throws {
+        var arguments = ["run"]
+        if let config { arguments += ["--config", config] }
+        if let maxInFlight { arguments += ["--max-in-flight", "\(maxInFlight)"] }
+        if exitWhenIdle { arguments.append("--exit-when-idle") }
+        if let maxIdleWait { arguments += ["--max-idle-wait", "\(maxIdleWait)"] }
+        // Processes, not threads, share the host: each child defaults to one imaging thread.
+        arguments += ["--concurrency", "\(configuration.concurrency > 0 ? configuration.concurrency : 1)"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["THUMBWORKER_IMAGING_PROCESSES"] = "1"
+        if configuration.memoryBudgetBytes > 0 {
+            environment["THUMBWORKER_IMAGING_MEMORY_BUDGET_MB"] =
+                "\(max(1, (configuration.memoryBudgetBytes / count) >> 20))"
+        }
+        let launch = ChildLaunch(
+            executable: URL(filePath: "/proc/self/exe").resolvingSymlinksInPath(), arguments: arguments,
+            environment: environment, ports: try HostShare.freePorts(count))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ResourceService("HTTPClient") { try? await client.shutdown() })
+        ]
+        let observability = configuration.observability
+        if observability.metricsPort != 0 {
+            services.append(
+                .init(
+                    service: try await MetricsServer.bind(
+                        host: observability.metricsHost, port: observability.metricsPort,
+                        source: SupervisorMetrics(ports: launch.ports, client: client), logger: logger)))
+        }
+        logger.info(
+            "thumbworker supervisor started",
+            metadata: ["thumb.processes": "\(count)", "thumb.arguments": "\(arguments.joined(separator: " "))"])
+        services.append(
+            .init(
+                service: Supervisor(launch: launch, stopsWhenIdle: exitWhenIdle, logger: logger),
+                successTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as SupervisorError {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(1)
         }

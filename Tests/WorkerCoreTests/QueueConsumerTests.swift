@@ -321,4 +321,20 @@ struct QueueConsumerTests {
         release.signal()
         _ = await holder.value
     }
+
+    @Test(
+        "with stopsWhenIdle, a message that turns visible just after an empty receive is handled, not left behind",
+        .timeLimit(.minutes(1)))
+    func idleCheckCountsVisibleMessages() async throws {
+        let queue = LateVisibleQueue()
+        let harness = try Harness { $0.stopsWhenIdle = true }
+        harness.uploads.add("uploads", "late.jpg", try testImage("landscape.jpg"))
+        let id = queue.messages.add(body: s3Event(key: "late.jpg"))
+        let consumer = QueueConsumer(
+            queue: queue, handler: harness.handler, settings: harness.settings,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await testGracefulShutdown { _ in try await consumer.run() }
+        #expect(queue.messages.deletedIDs == [id], "the consumer did not stop while a message was visible")
+        #expect(harness.notifier.events.map(\.source.key) == ["late.jpg"])
+    }
 }

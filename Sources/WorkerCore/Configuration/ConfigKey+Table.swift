@@ -50,6 +50,7 @@ extension ConfigKey {
             effective: { "\"\($0.imaging.background.hex)\"" }),
         .flag("imaging", "placeholder", \.imaging.placeholder),
         .integer("imaging", "concurrency", in: 0...1024, \.concurrency),
+        .integer("imaging", "processes", in: 0...1024, \.processes),
         .megabytes("imaging", "memory_budget_mb", in: 0...1_048_576, \.memoryBudgetBytes),
         .integer("imaging.quality", "jpeg", in: 1...100, \.imaging.quality.jpeg),
         .integer("imaging.quality", "webp", in: 1...100, \.imaging.quality.webp),

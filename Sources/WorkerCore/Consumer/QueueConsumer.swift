@@ -97,7 +97,14 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                     case .checkHidden:
                         group.addTask {
                             do throws(WorkerError) {
-                                return .hiddenCounted(.success(try await queue.hiddenMessages()))
+                                let hidden = try await queue.hiddenMessages()
+                                // A message that turned visible since the empty receive (a backoff ran out) is
+                                // counted too: the queue is idle only with none visible and none hidden.
+                                let visible = try await queue.approximateDepth()
+                                return .hiddenCounted(
+                                    .success(
+                                        HiddenMessages(
+                                            count: hidden.count + visible, nextVisibleAt: hidden.nextVisibleAt)))
                             } catch {
                                 return .hiddenCounted(.failure(error))
                             }

@@ -1,0 +1,190 @@
+import AWSClients
+import Foundation
+import LocalBackend
+import TestSupport
+import Testing
+import WorkerCore
+
+@testable import thumbworker
+
+@Suite("thumbworker run --processes: a supervisor of worker processes")
+struct SupervisorTests {
+    /// A folder with `worker.conf` for the local backend (short waits and visibility) and `count` uploads enqueued.
+    private static func localQueue(uploads count: Int, metricsPort: Int) throws -> URL {
+        let folder = try TemporaryFolder.make()
+        try """
+        queue:
+          wait_seconds: 1
+          visibility_timeout_seconds: 10
+          drain_timeout_seconds: 2
+        metrics:
+          port: \(metricsPort)
+        """.write(to: folder.appending(path: "worker.conf"), atomically: true, encoding: .utf8)
+        let names = try (0..<count).map { index in
+            let name = "p\(index).jpg"
+            try FileManager.default.copyItem(at: Testdata.url("landscape.jpg"), to: folder.appending(path: name))
+            return name
+        }
+        if !names.isEmpty {
+            let upload = try CommandResult(["upload"] + names, in: folder)
+            try #require(upload.status == 0, "\(upload.standardError)")
+        }
+        return folder
+    }
+
+    /// The thumbnails made so far.
+    private static func thumbnails(in folder: URL) -> Set<String> {
+        let path = folder.appending(path: ".thumbworker/buckets/thumbnails").path
+        return Set(
+            ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".jpeg") })
+    }
+
+    /// The ids of the processes whose parent is `pid`.
+    private static func children(of pid: Int32) -> [Int32] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.flatMap { task in
+            ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "")
+                .split(separator: " ").compactMap { Int32($0) }
+        }
+    }
+
+    /// A free port.
+    private static func freePort() async throws -> Int {
+        try await LoopbackServer.run({ _ in CannedResponse() }) { server in server.port }
+    }
+
+    @Test("two processes share the queue and one metrics endpoint; a SIGKILLed one is restarted and nothing is lost")
+    func superviseRestartAndDrain() async throws {
+        let port = try await Self.freePort()
+        let folder = try Self.localQueue(uploads: 40, metricsPort: port)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let supervisor = try RunningCommand(
+            ["run", "--processes", "2"], in: folder, environment: ProcessInfo.processInfo.environment)
+        try await supervisor.killedOnFailure {
+            var children: [Int32] = []
+            for _ in 0..<100 where children.count < 2 {
+                try await Task.sleep(for: .milliseconds(100))
+                children = Self.children(of: supervisor.processIdentifier)
+            }
+            try #require(children.count == 2, "two worker processes started")
+            // One scrape shows both processes; /ready answers for both.
+            var metrics = ""
+            for _ in 0..<100 where !(metrics.contains("process=\"0\"") && metrics.contains("process=\"1\"")) {
+                try await Task.sleep(for: .milliseconds(100))
+                metrics = (try? await Self.get("/metrics", port: port)) ?? ""
+            }
+            #expect(metrics.contains(#"thumbworker_jobs_total{process="0",result="ready"}"#), "\(metrics)")
+            #expect(metrics.contains(#"thumbworker_jobs_total{process="1",result="ready"}"#))
+            #expect(metrics.components(separatedBy: "# TYPE thumbworker_jobs_total counter").count == 2, "one header")
+
+            kill(children[0], SIGKILL)
+            var replaced: [Int32] = []
+            for _ in 0..<100 where replaced.count < 2 {
+                try await Task.sleep(for: .milliseconds(100))
+                replaced = Self.children(of: supervisor.processIdentifier)
+            }
+            #expect(replaced.count == 2 && !replaced.contains(children[0]), "the killed process was started again")
+            // The killed one's messages come back after the visibility timeout (10 s) and are completed.
+            for _ in 0..<300 where Self.thumbnails(in: folder).count < 40 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(Self.thumbnails(in: folder).count == 40)
+            #expect((try? await Self.get("/ready", port: port)) == "ready\n")
+            supervisor.send(SIGTERM)
+            let run = try await supervisor.result()
+            #expect(run.status == 0, "\(run.standardError)")
+            #expect(replaced.allSatisfy { kill($0, 0) != 0 }, "every worker process has exited")
+        }
+        let queue = try SQLiteMessageQueue(path: folder.appending(path: ".thumbworker/queue.sqlite").path)
+        #expect(try await queue.approximateDepth() == 0)
+    }
+
+    @Test("--exit-when-idle: the processes drain the queue together and the supervisor exits 0")
+    func drainsTogether() async throws {
+        let folder = try Self.localQueue(uploads: 12, metricsPort: 0)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CommandResult(["run", "--processes", "2", "--exit-when-idle"], in: folder)
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(Self.thumbnails(in: folder).count == 12)
+    }
+
+    @Test("a process that cannot start again is not restarted in a loop: the supervisor stops the rest and exits 1")
+    func givesUpOnAProcessThatCannotStart() async throws {
+        let folder = try Self.localQueue(uploads: 0, metricsPort: 0)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let supervisor = try RunningCommand(
+            ["run", "--processes", "2"], in: folder, environment: ProcessInfo.processInfo.environment)
+        try await supervisor.killedOnFailure {
+            var children: [Int32] = []
+            for _ in 0..<100 where children.count < 2 {
+                try await Task.sleep(for: .milliseconds(100))
+                children = Self.children(of: supervisor.processIdentifier)
+            }
+            try #require(children.count == 2, "two worker processes started")
+            // An operator breaks the configuration, then a process dies: started again, it refuses to run.
+            try "queue:\n  wait_seconds: forty\n".write(
+                to: folder.appending(path: "worker.conf"), atomically: true, encoding: .utf8)
+            kill(children[0], SIGKILL)
+            let run = try await supervisor.result()
+            #expect(run.status == 1)
+            #expect(run.standardError.contains("could not start (exit status 2)"), "\(run.standardError)")
+            #expect(children.allSatisfy { kill($0, 0) != 0 }, "the other process was stopped too")
+        }
+    }
+
+    @Test("merged metrics: each sample labelled with its process, each header once")
+    func mergesMetrics() {
+        let child = """
+            # HELP thumbworker_jobs_total Jobs.
+            # TYPE thumbworker_jobs_total counter
+            thumbworker_jobs_total{result="ready"} 3
+            # TYPE thumbworker_in_flight gauge
+            thumbworker_in_flight 1.0
+            # TYPE thumbworker_stage_seconds histogram
+            thumbworker_stage_seconds_bucket{stage="decode",le="0.1"} 2
+            thumbworker_stage_seconds_count{stage="decode"} 2
+            """
+        #expect(
+            SupervisorMetrics.merge([("0", child), ("1", child)]) == """
+                # HELP thumbworker_jobs_total Jobs.
+                # TYPE thumbworker_jobs_total counter
+                thumbworker_jobs_total{process="0",result="ready"} 3
+                thumbworker_jobs_total{process="1",result="ready"} 3
+                # TYPE thumbworker_in_flight gauge
+                thumbworker_in_flight{process="0"} 1.0
+                thumbworker_in_flight{process="1"} 1.0
+                # TYPE thumbworker_stage_seconds histogram
+                thumbworker_stage_seconds_bucket{process="0",stage="decode",le="0.1"} 2
+                thumbworker_stage_seconds_count{process="0",stage="decode"} 2
+                thumbworker_stage_seconds_bucket{process="1",stage="decode",le="0.1"} 2
+                thumbworker_stage_seconds_count{process="1",stage="decode"} 2
+
+                """)
+    }
+
+    @Test("auto counts the container's CPU quota, rounded up, not the host's cores")
+    func cpuQuota() {
+        #expect(HostShare.quotaCPUs("150000 100000\n") == 2)
+        #expect(HostShare.quotaCPUs("100000 100000") == 1)
+        #expect(HostShare.quotaCPUs("max 100000") == nil)
+        #expect(HostShare.usableCPUs(cgroupCPUMax: "/nonexistent") == ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    @Test("at most five restarts a minute")
+    func restartBudget() {
+        let budget = RestartBudget()
+        let start = ContinuousClock.now
+        #expect((0..<5).allSatisfy { budget.allowsRestart(at: start + .seconds($0)) })
+        #expect(!budget.allowsRestart(at: start + .seconds(30)))
+        #expect(budget.allowsRestart(at: start + .seconds(61)), "the oldest restart left the window")
+    }
+
+    /// The body of a GET to the local endpoint.
+    private static func get(_ path: String, port: Int) async throws -> String {
+        let transport = HTTPClientTransport()
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
+        defer { Task { try? await transport.shutdown() } }
+        let response = try await transport.send(AWSHTTPRequest(method: "GET", url: url), logger: .quiet)
+        return String(decoding: response.body, as: UTF8.self)
+    }
+}
