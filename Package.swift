@@ -125,7 +125,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CVipsShim"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ImagingTests", dependencies: ["Imaging", "CVipsShim", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "TestSupport"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
