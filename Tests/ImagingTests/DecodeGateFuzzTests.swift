@@ -147,4 +147,17 @@ struct DecodeGateFuzzTests {
         }
         print(run.finish())
     }
+
+    @Test("every input in testdata/fuzz, kept because fuzzing once made it, renders or is refused with one line")
+    func regressionFixtures() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Testdata.path("fuzz"))
+            .filter { $0 != "README.md" }.sorted()
+        #expect(!files.isEmpty)
+        let thumbnailer = try Thumbnailer(settings: ImagingSettings())
+        for file in files {
+            if case .wrong(let problem) = Self.outcome(of: try Testdata.bytes("fuzz/\(file)"), thumbnailer) {
+                Issue.record("testdata/fuzz/\(file): \(problem)")
+            }
+        }
+    }
 }
