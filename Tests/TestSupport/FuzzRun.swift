@@ -31,6 +31,7 @@ package struct FuzzRun {
     private let acceptedWord: String
     private var inputs = 0
     private var accepted = 0
+    private var wrong = 0
     private var refusals: [String?: Int] = [:]
     private var slowest: (seconds: Double, input: String) = (0, "none")
     private var peakGrowthKilobytes: Int?
@@ -78,6 +79,7 @@ package struct FuzzRun {
         case .refused(let code):
             refusals[code, default: 0] += 1
         case .wrong(let problem):
+            wrong += 1
             let saved = FileManager.default.temporaryDirectory.appending(
                 path: "thumbworker-fuzz-\(slug)-\(seedText)-\(index)")
             try? Data(input).write(to: saved)
@@ -93,8 +95,8 @@ package struct FuzzRun {
     }
 
     /// Removes the last input's file and returns the summary line, e.g. `fuzz: decode gate: 300 inputs (seed 0x2a),
-    /// 212 refused (corrupt 150, tooManyPixels 62), 88 rendered, slowest 0.21 s (#7, truncation of photo.gif), RSS
-    /// peak +45 MB`.
+    /// 212 refused (corrupt 150, tooManyPixels 62), 88 rendered, 0 wrong, slowest 0.21 s (#7, truncation of photo.gif),
+    /// RSS peak +45 MB`.
     package func finish() -> String {
         try? FileManager.default.removeItem(at: lastInputFile)
         let refused = refusals.values.reduce(0, +)
@@ -105,7 +107,7 @@ package struct FuzzRun {
         let memory = peakGrowthKilobytes.map { "RSS peak +\($0 / 1024) MB" } ?? "RSS peak not measured"
         let seconds = String(format: "%.2f", slowest.seconds)
         return "fuzz: \(name): \(inputs) inputs (seed \(seedText)), \(refused) refused\(breakdown), "
-            + "\(accepted) \(acceptedWord), slowest \(seconds) s (\(slowest.input)), \(memory)"
+            + "\(accepted) \(acceptedWord), \(wrong) wrong, slowest \(seconds) s (\(slowest.input)), \(memory)"
     }
 
     /// The seed as THUMBWORKER_FUZZ_SEED takes it.
