@@ -71,9 +71,19 @@ package struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible 
     init(_ code: Code, _ message: String, libvipsMessage: String?, libvipsMessageIsShared: Bool) {
         self.code = code
         self.message = message
-        let trimmed = libvipsMessage?.trimmingCharacters(in: .whitespacesAndNewlines)
-        self.libvipsMessage = trimmed?.isEmpty == false ? trimmed : nil
+        self.libvipsMessage = libvipsMessage.flatMap(Self.oneLine)
         self.libvipsMessageIsShared = libvipsMessageIsShared
+    }
+
+    /// libvips' text on one line: its lines (one per message it logged, some repeated, some only a code such as
+    /// libheif's `(2.100)`) joined with "; ", each once; nil when there is none.
+    static func oneLine(_ text: String) -> String? {
+        var lines: [String] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if !trimmed.isEmpty && !lines.contains(trimmed) { lines.append(trimmed) }
+        }
+        return lines.isEmpty ? nil : lines.joined(separator: "; ")
     }
 
     /// Whether trying again may succeed: only for a job the pool refused because it was shut down, or one whose
