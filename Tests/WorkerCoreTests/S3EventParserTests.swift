@@ -143,6 +143,23 @@ struct S3EventParserTests {
         #expect(error?.message == message)
     }
 
+    @Test("a body nested deeper than any event is refused before it is decoded; brackets in strings do not count")
+    func deepNesting() throws {
+        let deep = String(repeating: "[", count: 400) + String(repeating: "]", count: 400)
+        let error = #expect(throws: EventParseError.self) {
+            try S3EventParser.parse(body: notification(object: #"{"key": "a.jpg", "x": \#(deep)}"#))
+        }
+        #expect(
+            error?.message
+                == "the message body nests JSON more than 32 levels deep, so it is no S3, SNS or EventBridge event "
+                + "(they nest 6 at most)")
+        let nested = String(repeating: "[", count: 20) + String(repeating: "]", count: 20)
+        let brackets = String(repeating: "[{", count: 100)
+        let content = try S3EventParser.parse(body: notification(object: #"{"key": "\#(brackets)", "x": \#(nested)}"#))
+        #expect(content.jobs.map(\.key) == [brackets])
+        #expect(S3EventParser.nestingDepth(Array(#"{"a": "\"[[", "b": [{}]}"#.utf8)) == 3)
+    }
+
     @Test(
         "malformed bodies and wrong types fail with a message naming the field, never crash",
         arguments: [

@@ -67,9 +67,15 @@ package enum S3EventParser {
 
     /// Parses the body or `Message` text as a JSON object.
     private static func topLevelObject(_ text: String, describedAs name: String) throws(EventParseError) -> JSONObject {
+        let bytes = Array(text.utf8)
+        guard nestingDepth(bytes) <= maxNesting else {
+            throw EventParseError(
+                "\(name) nests JSON more than \(maxNesting) levels deep, so it is no S3, SNS or EventBridge event "
+                    + "(they nest 6 at most)")
+        }
         let value: JSONValue
         do {
-            value = try Self.decoder.decode(JSONValue.self, from: Data(text.utf8))
+            value = try Self.decoder.decode(JSONValue.self, from: Data(bytes))
         } catch {
             throw EventParseError(text.isEmpty ? "\(name) is empty" : "\(name) is not JSON: \(text.excerpt)")
         }
@@ -77,6 +83,38 @@ package enum S3EventParser {
             throw EventParseError("\(name) is \(value.summary), not a JSON object")
         }
         return object
+    }
+
+    /// The deepest nesting a body may have: events nest 6 levels at most; decoding cost grows with the square of the
+    /// depth, so a small body nested hundreds deep would cost seconds.
+    static let maxNesting = 32
+
+    /// How deep arrays and objects nest in JSON `bytes`, brackets inside strings not counted; stops counting past
+    /// `maxNesting`.
+    static func nestingDepth(_ bytes: [UInt8]) -> Int {
+        var (depth, deepest, inString, escaped) = (0, 0, false, false)
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > maxNesting { return deepest }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     /// An entity tag without the quotes HTTP puts around it; nil when absent or empty.
