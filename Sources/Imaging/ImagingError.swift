@@ -75,15 +75,15 @@ package struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible 
         self.libvipsMessageIsShared = libvipsMessageIsShared
     }
 
-    /// libvips' text on one line: its lines (one per message it logged, some repeated, some only a code such as
-    /// libheif's `(2.100)`) joined with "; ", each once; nil when there is none.
+    /// libvips' text on one line: its lines (a message may wrap; some repeat; some are only a code such as
+    /// libheif's `(2.100)`) joined with spaces, each once; nil when there is none.
     static func oneLine(_ text: String) -> String? {
         var lines: [String] = []
         for line in text.split(whereSeparator: \.isNewline) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if !trimmed.isEmpty && !lines.contains(trimmed) { lines.append(trimmed) }
         }
-        return lines.isEmpty ? nil : lines.joined(separator: "; ")
+        return lines.isEmpty ? nil : lines.joined(separator: " ")
     }
 
     /// Whether trying again may succeed: only for a job the pool refused because it was shut down, or one whose

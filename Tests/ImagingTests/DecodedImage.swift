@@ -3,16 +3,6 @@ import Foundation
 import Imaging
 import Testing
 
-/// The repository's testdata folder, found from this source file's location.
-let testdataURL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("testdata")
-
-/// The bytes of a file in testdata/.
-func testdata(_ name: String) throws -> [UInt8] {
-    try [UInt8](Data(contentsOf: testdataURL.appendingPathComponent(name)))
-}
-
 /// An encoded image decoded by libvips into sRGB RGBA pixels, so tests can look at colours.
 struct DecodedImage: CustomTestStringConvertible {
     let width: Int

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Imaging
@@ -12,7 +13,7 @@ struct ImagingPoolTests {
         let pool = ImagingPool(threadCount: 2)
         defer { pool.shutdown() }
         let running = Concurrency()
-        let landscape = try testdata("landscape.jpg")
+        let landscape = try Testdata.bytes("landscape.jpg")
         let results = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<12 {
                 group.addTask {
@@ -99,7 +100,7 @@ struct ImagingPoolTests {
     func cancellationStopsLibVipsWork() async throws {
         let pool = ImagingPool(threadCount: 1)
         defer { pool.shutdown() }
-        let landscape = try testdata("landscape.jpg")
+        let landscape = try Testdata.bytes("landscape.jpg")
         // Enlarged to 16000×10667 pixels: seconds of tile-by-tile resizing and encoding.
         var enlarged = RenditionSpec(name: "huge", width: 16_000)
         enlarged.upscale = true

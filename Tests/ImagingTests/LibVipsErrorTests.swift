@@ -1,4 +1,5 @@
 import Imaging
+import TestSupport
 import Testing
 
 @Suite("libvips failures carry their own words")
@@ -24,8 +25,8 @@ struct LibVipsErrorTests {
         defer { pool.shutdown() }
         let thumbnailer = try Thumbnailer()
         let renditions = [RenditionSpec(name: "t", width: 100)]
-        let jpeg = try testdata(Self.truncatedJPEG.file)
-        let png = try testdata(Self.corruptPNG.file)
+        let jpeg = try Testdata.bytes(Self.truncatedJPEG.file)
+        let png = try Testdata.bytes(Self.corruptPNG.file)
         var problems: [String] = []
         for iteration in 0..<iterations {
             // Both threads are idle when a pair is submitted, so the two images fail side by side.

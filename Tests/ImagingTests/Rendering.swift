@@ -1,4 +1,5 @@
 import Imaging
+import TestSupport
 import Testing
 
 /// A thumbnailer with default settings (libvips started once per process), adjusted by `configure`.
@@ -21,7 +22,7 @@ func rendition(
 func renderOne(
     _ file: String, _ spec: RenditionSpec, settings: (inout ImagingSettings) -> Void = { _ in }
 ) throws -> (RenderResult, DecodedImage) {
-    let result = try thumbnailer(settings).render(testdata(file), renditions: [spec])
+    let result = try thumbnailer(settings).render(Testdata.bytes(file), renditions: [spec])
     let output = try #require(result.renditions.first)
     return (result, try DecodedImage(output.data))
 }

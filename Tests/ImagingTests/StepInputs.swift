@@ -1,4 +1,5 @@
 import CVipsShim
+import TestSupport
 
 @testable import Imaging
 
@@ -6,7 +7,7 @@ import CVipsShim
 
 /// What step 1 reports of a testdata file.
 func source(of file: String, framesWanted: Int = 1) throws -> SourceInfo {
-    try Thumbnailer().inspect(testdata(file), framesWanted: framesWanted)
+    try Thumbnailer().inspect(Testdata.bytes(file), framesWanted: framesWanted)
 }
 
 /// A `vips_thumbnail` box `width` pixels wide that never enlarges, as the steps before resizing leave it.
@@ -23,7 +24,7 @@ func widthBox(_ width: Int) -> ThumbVipsThumbnailOptions {
 func decodedUpright(_ file: String, box: ThumbVipsThumbnailOptions, frames: Int = 1) throws -> Imaging.VipsImage {
     let thumbnailer = try Thumbnailer()
     let info = try source(of: file, framesWanted: frames)
-    return try testdata(file).withBytes { buffer throws(ImagingError) in
+    return try Testdata.bytes(file).withBytes { buffer throws(ImagingError) in
         try thumbnailer.decode(buffer, source: info, box: box, frames: frames, failure: "test decode")
             .materialized(.corrupt, "test decode")
     }
@@ -34,7 +35,7 @@ func decodedUpright(_ file: String, box: ThumbVipsThumbnailOptions, frames: Int 
 func decoded(_ file: String, options: ThumbVipsThumbnailOptions, failure: String = "test decode") throws
     -> Imaging.VipsImage
 {
-    try testdata(file).withBytes { buffer throws(ImagingError) in
+    try Testdata.bytes(file).withBytes { buffer throws(ImagingError) in
         try ColourStep.convertTo8Bit(DecodeStep.decode(buffer, options: options, failure: failure))
             .materialized(.corrupt, failure)
     }

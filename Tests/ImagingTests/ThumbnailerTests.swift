@@ -1,4 +1,5 @@
 import Imaging
+import TestSupport
 import Testing
 
 @Suite("One decode, many renditions")
@@ -12,9 +13,10 @@ struct ThumbnailerStrategyTests {
             rendition(300, 300, name: "large") { $0.fit = .contain },
         ]
         let thumbnailer = try thumbnailer()
-        let once = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodeOnce)
+        let once = try thumbnailer.render(
+            Testdata.bytes("orientation-6.jpg"), renditions: renditions, strategy: .decodeOnce)
         let each = try thumbnailer.render(
-            testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodePerRendition)
+            Testdata.bytes("orientation-6.jpg"), renditions: renditions, strategy: .decodePerRendition)
         #expect(once.renditions.map(\.name) == ["small", "medium", "square", "large"])
         for (a, b) in zip(once.renditions, each.renditions) {
             #expect(a.width == b.width && a.height == b.height && a.format == b.format)
@@ -37,9 +39,10 @@ struct ThumbnailerStrategyTests {
             rendition(90, name: "thumb"),
         ]
         let thumbnailer = try thumbnailer()
-        let once = try thumbnailer.render(testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodeOnce)
+        let once = try thumbnailer.render(
+            Testdata.bytes("orientation-6.jpg"), renditions: renditions, strategy: .decodeOnce)
         let each = try thumbnailer.render(
-            testdata("orientation-6.jpg"), renditions: renditions, strategy: .decodePerRendition)
+            Testdata.bytes("orientation-6.jpg"), renditions: renditions, strategy: .decodePerRendition)
         #expect(once.renditions.map(\.name) == ["tiny", "large", "small", "thumb"])
         #expect(once.renditions.map(\.width) == each.renditions.map(\.width))
         #expect(once.renditions.map(\.height) == each.renditions.map(\.height))

@@ -34,7 +34,7 @@ struct SNSNotifierFIFOTests {
             service: .sns, region: "us-east-1", url: try #require(URL(string: "http://127.0.0.1:9")), isCustom: true)
         return SNSNotifier(
             topicARN: topic, client: SNSClient(client: client, endpoint: endpoint),
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            logger: .quiet)
     }
 
     /// The form body of the Publish the notifier sends to `topic` for an event whose id is known.

@@ -3,17 +3,9 @@ import Imaging
 import Logging
 import ServiceLifecycle
 import ServiceLifecycleTestKit
+import TestSupport
 import Testing
 import WorkerCore
-
-/// The repository's testdata folder.
-private let testdataURL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
-        "testdata")
-
-private func testImage(_ name: String) throws -> [UInt8] {
-    try [UInt8](Data(contentsOf: testdataURL.appendingPathComponent(name)))
-}
 
 /// A plain S3 notification for one object, its key form-encoded as S3 does.
 private func s3Event(bucket: String = "uploads", key: String) -> String {
@@ -56,7 +48,7 @@ private struct Harness {
 
     func handle(_ body: String, receiveCount: Int = 1) async -> MessageHandler.Disposition {
         let message = QueueMessage(id: "m1", body: body, receiptHandle: "h1", receiveCount: receiveCount, sentAt: nil)
-        return await handler.handle(message, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return await handler.handle(message, logger: .quiet)
     }
 }
 
@@ -65,7 +57,7 @@ struct MessageHandlerTests {
     @Test("the same upload delivered twice notifies twice with the same id, the second time reusing the thumbnails")
     func duplicateDeliveryKeepsTheID() async throws {
         let harness = try Harness()
-        harness.uploads.add("uploads", "cat.jpg", try testImage("landscape.jpg"))
+        harness.uploads.add("uploads", "cat.jpg", try Testdata.bytes("landscape.jpg"))
         #expect(await harness.handle(s3Event(key: "cat.jpg")) == .delete)
         #expect(await harness.handle(s3Event(key: "cat.jpg"), receiveCount: 2) == .delete)
         let events = harness.notifier.events
@@ -76,7 +68,7 @@ struct MessageHandlerTests {
     @Test("an upload becomes thumbnails with Content-Type and metadata, a ready event, and deletion")
     func ready() async throws {
         let harness = try Harness()
-        harness.uploads.add("uploads", "in/my photo é.jpg", try testImage("landscape.jpg"))
+        harness.uploads.add("uploads", "in/my photo é.jpg", try Testdata.bytes("landscape.jpg"))
         #expect(await harness.handle(s3Event(key: "in/my photo é.jpg")) == .delete)
         let thumbnail = try #require(harness.uploads.object("thumbs", "in/my photo é.jpg.jpeg"))
         #expect(thumbnail.contentType == "image/jpeg")
@@ -93,7 +85,7 @@ struct MessageHandlerTests {
     @Test("a duplicate delivery reuses the current thumbnails instead of writing new ones")
     func duplicate() async throws {
         let harness = try Harness()
-        harness.uploads.add("uploads", "cat.png", try testImage("alpha.png"))
+        harness.uploads.add("uploads", "cat.png", try Testdata.bytes("alpha.png"))
         #expect(await harness.handle(s3Event(key: "cat.png")) == .delete)
         let puts = harness.uploads.putCount
         #expect(await harness.handle(s3Event(key: "cat.png"), receiveCount: 2) == .delete)
@@ -105,7 +97,7 @@ struct MessageHandlerTests {
     @Test("a corrupt image is reported as failed and deleted, or left for the dead-letter queue")
     func permanentFailure() async throws {
         let harness = try Harness()
-        harness.uploads.add("uploads", "broken.jpg", try testImage("truncated.jpg"))
+        harness.uploads.add("uploads", "broken.jpg", try Testdata.bytes("truncated.jpg"))
         #expect(await harness.handle(s3Event(key: "broken.jpg"), receiveCount: 3) == .delete)
         let event = try #require(harness.notifier.events.first)
         #expect(event.type == ThumbnailEvent.failedType && event.error?.code == "corrupt" && event.attempt == 3)
@@ -113,7 +105,7 @@ struct MessageHandlerTests {
         #expect(harness.uploads.keys(in: "thumbs").isEmpty)
 
         let keeping = try Harness { $0.permanentFailures = .deadLetter }
-        keeping.uploads.add("uploads", "bomb.png", try testImage("bomb.png"))
+        keeping.uploads.add("uploads", "bomb.png", try Testdata.bytes("bomb.png"))
         #expect(await keeping.handle(s3Event(key: "bomb.png")) == .leaveForDeadLetter)
         #expect(keeping.notifier.events.first?.error?.code == "tooManyPixels")
     }
@@ -123,7 +115,7 @@ struct MessageHandlerTests {
         let store = InMemoryObjectStore { operation, _ throws(WorkerError) in
             if operation == "get" { throw WorkerError(.inputUnreadable, "S3 answered 503 SlowDown", retryable: true) }
         }
-        store.add("uploads", "a.jpg", try testImage("landscape.jpg"))
+        store.add("uploads", "a.jpg", try Testdata.bytes("landscape.jpg"))
         let harness = try Harness(store: store)
         guard case .retryLater(let first) = await harness.handle(s3Event(key: "a.jpg"), receiveCount: 1),
             case .retryLater(let later) = await harness.handle(s3Event(key: "a.jpg"), receiveCount: 6)
@@ -140,7 +132,7 @@ struct MessageHandlerTests {
         let store = InMemoryObjectStore { operation, _ throws(WorkerError) in
             if operation == "head" { throw WorkerError(.storage, "HEAD answered 503", retryable: true) }
         }
-        store.add("uploads", "a.jpg", try testImage("landscape.jpg"))
+        store.add("uploads", "a.jpg", try Testdata.bytes("landscape.jpg"))
         let harness = try Harness(store: store) { $0.deadLetterAfterReceives = 3 }
         guard case .retryLater = await harness.handle(s3Event(key: "a.jpg"), receiveCount: 2) else {
             Issue.record("a transient failure did not ask for a retry")
@@ -161,7 +153,7 @@ struct MessageHandlerTests {
     func notifierDown() async throws {
         let harness = try Harness(
             notifier: RecordingNotifier(failing: WorkerError(.outputUnwritable, "webhook down", retryable: true)))
-        harness.uploads.add("uploads", "a.jpg", try testImage("landscape.jpg"))
+        harness.uploads.add("uploads", "a.jpg", try Testdata.bytes("landscape.jpg"))
         guard case .retryLater = await harness.handle(s3Event(key: "a.jpg")) else {
             Issue.record("expected a retry")
             return
@@ -185,7 +177,7 @@ struct MessageHandlerTests {
                 #"{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-24T10:00:00.000Z","Bucket":"uploads"}"#)
                 == .delete)
         harness.uploads.add(
-            "uploads", "made-by-us.jpg", try testImage("landscape.jpg"),
+            "uploads", "made-by-us.jpg", try Testdata.bytes("landscape.jpg"),
             metadata: [ThumbnailMetadata.generatorKey: "thumbworker/1"])
         #expect(await harness.handle(s3Event(key: "made-by-us.jpg")) == .delete)
         #expect(await harness.handle(s3Event(bucket: "elsewhere", key: "x.jpg")) == .delete)
@@ -201,12 +193,12 @@ struct QueueConsumerTests {
     func consumesUntilShutdown() async throws {
         let harness = try Harness()
         for index in 0..<5 {
-            harness.uploads.add("uploads", "p\(index).jpg", try testImage("landscape.jpg"))
+            harness.uploads.add("uploads", "p\(index).jpg", try Testdata.bytes("landscape.jpg"))
             _ = harness.queue.add(body: s3Event(key: "p\(index).jpg"))
         }
         let consumer = QueueConsumer(
             queue: harness.queue, handler: harness.handler, settings: harness.settings,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            logger: .quiet)
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await consumer.run() }
@@ -229,7 +221,7 @@ struct QueueConsumerTests {
         let harness = try Harness { $0.wait = .seconds(20) }
         let consumer = QueueConsumer(
             queue: queue, handler: harness.handler, settings: harness.settings,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            logger: .quiet)
         var late = ""
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -252,13 +244,13 @@ struct QueueConsumerTests {
         let notifier = RecordingNotifier(holding: "slow.jpg")
         let harness = try Harness(notifier: notifier) { $0.maxInFlight = 2 }
         for key in ["slow.jpg", "fast.jpg", "later.jpg"] {
-            harness.uploads.add("uploads", key, try testImage("landscape.jpg"))
+            harness.uploads.add("uploads", key, try Testdata.bytes("landscape.jpg"))
         }
         _ = harness.queue.add(body: s3Event(key: "slow.jpg"))
         _ = harness.queue.add(body: s3Event(key: "fast.jpg"))
         let consumer = QueueConsumer(
             queue: harness.queue, handler: harness.handler, settings: harness.settings,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            logger: .quiet)
         let notified = { (key: String) in notifier.events.contains { $0.source.key == key } }
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -290,7 +282,7 @@ struct QueueConsumerTests {
         let (gets, got) = AsyncStream.makeStream(of: Void.self)
         let uploads = InMemoryObjectStore { operation, _ in if operation == "get" { got.yield() } }
         let harness = try Harness(store: uploads) { $0.drainTimeout = .milliseconds(200) }
-        uploads.add("uploads", "stuck.jpg", try testImage("landscape.jpg"))
+        uploads.add("uploads", "stuck.jpg", try Testdata.bytes("landscape.jpg"))
         let id = harness.queue.add(body: s3Event(key: "stuck.jpg"))
         // The pool's one thread is held, as by a decode libvips cannot interrupt, until the consumer has ended.
         let pool = harness.handler.processor.pipeline.pool
@@ -305,7 +297,7 @@ struct QueueConsumerTests {
         for await _ in started { break }
         let consumer = QueueConsumer(
             queue: harness.queue, handler: harness.handler, settings: harness.settings,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            logger: .quiet)
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await consumer.run() }
@@ -328,11 +320,11 @@ struct QueueConsumerTests {
     func idleCheckCountsVisibleMessages() async throws {
         let queue = LateVisibleQueue()
         let harness = try Harness { $0.stopsWhenIdle = true }
-        harness.uploads.add("uploads", "late.jpg", try testImage("landscape.jpg"))
+        harness.uploads.add("uploads", "late.jpg", try Testdata.bytes("landscape.jpg"))
         let id = queue.messages.add(body: s3Event(key: "late.jpg"))
         let consumer = QueueConsumer(
             queue: queue, handler: harness.handler, settings: harness.settings,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            logger: .quiet)
         try await testGracefulShutdown { _ in try await consumer.run() }
         #expect(queue.messages.deletedIDs == [id], "the consumer did not stop while a message was visible")
         #expect(harness.notifier.events.map(\.source.key) == ["late.jpg"])

@@ -25,7 +25,7 @@ struct ResourceServiceTests {
                     .init(service: ResourceService("pool") { events.withLock { $0.append("pool closed") } }),
                     .init(service: RecordingUser(events: events)),
                 ],
-                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+                logger: .quiet))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             await group.triggerGracefulShutdown()
@@ -42,7 +42,7 @@ struct ResourceServiceTests {
                 services: [
                     .init(service: ResourceService("client") { events.withLock { $0.append("client closed") } })
                 ],
-                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+                logger: .quiet))
         let running = Task { try await group.run() }
         running.cancel()
         _ = try? await running.value

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import WorkerCore
@@ -89,7 +90,7 @@ struct MessageSettlerTests {
     func oneCallEach() async {
         let queue = BatchRecordingQueue()
         let settler = MessageSettler(
-            queue: queue, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            queue: queue, logger: .quiet)
         await settler.settle([
             (message("done-1"), .delete), (message("later"), .retryLater(.seconds(30))), (message("done-2"), .delete),
             (message("poison"), .leaveForDeadLetter), (message("unfinished"), .release),
@@ -102,7 +103,7 @@ struct MessageSettlerTests {
     func noEmptyCalls() async {
         let queue = BatchRecordingQueue()
         let settler = MessageSettler(
-            queue: queue, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            queue: queue, logger: .quiet)
         await settler.settle([(message("done"), .delete)])
         await settler.settle([(message("back"), .release)])
         #expect(queue.deleteCalls == [["done"]])

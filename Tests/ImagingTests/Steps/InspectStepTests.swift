@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Imaging
@@ -10,7 +11,7 @@ struct InspectStepTests {
     ) throws -> ImagingError.Code? {
         var settings = ImagingSettings()
         configure(&settings)
-        let data = try testdata(file)
+        let data = try Testdata.bytes(file)
         do throws(ImagingError) {
             _ = try Thumbnailer(settings: settings).render(data, renditions: [RenditionSpec(name: "t", width: 100)])
             return nil
@@ -28,7 +29,7 @@ struct InspectStepTests {
         var limits = ImagingLimits()
         configure(&limits)
         _ = try Thumbnailer()
-        return try InspectStep(limits: limits).run(testdata(file), framesWanted: framesWanted)
+        return try InspectStep(limits: limits).run(Testdata.bytes(file), framesWanted: framesWanted)
     }
 
     @Test("the header gives the upright size, the frames, alpha, profile and progressive scan")
@@ -75,7 +76,7 @@ struct InspectStepTests {
     @Test("the pixel bomb is refused by its header, before any pixel is decoded")
     func bombIsRefusedByHeader() throws {
         let thumbnailer = try Thumbnailer()
-        let bomb = try testdata("bomb.png")
+        let bomb = try Testdata.bytes("bomb.png")
         #expect(bomb.count < 1024)
         do throws(ImagingError) {
             _ = try thumbnailer.inspect(bomb)
@@ -100,7 +101,7 @@ struct InspectStepTests {
         var settings = ImagingSettings()
         settings.limits.allowedFormats.insert(.svg)
         let result = try Thumbnailer(settings: settings)
-            .render(testdata("vector.svg"), renditions: [RenditionSpec(name: "t", width: 100)])
+            .render(Testdata.bytes("vector.svg"), renditions: [RenditionSpec(name: "t", width: 100)])
         let image = try DecodedImage(result.renditions[0].data)
         #expect(result.source.format == .svg)
         #expect(image.isColour(atX: 0.5, y: 0.5, 255, 0, 0))
@@ -109,7 +110,7 @@ struct InspectStepTests {
     /// libvips picks its loader by the magic bytes too, so the PNG loader gets the JPEG body and cannot read a header.
     @Test("a file whose magic bytes lie is refused as a broken header of the format it claims")
     func mismatchedContent() throws {
-        var bytes = try testdata("landscape.jpg")
+        var bytes = try Testdata.bytes("landscape.jpg")
         bytes.replaceSubrange(0..<8, with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let error = try #require(throws: ImagingError.self) {
             try Thumbnailer().render(bytes, renditions: [RenditionSpec(name: "t", width: 100)])
@@ -125,25 +126,25 @@ struct InspectStepTests {
             ("photo.tiff", .tiff), ("photo.heic", .heic), ("photo.avif", .avif), ("vector.svg", .svg),
         ])
     func sniffing(_ file: String, _ format: ImageFormat) throws {
-        #expect(ImageFormat(sniffing: try testdata(file)) == format)
+        #expect(ImageFormat(sniffing: try Testdata.bytes(file)) == format)
     }
 
     @Test("text and empty files are not images")
     func notImages() throws {
-        #expect(ImageFormat(sniffing: try testdata("text.jpg")) == nil)
+        #expect(ImageFormat(sniffing: try Testdata.bytes("text.jpg")) == nil)
         #expect(ImageFormat(sniffing: [UInt8]()) == nil)
     }
 
     @Test("a progressive JPEG is estimated far above the same picture as a baseline JPEG")
     func progressiveCostsMore() throws {
         let thumbnailer = try Thumbnailer()
-        let baseline = try thumbnailer.inspect(testdata("landscape.jpg"))
-        let progressive = try thumbnailer.inspect(testdata("progressive.jpg"))
+        let baseline = try thumbnailer.inspect(Testdata.bytes("landscape.jpg"))
+        let progressive = try thumbnailer.inspect(Testdata.bytes("progressive.jpg"))
         #expect(!baseline.isProgressive && progressive.isProgressive)
         #expect(
             progressive.estimatedDecodeBytes(framesWanted: 1) - baseline.estimatedDecodeBytes(framesWanted: 1) == 600
                 * 400 * 14)
-        let animation = try thumbnailer.inspect(testdata("animated.gif"), framesWanted: 3)
+        let animation = try thumbnailer.inspect(Testdata.bytes("animated.gif"), framesWanted: 3)
         #expect(animation.frames >= 3)
         #expect(
             animation.estimatedDecodeBytes(framesWanted: 1) == (8 << 20) + 120 * 80 * 4,

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Imaging
@@ -7,13 +8,13 @@ import Testing
 struct PlaceholderStepTests {
     @Test("the placeholder carries a ThumbHash and the dominant colour")
     func placeholder() throws {
-        let result = try thumbnailer().render(testdata("alpha.png"), renditions: [rendition(50)])
+        let result = try thumbnailer().render(Testdata.bytes("alpha.png"), renditions: [rendition(50)])
         let placeholder = try #require(result.placeholder)
         #expect(placeholder.dominantColor == "#ff0000")
         let hash = try #require(Data(base64Encoded: placeholder.thumbHash))
         #expect(hash.count >= 5)
         let disabled = try thumbnailer { $0.placeholder = false }
-            .render(testdata("alpha.png"), renditions: [rendition(50)])
+            .render(Testdata.bytes("alpha.png"), renditions: [rendition(50)])
         #expect(disabled.placeholder == nil)
     }
 
@@ -31,8 +32,9 @@ struct PlaceholderStepTests {
     func ownDecodeAgrees() throws {
         let renditions = [rendition(300)]
         for file in ["alpha.png", "orientation-6.jpg"] {
-            let once = try thumbnailer().render(testdata(file), renditions: renditions, strategy: .decodeOnce)
-            let each = try thumbnailer().render(testdata(file), renditions: renditions, strategy: .decodePerRendition)
+            let once = try thumbnailer().render(Testdata.bytes(file), renditions: renditions, strategy: .decodeOnce)
+            let each = try thumbnailer().render(
+                Testdata.bytes(file), renditions: renditions, strategy: .decodePerRendition)
             #expect(once.placeholder?.dominantColor == each.placeholder?.dominantColor, "\(file)")
             #expect(each.timings.placeholder > 0)
         }
