@@ -189,7 +189,7 @@ struct MessageHandlerTests {
 
 @Suite("The consumer service")
 struct QueueConsumerTests {
-    @Test("receives, handles and batch-deletes; stops on graceful shutdown")
+    @Test("receives, handles and batch-deletes; stops on graceful shutdown", .timeLimit(.minutes(1)))
     func consumesUntilShutdown() async throws {
         let harness = try Harness()
         for index in 0..<5 {
@@ -202,9 +202,7 @@ struct QueueConsumerTests {
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await consumer.run() }
-                for _ in 0..<400 where harness.queue.deletedIDs.count < 5 {
-                    try await Task.sleep(for: .milliseconds(25))
-                }
+                await harness.queue.waitForDeletes(5)
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
@@ -239,7 +237,9 @@ struct QueueConsumerTests {
         #expect(queue.messages.deletedIDs.isEmpty && harness.notifier.events.isEmpty, "not handled while stopping")
     }
 
-    @Test("a slow message does not hold back the next: the slot its batch companion frees is used while it still runs")
+    @Test(
+        "a slow message does not hold back the next: the slot its batch companion frees is used while it still runs",
+        .timeLimit(.minutes(1)))
     func slowMessageKeepsSlotsMoving() async throws {
         let notifier = RecordingNotifier(holding: "slow.jpg")
         let harness = try Harness(notifier: notifier) { $0.maxInFlight = 2 }
@@ -255,19 +255,13 @@ struct QueueConsumerTests {
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await consumer.run() }
-                for _ in 0..<400 where !notified("fast.jpg") {
-                    try await Task.sleep(for: .milliseconds(25))
-                }
+                await notifier.waitForEvent(key: "fast.jpg")
                 _ = harness.queue.add(body: s3Event(key: "later.jpg"))
-                for _ in 0..<400 where !notified("later.jpg") {
-                    try await Task.sleep(for: .milliseconds(25))
-                }
+                await notifier.waitForEvent(key: "later.jpg")
                 #expect(
                     notified("later.jpg") && !notified("slow.jpg"), "the later message ran while the slow one was held")
                 notifier.release()
-                for _ in 0..<400 where harness.queue.deletedIDs.count < 3 {
-                    try await Task.sleep(for: .milliseconds(25))
-                }
+                await harness.queue.waitForDeletes(3)
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }

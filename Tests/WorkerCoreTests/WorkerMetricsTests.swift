@@ -50,7 +50,9 @@ struct WorkerMetricsTests {
         }
     }
 
-    @Test("a ready upload counts as ready and records download, upload, render stages, bytes, queue lag and in-flight")
+    @Test(
+        "a ready upload counts as ready and records download, upload, render stages, bytes, queue lag and in-flight",
+        .timeLimit(.minutes(1)))
     func readyUpload() async throws {
         let registry = PrometheusCollectorRegistry()
         let metrics = WorkerMetrics(factory: PrometheusMetricsFactory(registry: registry))
@@ -59,9 +61,7 @@ struct WorkerMetricsTests {
         let handler = try Self.handler(metrics: metrics, notifier: notifier)
         let message = QueueMessage(id: "m1", body: Self.event, receiptHandle: "h1", receiveCount: 1, sentAt: nil)
         let handling = Task { await handler.handle(message, logger: .quiet) }
-        for _ in 0..<400 where Self.sample("thumbworker_in_flight", in: registry.emitToString()) != 1 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        await notifier.waitUntilHolding()
         #expect(Self.sample("thumbworker_in_flight", in: registry.emitToString()) == 1)
         notifier.release()
         #expect(await handling.value == .delete)

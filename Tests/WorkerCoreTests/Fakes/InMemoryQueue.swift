@@ -12,10 +12,16 @@ final class InMemoryQueue: MessageQueue {
     }
 
     private let state = Mutex(State())
+    private let deletedCount = Watched(0)
 
     var deletedIDs: [String] { state.withLock { $0.deleted } }
     var visibilityChanges: [(id: String, timeout: Duration)] { state.withLock { $0.visibility } }
     var waitingCount: Int { state.withLock { $0.waiting.count } }
+
+    /// Returns once `count` messages were deleted.
+    func waitForDeletes(_ count: Int) async {
+        await deletedCount.wait { $0 >= count }
+    }
 
     /// Adds a message as if it had been delivered `receiveCount - 1` times before.
     func add(body: String, receiveCount: Int = 1) -> String {
@@ -44,7 +50,11 @@ final class InMemoryQueue: MessageQueue {
     }
 
     func delete(_ messages: [QueueMessage]) async throws(WorkerError) -> [QueueFailure] {
-        state.withLock { $0.deleted.append(contentsOf: messages.map(\.id)) }
+        let count = state.withLock { state in
+            state.deleted.append(contentsOf: messages.map(\.id))
+            return state.deleted.count
+        }
+        deletedCount.update { $0 = count }
         return []
     }
 
