@@ -60,12 +60,12 @@ struct DeploySystemdTests {
             try "".write(to: folder.appending(path: "worker.conf"), atomically: true, encoding: .utf8)
             // The unit's arguments parse (with the config path replaced), and its variables are keys the worker knows.
             let arguments = exec.dropFirst().map { $0 == "/etc/thumbworker/worker.conf" ? "worker.conf" : $0 }
-            let help = try CommandResult(Array(arguments) + ["--help"], in: folder)
+            let help = try await CommandResult(Array(arguments) + ["--help"], in: folder)
             #expect(help.status == 0, "\(help.standardError)")
             let variable = try Self.value(of: "Environment").split(separator: "=", maxSplits: 1).map(String.init)
             var environment = ProcessInfo.processInfo.environment
             environment[variable[0]] = variable[1].replacingOccurrences(of: "%i", with: "1")
-            let config = try CommandResult(["config"], in: folder, environment: environment)
+            let config = try await CommandResult(["config"], in: folder, environment: environment)
             #expect(config.status == 0, "\(config.standardError)")
             #expect(config.standardOutput.contains("port: 9461"))
         }

@@ -18,17 +18,17 @@ struct HealthCommandTests {
             let port = try await LoopbackServer.run({ _ in CannedResponse() }) { server in server.port }
             let worker = try RunningCommand(["run"], in: folder, environment: Self.environment(port: port))
             try await worker.killedOnFailure {
-                var health = try CommandResult(["health"], in: folder, environment: Self.environment(port: port))
+                var health = try await CommandResult(["health"], in: folder, environment: Self.environment(port: port))
                 for _ in 0..<100 where health.status != 0 {
                     try await Task.sleep(for: .milliseconds(100))
-                    health = try CommandResult(["health"], in: folder, environment: Self.environment(port: port))
+                    health = try await CommandResult(["health"], in: folder, environment: Self.environment(port: port))
                 }
                 #expect(health.status == 0, "\(health.standardError)")
                 #expect(health.standardOutput == "ready\n")
                 worker.send(SIGTERM)
                 #expect(try await worker.result().status == 0)
             }
-            let gone = try CommandResult(["health"], in: folder, environment: Self.environment(port: port))
+            let gone = try await CommandResult(["health"], in: folder, environment: Self.environment(port: port))
             #expect(gone.status == 1)
             #expect(
                 gone.standardError
@@ -42,13 +42,14 @@ struct HealthCommandTests {
             try await LoopbackServer.run({ _ in
                 CannedResponse(status: 503, body: "not ready: the queue did not answer\n")
             }) { server in
-                let health = try CommandResult(["health"], in: folder, environment: Self.environment(port: server.port))
+                let health = try await CommandResult(
+                    ["health", "--timeout", "30"], in: folder, environment: Self.environment(port: server.port))
                 #expect(health.status == 1)
                 #expect(
                     health.standardError == "thumbworker health: not ready: http://127.0.0.1:\(server.port)/ready "
                         + "answered HTTP 503: not ready: the queue did not answer\n")
             }
-            let off = try CommandResult(["health"], in: folder, environment: Self.environment(port: 0))
+            let off = try await CommandResult(["health"], in: folder, environment: Self.environment(port: 0))
             #expect(off.status == 2)
             #expect(off.standardError.contains("metrics.port is 0"))
         }

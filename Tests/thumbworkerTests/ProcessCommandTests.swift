@@ -14,10 +14,16 @@ struct CommandResult {
     let standardOutput: String
     let standardError: String
 
-    /// Runs `thumbworker` with arguments in a working folder (and, when given, exactly this environment).
-    init(_ arguments: [String], in folder: URL, environment: [String: String]? = nil) throws {
+    /// Runs `thumbworker` (or another `executable`) with arguments in a working folder (and, when given, exactly
+    /// this environment).
+    ///
+    /// The wait happens on a Dispatch thread, not Swift's cooperative pool: a test waiting for a command must not
+    /// hold up the other tests' tasks (the pool has one thread a core).
+    init(
+        _ arguments: [String], in folder: URL, environment: [String: String]? = nil, executable: URL = binaryURL
+    ) async throws {
         let process = Process()
-        process.executableURL = binaryURL
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
         if let environment {
@@ -28,9 +34,20 @@ struct CommandResult {
         process.standardOutput = output
         process.standardError = error
         try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (outputData, errorData) = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                // Both pipes are read at once, or a child filling one would wait for the other forever.
+                let group = DispatchGroup()
+                let errorData = Locked(Data())
+                DispatchQueue.global().async(group: group) {
+                    errorData.withLock { $0 = error.fileHandleForReading.readDataToEndOfFile() }
+                }
+                let outputData = output.fileHandleForReading.readDataToEndOfFile()
+                group.wait()
+                process.waitUntilExit()
+                continuation.resume(returning: (outputData, errorData.value))
+            }
+        }
         status = process.terminationStatus
         standardOutput = String(decoding: outputData, as: UTF8.self)
         standardError = String(decoding: errorData, as: UTF8.self)
@@ -163,10 +180,10 @@ let binaryURL: URL = {
 @Suite("thumbworker process")
 struct ProcessCommandTests {
     @Test("good and bad inputs: outputs for the good, one clear line per bad, exit 1, an event per input")
-    func mixedInputs() throws {
+    func mixedInputs() async throws {
         let folder = try TemporaryFolder.make()
         let inputs = ["landscape.jpg", "alpha.png", "bomb.png", "text.jpg", "truncated.jpg"].map(Testdata.path)
-        let result = try CommandResult(["process", "--json", "-o", "out"] + inputs, in: folder)
+        let result = try await CommandResult(["process", "--json", "-o", "out"] + inputs, in: folder)
         #expect(result.status == 1)
         let events = try result.standardOutput.split(separator: "\n").map {
             try ThumbnailEvent.decode(json: Array($0.utf8))
@@ -194,9 +211,9 @@ struct ProcessCommandTests {
     }
 
     @Test("renditions from flags, named by the key template")
-    func renditionFlags() throws {
+    func renditionFlags() async throws {
         let folder = try TemporaryFolder.make()
-        let result = try CommandResult(
+        let result = try await CommandResult(
             [
                 "process", Testdata.path("orientation-6.jpg"), "-o", "out",
                 "--rendition", "small=64x64,fit=cover,format=webp", "--rendition", "large=300,format=png",
@@ -212,9 +229,9 @@ struct ProcessCommandTests {
     }
 
     @Test("simple flags override every configured rendition")
-    func simpleFlags() throws {
+    func simpleFlags() async throws {
         let folder = try TemporaryFolder.make()
-        let result = try CommandResult(
+        let result = try await CommandResult(
             [
                 "process", Testdata.path("landscape.jpg"), "-o", "out", "--width", "60",
                 "--format", "webp", "--quality", "50", "--json",
@@ -225,9 +242,9 @@ struct ProcessCommandTests {
     }
 
     @Test("bad flags and configuration exit 2 listing every problem")
-    func badConfiguration() throws {
+    func badConfiguration() async throws {
         let folder = try TemporaryFolder.make()
-        let flags = try CommandResult(
+        let flags = try await CommandResult(
             [
                 "process", Testdata.path("landscape.jpg"), "-o", "out",
                 "--rendition", "a=0", "--fit", "squash",
@@ -236,7 +253,7 @@ struct ProcessCommandTests {
         #expect(flags.standardError.contains("width 0") && flags.standardError.contains("fit 'squash'"))
         try "renditions:\n  - name: a\n    widht: 10\nlimits:\n  max_pixels: -1\n".write(
             to: folder.appendingPathComponent("worker.conf"), atomically: true, encoding: .utf8)
-        let file = try CommandResult(["process", Testdata.path("landscape.jpg"), "-o", "out"], in: folder)
+        let file = try await CommandResult(["process", Testdata.path("landscape.jpg"), "-o", "out"], in: folder)
         #expect(file.status == 2)
         #expect(file.standardError.contains("worker.conf: 3 problems"), "\(file.standardError)")
         #expect(
@@ -247,18 +264,19 @@ struct ProcessCommandTests {
         var environment = ProcessInfo.processInfo.environment
         environment["AWS_REGION"] = "us-east-1"
         try FileManager.default.removeItem(at: folder.appendingPathComponent("worker.conf"))
-        let noKey = try CommandResult(["process", "s3://bucket", "-o", "out"], in: folder, environment: environment)
+        let noKey = try await CommandResult(
+            ["process", "s3://bucket", "-o", "out"], in: folder, environment: environment)
         #expect(noKey.status == 2)
         #expect(
             noKey.standardError.contains("s3://bucket: give an object key after the bucket"), "\(noKey.standardError)")
     }
 
     @Test("run refuses to start when its thumbnails would land where it reads uploads (recursion guard)")
-    func recursionGuard() throws {
+    func recursionGuard() async throws {
         let folder = try TemporaryFolder.make()
         try "source:\n  buckets: [photos]\ndestination:\n  bucket: photos\n".write(
             to: folder.appendingPathComponent("worker.conf"), atomically: true, encoding: .utf8)
-        let run = try CommandResult(["run", "--exit-when-idle"], in: folder)
+        let run = try await CommandResult(["run", "--exit-when-idle"], in: folder)
         #expect(run.status == 2)
         #expect(run.standardError.contains("thumbnails of its own thumbnails"), "\(run.standardError)")
         #expect(
@@ -278,34 +296,34 @@ struct ProcessCommandTests {
         #expect(try await queue.receive(maxMessages: 1, wait: .zero, visibilityTimeout: .zero).count == 1)
         #expect(try await queue.receive(maxMessages: 1, wait: .zero, visibilityTimeout: .zero).isEmpty)
 
-        let listed = try CommandResult(["dead-letters"], in: folder)
+        let listed = try await CommandResult(["dead-letters"], in: folder)
         #expect(listed.status == 0, "\(listed.standardError)")
         #expect(
             listed.standardOutput.contains("received 1×") && listed.standardOutput.contains("not an S3 event"),
             "\(listed.standardOutput)")
-        let redriven = try CommandResult(["dead-letters", "--redrive"], in: folder)
+        let redriven = try await CommandResult(["dead-letters", "--redrive"], in: folder)
         #expect(redriven.standardOutput.contains("1 dead letter put back in the queue"), "\(redriven.standardOutput)")
         #expect(try await queue.approximateDepth() == 1)
-        #expect(try CommandResult(["dead-letters"], in: folder).standardError.contains("no dead letters"))
+        #expect(try await CommandResult(["dead-letters"], in: folder).standardError.contains("no dead letters"))
     }
 
     @Test("two inputs with the same file name do not overwrite each other")
-    func sameFileName() throws {
+    func sameFileName() async throws {
         let folder = try TemporaryFolder.make()
         let other = folder.appendingPathComponent("copy")
         try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
             atPath: Testdata.path("alpha.png"), toPath: other.appendingPathComponent("landscape.jpg").path)
-        let result = try CommandResult(
+        let result = try await CommandResult(
             ["process", Testdata.path("landscape.jpg"), "copy/landscape.jpg", "-o", "out"], in: folder)
         #expect(result.status == 1)
         #expect(result.standardError.contains("copy/landscape.jpg") && result.standardError.contains("same name as"))
     }
 
     @Test("a folder or a missing file is a per-input error, not a crash")
-    func unreadableInputs() throws {
+    func unreadableInputs() async throws {
         let folder = try TemporaryFolder.make()
-        let result = try CommandResult(
+        let result = try await CommandResult(
             ["process", Testdata.folder.path, "missing.jpg", "-o", "out"], in: folder)
         #expect(result.status == 1)
         #expect(result.standardError.contains("is a folder"))
@@ -336,7 +354,7 @@ struct ProcessCommandS3Tests {
             _ = try await clients.s3.putObject(
                 .init(bucket: uploads, key: key, body: original), logger: Emulator.logger)
             let folder = try TemporaryFolder.make()
-            let result = try CommandResult(
+            let result = try await CommandResult(
                 [
                     "process", "s3://\(uploads)/\(key)", Testdata.path("alpha.png"),
                     "s3://\(uploads)/missing.jpg", "-o", "s3://\(thumbs)/t",
@@ -355,7 +373,7 @@ struct ProcessCommandS3Tests {
                 bucket: thumbs, key: "t/alpha.png.jpeg", logger: Emulator.logger)
             #expect(local.contentType == "image/jpeg")
 
-            let download = try CommandResult(
+            let download = try await CommandResult(
                 ["process", "s3://\(uploads)/\(key)", "-o", "out"], in: folder, environment: environment)
             #expect(download.status == 0, "\(download.standardError)")
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/\(key).jpeg").path))
@@ -379,7 +397,7 @@ struct ProcessCommandS3Tests {
             let folder = try TemporaryFolder.make()
             let output = ["-o", "s3://\(thumbs)/t/", "--json"]
 
-            let marked = try CommandResult(
+            let marked = try await CommandResult(
                 ["process", "s3://\(uploads)/made.jpg"] + output, in: folder, environment: environment)
             #expect(marked.status == 0, "\(marked.standardError)")
             #expect(marked.standardError.contains("made.jpg: skipped: the object carries thumbworker's own marker"))
@@ -388,18 +406,18 @@ struct ProcessCommandS3Tests {
                 bucket: thumbs, key: "t/made.jpg.jpeg", logger: Emulator.logger)
             #expect(missing == nil)
 
-            let forced = try CommandResult(
+            let forced = try await CommandResult(
                 ["process", "s3://\(uploads)/made.jpg", "--force"] + output, in: folder,
                 environment: environment)
             #expect(forced.status == 0, "\(forced.standardError)")
             let made = try await clients.s3.headObject(bucket: thumbs, key: "t/made.jpg.jpeg", logger: Emulator.logger)
             #expect(made.contentType == "image/jpeg")
 
-            let first = try CommandResult(
+            let first = try await CommandResult(
                 ["process", "s3://\(uploads)/photo.jpg"] + output, in: folder, environment: environment)
-            let second = try CommandResult(
+            let second = try await CommandResult(
                 ["process", "s3://\(uploads)/photo.jpg"] + output, in: folder, environment: environment)
-            let again = try CommandResult(
+            let again = try await CommandResult(
                 ["process", "s3://\(uploads)/photo.jpg", "--force"] + output, in: folder,
                 environment: environment)
             let events = try [first, second, again].map { result in
@@ -421,10 +439,10 @@ struct ProcessCommandS3Tests {
                 .init(bucket: bucket, key: "a.jpg", body: try Testdata.bytes("landscape.jpg")), logger: Emulator.logger)
             let arguments = ["process", "s3://\(bucket)/a.jpg", "-o", "out"]
             var environment = try await Self.environment()
-            let right = try CommandResult(arguments, in: try TemporaryFolder.make(), environment: environment)
+            let right = try await CommandResult(arguments, in: try TemporaryFolder.make(), environment: environment)
             #expect(right.status == 0, "\(right.standardError)")
             environment["AWS_SECRET_ACCESS_KEY"] = "wrong"
-            let wrong = try CommandResult(arguments, in: try TemporaryFolder.make(), environment: environment)
+            let wrong = try await CommandResult(arguments, in: try TemporaryFolder.make(), environment: environment)
             #expect(wrong.status == 1)
             // The job's first request is a HEAD, whose 403 carries no error code: the message names what to check.
             #expect(

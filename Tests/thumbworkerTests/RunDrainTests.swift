@@ -11,13 +11,11 @@ struct RunDrainTests {
 
     /// A 64-megapixel progressive JPEG of noise: libjpeg decodes it whole, about 2 s on this machine, and libvips
     /// cannot interrupt that. Made with the `vips` command the test command installs (libvips-tools).
-    private static func slowDecodingJPEG(at url: URL) throws {
-        let vips = Process()
-        vips.executableURL = URL(filePath: "/usr/bin/vips")
-        vips.arguments = ["gaussnoise", "\(url.path)[Q=90,interlace]", "8000", "8000", "--sigma", "40"]
-        try vips.run()
-        vips.waitUntilExit()
-        try #require(vips.terminationStatus == 0, "vips gaussnoise made the test image")
+    private static func slowDecodingJPEG(at url: URL) async throws {
+        let vips = try await CommandResult(
+            ["gaussnoise", "\(url.path)[Q=90,interlace]", "8000", "8000", "--sigma", "40"],
+            in: url.deletingLastPathComponent(), executable: URL(filePath: "/usr/bin/vips"))
+        try #require(vips.status == 0, "vips gaussnoise made the test image: \(vips.standardError)")
     }
 
     @Test(
@@ -33,11 +31,11 @@ struct RunDrainTests {
           wait_seconds: 1
           drain_timeout_seconds: 1
         """.write(to: folder.appending(path: "worker.conf"), atomically: true, encoding: .utf8)
-        try Self.slowDecodingJPEG(at: folder.appending(path: "a.jpg"))
+        try await Self.slowDecodingJPEG(at: folder.appending(path: "a.jpg"))
         for copy in ["b.jpg", "c.jpg"] {
             try FileManager.default.linkItem(at: folder.appending(path: "a.jpg"), to: folder.appending(path: copy))
         }
-        let upload = try CommandResult(["upload", "a.jpg", "b.jpg", "c.jpg"], in: folder)
+        let upload = try await CommandResult(["upload", "a.jpg", "b.jpg", "c.jpg"], in: folder)
         try #require(upload.status == 0, "\(upload.standardError)")
 
         // One imaging thread and three messages in flight: one decode runs, two wait for the thread. Waiting for

@@ -51,7 +51,6 @@ struct RunNotifierEndToEndTests {
                 #expect(
                     items.compactMap { $0["connectionId"]?.stringValue } == [live],
                     "the stale item is pruned, the live one kept")
-                #expect(run.standardError.contains("thumb.websocket.pruned=1"), "\(run.standardError)")
                 try await wiring.expectQueuesEmpty()
             }
         }

@@ -10,7 +10,7 @@ import WorkerCore
 @Suite("thumbworker run --processes: a supervisor of worker processes")
 struct SupervisorTests {
     /// A folder with `worker.conf` for the local backend (short waits and visibility) and `count` uploads enqueued.
-    private static func localQueue(uploads count: Int, metricsPort: Int) throws -> URL {
+    private static func localQueue(uploads count: Int, metricsPort: Int) async throws -> URL {
         let folder = try TemporaryFolder.make()
         try """
         queue:
@@ -26,7 +26,7 @@ struct SupervisorTests {
             return name
         }
         if !names.isEmpty {
-            let upload = try CommandResult(["upload"] + names, in: folder)
+            let upload = try await CommandResult(["upload"] + names, in: folder)
             try #require(upload.status == 0, "\(upload.standardError)")
         }
         return folder
@@ -56,7 +56,7 @@ struct SupervisorTests {
     @Test("two processes share the queue and one metrics endpoint; a SIGKILLed one is restarted and nothing is lost")
     func superviseRestartAndDrain() async throws {
         let port = try await Self.freePort()
-        let folder = try Self.localQueue(uploads: 40, metricsPort: port)
+        let folder = try await Self.localQueue(uploads: 40, metricsPort: port)
         defer { try? FileManager.default.removeItem(at: folder) }
         let supervisor = try RunningCommand(
             ["run", "--processes", "2"], in: folder, environment: ProcessInfo.processInfo.environment)
@@ -101,16 +101,16 @@ struct SupervisorTests {
 
     @Test("--exit-when-idle: the processes drain the queue together and the supervisor exits 0")
     func drainsTogether() async throws {
-        let folder = try Self.localQueue(uploads: 12, metricsPort: 0)
+        let folder = try await Self.localQueue(uploads: 12, metricsPort: 0)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let run = try CommandResult(["run", "--processes", "2", "--exit-when-idle"], in: folder)
+        let run = try await CommandResult(["run", "--processes", "2", "--exit-when-idle"], in: folder)
         #expect(run.status == 0, "\(run.standardError)")
         #expect(Self.thumbnails(in: folder).count == 12)
     }
 
     @Test("a process that cannot start again is not restarted in a loop: the supervisor stops the rest and exits 1")
     func givesUpOnAProcessThatCannotStart() async throws {
-        let folder = try Self.localQueue(uploads: 0, metricsPort: 0)
+        let folder = try await Self.localQueue(uploads: 0, metricsPort: 0)
         defer { try? FileManager.default.removeItem(at: folder) }
         let supervisor = try RunningCommand(
             ["run", "--processes", "2"], in: folder, environment: ProcessInfo.processInfo.environment)
