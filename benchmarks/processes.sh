@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `thumbworker run --processes 2` against `--processes 1`, in one run on the same queue of uploads: how much faster
+# a host drains its queue with one worker process per core under the supervisor. The local backends (SQLite queue,
+# folders as buckets) keep the emulator out of the measurement; each child runs at imaging concurrency 1.
+#
+# Each configuration drains a queue of UPLOADS (default 200) 2725×2225 JPEGs, ROUNDS times (default 2), interleaved,
+# timed from start to `--exit-when-idle`'s exit; the table gives uploads/s and the ratio to one process.
+#
+# Usage: benchmarks/processes.sh [UPLOADS] [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
+uploads="${1:-200}"
+rounds="${2:-2}"
+corpus=benchmarks/corpus/2725x2225
+
+ls "$corpus"/*.jpg >/dev/null 2>&1 || benchmarks/make-corpus.sh benchmarks/corpus >/dev/null
+files=("$PWD/$corpus"/*.jpg)
+build_contestants processes
+
+# One drain of a fresh queue with N processes; prints the seconds it took.
+drain() {
+    local processes=$1 folder="$work/run-$1"
+    rm -rf "$folder" && mkdir -p "$folder/in"
+    for index in $(seq "$uploads"); do
+        ln -s "${files[$((index % ${#files[@]}))]}" "$folder/in/$index.jpg"
+    done
+    printf 'queue:\n  wait_seconds: 1\nmetrics:\n  port: 0\n' >"$folder/worker.conf"
+    (cd "$folder" && "$thumbworker" upload in/*.jpg >/dev/null 2>&1)
+    local start
+    start=$(date +%s.%N)
+    (cd "$folder" && "$thumbworker" run --processes "$processes" --concurrency 1 --exit-when-idle >/dev/null 2>&1)
+    local made
+    made=$(find "$folder/.thumbworker/buckets/thumbnails" -name '*.jpeg' | wc -l)
+    [ "$made" = "$uploads" ] || { echo "processes: $processes process(es) made $made of $uploads" >&2; exit 1; }
+    awk -v end="$(date +%s.%N)" -v start="$start" 'BEGIN { printf "%.2f\n", end - start }'
+}
+
+machine_description
+echo "uploads: $uploads per drain, $rounds rounds, local backends, concurrency 1 per process"
+declare -A total
+for round in $(seq "$rounds"); do
+    for processes in 1 2; do
+        seconds=$(drain "$processes")
+        echo "round $round, $processes process(es): $seconds s"
+        total[$processes]=$(awk -v a="${total[$processes]:-0}" -v b="$seconds" 'BEGIN { print a + b }')
+    done
+done
+awk -v n="$((uploads * rounds))" -v one="${total[1]}" -v two="${total[2]}" 'BEGIN {
+    printf "| processes | uploads/s | ratio |\n| --- | --- | --- |\n"
+    printf "| 1 | %.1f | 1.00× |\n| 2 | %.1f | %.2f× |\n", n / one, n / two, one / two
+}'
