@@ -49,21 +49,10 @@ private enum PNGHeader {
         var output = png
         // 8 bytes of signature, then IHDR: length (4), type (4) at 12, width (4) at 16, height (4) at 20, … CRC at 29.
         output.replaceSubrange(16..<24, with: bigEndian(width, bytes: 4) + bigEndian(height, bytes: 4))
-        output.replaceSubrange(29..<33, with: bigEndian(Int(crc32(output[12..<29])), bytes: 4))
+        output.replaceSubrange(29..<33, with: bigEndian(Int(CRC32.checksum(output[12..<29])), bytes: 4))
         return output
     }
 
-    /// CRC-32 as PNG computes it over a chunk's type and data (ISO 3309, reflected polynomial 0xEDB88320).
-    private static func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 {
-                crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1
-            }
-        }
-        return ~crc
-    }
 }
 
 /// The JPEG frame header, SOFn, which gives the image's size (ITU T.81, B.2.2).

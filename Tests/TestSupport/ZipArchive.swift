@@ -4,7 +4,7 @@ package enum ZipArchive {
     /// The archive holding `contents` as the file `name`.
     package static func storing(_ contents: [UInt8], as name: String) -> [UInt8] {
         let nameBytes = Array(name.utf8)
-        let crc = crc32(contents)
+        let crc = CRC32.checksum(contents)
         // Shared by the local header and the central directory entry: version needed 2.0, no flags, stored,
         // 1980-01-01 00:00, CRC, sizes, name length, no extra field.
         var common: [UInt8] = []
@@ -21,18 +21,6 @@ package enum ZipArchive {
             le32(0x0605_4b50) + le16(0) + le16(0) + le16(1) + le16(1)
             + le32(UInt32(central.count)) + le32(UInt32(local.count)) + le16(0)
         return local + central + end
-    }
-
-    /// CRC-32 (ISO 3309, the reflected polynomial 0xEDB88320), bit by bit: archives here are a few hundred bytes.
-    private static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 {
-                crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1
-            }
-        }
-        return ~crc
     }
 
     private static func le16(_ value: UInt16) -> [UInt8] {

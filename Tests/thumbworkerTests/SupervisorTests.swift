@@ -48,6 +48,17 @@ struct SupervisorTests {
         }
     }
 
+    /// The supervisor's two worker processes, once both have started (bounded: 100 × 0.1 s).
+    private static func twoChildren(of supervisor: RunningCommand) async throws -> [Int32] {
+        var children: [Int32] = []
+        for _ in 0..<100 where children.count < 2 {
+            try await Task.sleep(for: .milliseconds(100))
+            children = Self.children(of: supervisor.processIdentifier)
+        }
+        try #require(children.count == 2, "two worker processes started")
+        return children
+    }
+
     /// A free port.
     private static func freePort() async throws -> Int {
         try await LoopbackServer.run({ _ in CannedResponse() }) { server in server.port }
@@ -61,12 +72,7 @@ struct SupervisorTests {
         let supervisor = try RunningCommand(
             ["run", "--processes", "2"], in: folder, environment: ProcessInfo.processInfo.environment)
         try await supervisor.killedOnFailure {
-            var children: [Int32] = []
-            for _ in 0..<100 where children.count < 2 {
-                try await Task.sleep(for: .milliseconds(100))
-                children = Self.children(of: supervisor.processIdentifier)
-            }
-            try #require(children.count == 2, "two worker processes started")
+            let children = try await Self.twoChildren(of: supervisor)
             // One scrape shows both processes; /ready answers for both.
             var metrics = ""
             for _ in 0..<100 where !(metrics.contains("process=\"0\"") && metrics.contains("process=\"1\"")) {
@@ -115,12 +121,7 @@ struct SupervisorTests {
         let supervisor = try RunningCommand(
             ["run", "--processes", "2"], in: folder, environment: ProcessInfo.processInfo.environment)
         try await supervisor.killedOnFailure {
-            var children: [Int32] = []
-            for _ in 0..<100 where children.count < 2 {
-                try await Task.sleep(for: .milliseconds(100))
-                children = Self.children(of: supervisor.processIdentifier)
-            }
-            try #require(children.count == 2, "two worker processes started")
+            let children = try await Self.twoChildren(of: supervisor)
             // An operator breaks the configuration, then a process dies: started again, it refuses to run.
             try "queue:\n  wait_seconds: forty\n".write(
                 to: folder.appending(path: "worker.conf"), atomically: true, encoding: .utf8)
