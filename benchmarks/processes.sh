@@ -6,7 +6,7 @@
 # Each configuration drains a queue of UPLOADS (default 200) 2725×2225 JPEGs, ROUNDS times (default 2), interleaved,
 # timed from start to `--exit-when-idle`'s exit; the table gives uploads/s and the ratio to one process.
 #
-# Usage: benchmarks/processes.sh [UPLOADS] [ROUNDS]
+# Usage: [THUMBWORKER_BINARY=path] benchmarks/processes.sh [UPLOADS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/lib.sh
@@ -16,7 +16,15 @@ corpus=benchmarks/corpus/2725x2225
 
 ls "$corpus"/*.jpg >/dev/null 2>&1 || benchmarks/make-corpus.sh benchmarks/corpus >/dev/null
 files=("$PWD/$corpus"/*.jpg)
-build_contestants processes
+# THUMBWORKER_BINARY names a release binary already built (e.g. by before-after.sh), else this builds one.
+if [ -n "${THUMBWORKER_BINARY:-}" ]; then
+    thumbworker=$THUMBWORKER_BINARY
+else
+    swift build -c release --product thumbworker >&2
+    thumbworker="$PWD/.build/release/thumbworker"
+fi
+work="$(mktemp -d /tmp/processes.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
 
 # One drain of a fresh queue with N processes; prints the seconds it took.
 drain() {
