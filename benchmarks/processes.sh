@@ -6,7 +6,7 @@
 # Each configuration drains a queue of UPLOADS (default 200) 2725×2225 JPEGs, ROUNDS times (default 2), interleaved,
 # timed from start to `--exit-when-idle`'s exit; the table gives uploads/s and the ratio to one process.
 #
-# Usage: [THUMBWORKER_BINARY=path] benchmarks/processes.sh [UPLOADS] [ROUNDS]
+# Usage: [RELEASE_BINARY=path] benchmarks/processes.sh [UPLOADS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/lib.sh
@@ -16,9 +16,9 @@ corpus=benchmarks/corpus/2725x2225
 
 ls "$corpus"/*.jpg >/dev/null 2>&1 || benchmarks/make-corpus.sh benchmarks/corpus >/dev/null
 files=("$PWD/$corpus"/*.jpg)
-# THUMBWORKER_BINARY names a release binary already built (e.g. by before-after.sh), else this builds one.
-if [ -n "${THUMBWORKER_BINARY:-}" ]; then
-    thumbworker=$THUMBWORKER_BINARY
+# RELEASE_BINARY names a release binary already built (e.g. by before-after.sh), else this builds one.
+if [ -n "${RELEASE_BINARY:-}" ]; then
+    thumbworker=$RELEASE_BINARY
 else
     swift build -c release --product thumbworker >&2
     thumbworker="$PWD/.build/release/thumbworker"
@@ -34,7 +34,7 @@ drain() {
         ln -s "${files[$((index % ${#files[@]}))]}" "$folder/in/$index.jpg"
     done
     printf 'queue:\n  wait_seconds: 1\nmetrics:\n  port: 0\n' >"$folder/worker.conf"
-    (cd "$folder" && "$thumbworker" upload in/*.jpg >/dev/null 2>&1)
+    (cd "$folder" && "$thumbworker" upload in/*.jpg >/dev/null) || { echo "processes: the upload failed" >&2; exit 1; }
     local start
     start=$(date +%s.%N)
     (cd "$folder" && "$thumbworker" run --processes "$processes" --concurrency 1 --exit-when-idle >/dev/null 2>&1)
