@@ -4,7 +4,7 @@
 #   benchmarks/before-after.sh BEFORE [AFTER] [PAIRS] [SECONDS]
 #
 # BEFORE and AFTER are commits (AFTER defaults to HEAD), built in release mode one after the other in a git
-# worktree under /tmp (removed on exit); then PAIRS (default 6) pairs of SECONDS-long (default 8) runs, before then after, at
+# worktree under /tmp (removed on exit; the binaries are kept as /tmp/thumbworker-release-COMMIT); then PAIRS (default 6) pairs of SECONDS-long (default 8) runs, before then after, at
 # concurrency 1 on benchmarks/corpus/2725x2225 with worker.conf's seed rendition. Prints every run, the means and
 # medians, and after/before as ratios. Needs benchmarks/make-corpus.sh to have run.
 set -euo pipefail
@@ -26,10 +26,17 @@ cleanup() {
 trap cleanup EXIT
 # One worktree: the second build is incremental, since most modules' sources are the same.
 git worktree add --detach "$work/tree" "$before" >/dev/null 2>&1
+# Release binaries are kept by commit in /tmp, so measuring the same commit again (or processes.sh) builds nothing.
 for side in before after; do
-    echo "benchmarks: building $side (${!side})" >&2
-    (cd "$work/tree" && git checkout --quiet --detach "${!side}" && swift build -c release --product thumbworker >&2)
-    cp "$work/tree/.build/release/thumbworker" "$work/thumbworker-$side"
+    kept="/tmp/thumbworker-release-$(git rev-parse --short "${!side}")"
+    if [ ! -x "$kept" ]; then
+        echo "benchmarks: building $side (${!side})" >&2
+        (cd "$work/tree" && git checkout --quiet --detach "${!side}" && swift build -c release --product thumbworker >&2)
+        cp "$work/tree/.build/release/thumbworker" "$kept"
+    fi
+    cp "$kept" "$work/thumbworker-$side"
+    # Each side reads its own commit's worker.conf: configuration keys come and go between commits.
+    git show "${!side}:worker.conf" >"$work/worker-$side.conf"
 done
 
 machine_description
@@ -37,7 +44,7 @@ echo "before: $(git rev-parse --short "$before"), after: $(git rev-parse --short
 for pair in $(seq "$pairs"); do
     for side in before after; do
         "$work/thumbworker-$side" bench "$corpus" --concurrency 1 --duration "$seconds" \
-            --config worker.conf --json |
+            --config "$work/worker-$side.conf" --json |
             python3 -c "import json, sys; print('$side', $pair, json.load(sys.stdin)['images_per_second'])"
     done
 done | tee "$work/runs.txt"
