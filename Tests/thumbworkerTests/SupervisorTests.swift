@@ -184,8 +184,13 @@ struct SupervisorTests {
     private static func get(_ path: String, port: Int) async throws -> String {
         let transport = HTTPClientTransport()
         let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
-        defer { Task { try? await transport.shutdown() } }
-        let response = try await transport.send(AWSHTTPRequest(method: "GET", url: url), logger: .quiet)
-        return String(decoding: response.body, as: UTF8.self)
+        let response: Result<AWSHTTPResponse, AWSError>
+        do {
+            response = .success(try await transport.send(AWSHTTPRequest(method: "GET", url: url), logger: .quiet))
+        } catch {
+            response = .failure(error)
+        }
+        try await transport.shutdown()
+        return String(decoding: try response.get().body, as: UTF8.self)
     }
 }
