@@ -23,7 +23,7 @@ package enum FuzzOutcome: Sendable, Equatable {
 package struct FuzzRun {
     /// What is fuzzed, e.g. `decode gate`; the summary starts with it.
     package let name: String
-    /// The seed the whole run derives from; THUMBWORKER_FUZZ_SEED replays it.
+    /// The seed the whole run derives from; FUZZ_SEED replays it.
     package let seed: UInt64
     /// The generator the run's inputs are made with.
     package var random: FuzzRandom
@@ -36,13 +36,13 @@ package struct FuzzRun {
     private var slowest: (seconds: Double, input: String) = (0, "none")
     private var peakGrowthKilobytes: Int?
 
-    /// A run seeded by THUMBWORKER_FUZZ_SEED (decimal, or hexadecimal after `0x`) when it is set, else by `defaultSeed`.
+    /// A run seeded by FUZZ_SEED (decimal, or hexadecimal after `0x`) when it is set, else by `defaultSeed`.
     package init(_ name: String, accepted acceptedWord: String, defaultSeed: UInt64) throws {
         self.name = name
         self.acceptedWord = acceptedWord
-        if let text = ProcessInfo.processInfo.environment["THUMBWORKER_FUZZ_SEED"] {
+        if let text = ProcessInfo.processInfo.environment["FUZZ_SEED"] {
             let parsed = text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
-            seed = try #require(parsed, "THUMBWORKER_FUZZ_SEED=\(text) is not a decimal or 0x-hexadecimal UInt64")
+            seed = try #require(parsed, "FUZZ_SEED=\(text) is not a decimal or 0x-hexadecimal UInt64")
         } else {
             seed = defaultSeed
         }
@@ -110,7 +110,7 @@ package struct FuzzRun {
             + "\(accepted) \(acceptedWord), \(wrong) wrong, slowest \(seconds) s (\(slowest.input)), \(memory)"
     }
 
-    /// The seed as THUMBWORKER_FUZZ_SEED takes it.
+    /// The seed as FUZZ_SEED takes it.
     private var seedText: String { "0x" + String(seed, radix: 16) }
 
     /// The name in file names: `decode-gate`.

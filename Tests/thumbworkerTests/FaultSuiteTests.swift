@@ -93,7 +93,7 @@ struct FaultSuiteTests {
 
     @Test("workers SIGKILLed and SIGTERMed at seeded points: every upload ends with its thumbnails or its failed event")
     func killedWorkersLoseNothing() async throws {
-        let seed = ProcessInfo.processInfo.environment["THUMBWORKER_FAULT_SEED"].flatMap { UInt64($0) } ?? 20_261_203
+        let seed = ProcessInfo.processInfo.environment["FAULT_SUITE_SEED"].flatMap { UInt64($0) } ?? 20_261_203
         var random = SplitMix64(seed: seed)
         try await Emulator.withClients { aws in
             // Every receive counts toward the redrive: a message may be taken by each of the killed workers.
