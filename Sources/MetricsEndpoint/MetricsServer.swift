@@ -2,9 +2,7 @@ package import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-package import Prometheus
 import ServiceLifecycle
-package import WorkerCore
 
 /// A small HTTP/1.1 endpoint for operators: `GET /metrics` (Prometheus text), `/health` and `/ready`.
 ///
@@ -25,18 +23,6 @@ package struct MetricsServer: Service, CustomStringConvertible {
         self.port = port
         self.source = source
         self.logger = logger
-    }
-
-    /// Binds `host:port` for one worker's `registry` and `readiness`; `beforeScrape` runs before each `/metrics`
-    /// answer (e.g. to sample memory use).
-    package static func bind(
-        host: String, port: Int, registry: PrometheusCollectorRegistry, readiness: ReadinessProbe,
-        beforeScrape: @escaping @Sendable () -> Void = {}, logger: Logger
-    ) async throws -> MetricsServer {
-        try await bind(
-            host: host, port: port,
-            source: RegistrySource(registry: registry, readiness: readiness, beforeScrape: beforeScrape), logger: logger
-        )
     }
 
     /// Binds `host:port` (port 0 picks a free one) to serve `source`; requests are answered once `run()` is called.

@@ -18,6 +18,16 @@ package struct RegistrySource: MetricsSource {
     /// Runs before each scrape (e.g. to sample memory use).
     let beforeScrape: @Sendable () -> Void
 
+    /// Serves `registry`, ready while `readiness` says so; `beforeScrape` runs before each scrape.
+    package init(
+        registry: PrometheusCollectorRegistry, readiness: ReadinessProbe,
+        beforeScrape: @escaping @Sendable () -> Void = {}
+    ) {
+        self.registry = registry
+        self.readiness = readiness
+        self.beforeScrape = beforeScrape
+    }
+
     /// The registry's text, after `beforeScrape`.
     package func scrape() async -> [UInt8] {
         beforeScrape()

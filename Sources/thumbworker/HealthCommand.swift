@@ -2,7 +2,6 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import NIOHTTP1
 import WorkerCore
 
 /// `thumbworker health`: asks the local worker's `/ready`, for container HEALTHCHECK and exec probes.
@@ -68,10 +67,8 @@ struct HealthCommand: AsyncParsableCommand {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let outcome: Result<(status: UInt, text: String), HealthError>
         do {
-            let response = try await client.execute(HTTPClientRequest(url: url), timeout: timeout)
-            let body = try await response.body.collect(upTo: 64 << 10)
-            let text = String(buffer: body).split(whereSeparator: \.isNewline).joined(separator: " ")
-            outcome = .success((response.status.code, text))
+            let answer = try await LocalHTTP.get(url, client: client, timeout: timeout)
+            outcome = .success((answer.status, answer.text.split(whereSeparator: \.isNewline).joined(separator: " ")))
         } catch let error as HTTPClientError where error == .deadlineExceeded {
             outcome = .failure(HealthError("no answer within \(timeout.nanoseconds / 1_000_000_000) s"))
         } catch let error as IOError {

@@ -99,25 +99,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         // Resources first: a group shuts its services down in reverse order, so they close after their users.
         var services = runtime.resources.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-        let observability = configuration.observability
-        if observability.metricsPort != 0 {
-            do {
-                // Before the consumer, so it is shut down after it: /metrics and /health answer while it drains.
-                services.append(
-                    .init(
-                        service: try await MetricsServer.bind(
-                            host: observability.metricsHost, port: observability.metricsPort, registry: registry,
-                            readiness: runtime.readinessProbe(), beforeScrape: { metrics.sampleResidentMemory() },
-                            logger: logger)))
-            } catch {
-                // Thumbnails matter more than metrics: several workers on one host would otherwise fight over the port.
-                logger.warning(
-                    "cannot serve metrics; running without /metrics, /health and /ready",
-                    metadata: [
-                        "thumb.metrics.address": "\(observability.metricsHost):\(observability.metricsPort)",
-                        "thumb.error": "\(error)",
-                    ])
-            }
+        // Before the consumer, so it is shut down after it: /metrics and /health answer while it drains.
+        let source = RegistrySource(
+            registry: registry, readiness: runtime.readinessProbe(), beforeScrape: { metrics.sampleResidentMemory() })
+        if let server = await Self.metricsServer(configuration.observability, source: source, logger: logger) {
+            services.append(.init(service: server))
         }
         logger.info(
             "thumbworker started",
@@ -161,13 +147,9 @@ struct RunCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ResourceService("HTTPClient") { try? await client.shutdown() })
         ]
-        let observability = configuration.observability
-        if observability.metricsPort != 0 {
-            services.append(
-                .init(
-                    service: try await MetricsServer.bind(
-                        host: observability.metricsHost, port: observability.metricsPort,
-                        source: SupervisorMetrics(ports: launch.ports, client: client), logger: logger)))
+        let source = SupervisorMetrics(ports: launch.ports, client: client)
+        if let server = await Self.metricsServer(configuration.observability, source: source, logger: logger) {
+            services.append(.init(service: server))
         }
         logger.info(
             "thumbworker supervisor started",
@@ -184,6 +166,26 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as SupervisorError {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(1)
+        }
+    }
+
+    /// The metrics endpoint serving `source`, or nil when `metrics.port` is 0 or the address cannot be bound: thumbnails
+    /// matter more than metrics, and several workers on one host would otherwise fight over the port.
+    private static func metricsServer(
+        _ observability: ObservabilitySettings, source: any MetricsSource, logger: Logger
+    ) async -> MetricsServer? {
+        guard observability.metricsPort != 0 else { return nil }
+        do {
+            return try await MetricsServer.bind(
+                host: observability.metricsHost, port: observability.metricsPort, source: source, logger: logger)
+        } catch {
+            logger.warning(
+                "cannot serve metrics; running without /metrics, /health and /ready",
+                metadata: [
+                    "thumb.metrics.address": "\(observability.metricsHost):\(observability.metricsPort)",
+                    "thumb.error": "\(error)",
+                ])
+            return nil
         }
     }
 }

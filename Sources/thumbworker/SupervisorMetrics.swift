@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import MetricsEndpoint
 import NIOCore
-import NIOHTTP1
 
 /// The host's one metrics endpoint under a supervisor: every child's series under one scrape, each labelled
 /// `process="N"`, and ready only while every child is.
@@ -43,9 +42,7 @@ struct SupervisorMetrics: MetricsSource {
 
     /// One GET to a child: the status and the body.
     private func get(_ path: String, port: Int) async throws -> (status: UInt, text: String) {
-        let response = try await client.execute(
-            HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(2))
-        return (response.status.code, String(buffer: try await response.body.collect(upTo: 16 << 20)))
+        try await LocalHTTP.get("http://127.0.0.1:\(port)\(path)", client: client, timeout: .seconds(2))
     }
 
     /// Prometheus texts merged into one: each sample gets a `process` label, and each metric's `# HELP` and

@@ -26,9 +26,9 @@ struct MetricsServerTests {
         registry: PrometheusCollectorRegistry, ready: @escaping @Sendable () async -> Bool = { true },
         beforeScrape: @escaping @Sendable () -> Void = {}, _ body: (MetricsServer) async throws -> Void
     ) async throws {
-        let server = try await MetricsServer.bind(
-            host: "127.0.0.1", port: 0, registry: registry, readiness: ReadinessProbe(interval: .zero, check: ready),
-            beforeScrape: beforeScrape, logger: .quiet)
+        let source = RegistrySource(
+            registry: registry, readiness: ReadinessProbe(interval: .zero, check: ready), beforeScrape: beforeScrape)
+        let server = try await MetricsServer.bind(host: "127.0.0.1", port: 0, source: source, logger: .quiet)
         #expect(server.port > 0)
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -67,15 +67,14 @@ package enum S3EventParser {
 
     /// Parses the body or `Message` text as a JSON object.
     private static func topLevelObject(_ text: String, describedAs name: String) throws(EventParseError) -> JSONObject {
-        let bytes = Array(text.utf8)
-        guard nestingDepth(bytes) <= maxNesting else {
+        guard nestingDepth(text.utf8) <= maxNesting else {
             throw EventParseError(
                 "\(name) nests JSON more than \(maxNesting) levels deep, so it is no S3, SNS or EventBridge event "
                     + "(they nest 6 at most)")
         }
         let value: JSONValue
         do {
-            value = try Self.decoder.decode(JSONValue.self, from: Data(bytes))
+            value = try Self.decoder.decode(JSONValue.self, from: Data(text.utf8))
         } catch {
             throw EventParseError(text.isEmpty ? "\(name) is empty" : "\(name) is not JSON: \(text.excerpt)")
         }
@@ -91,7 +90,7 @@ package enum S3EventParser {
 
     /// How deep arrays and objects nest in JSON `bytes`, brackets inside strings not counted; stops counting past
     /// `maxNesting`.
-    static func nestingDepth(_ bytes: [UInt8]) -> Int {
+    static func nestingDepth(_ bytes: some Sequence<UInt8>) -> Int {
         var (depth, deepest, inString, escaped) = (0, 0, false, false)
         for byte in bytes {
             if inString {
