@@ -22,6 +22,9 @@ run_tests() {
 }
 
 scripts/install-deps.sh --tests
+# The pinned linters and validators the deployment tests run (cfn-lint, checkov, kubectl, kubernetes-validate).
+DEPLOY_TOOLS="$(scripts/deploy-tools.sh)"
+export DEPLOY_TOOLS
 phase "installing dependencies"
 scripts/check-layout.py
 swift format lint --strict --parallel --recursive Sources Tests Package.swift
