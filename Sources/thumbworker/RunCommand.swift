@@ -51,6 +51,10 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "n|auto"))
     var processes: String?
 
+    /// Set by the supervisor on the processes it starts: its own process id, which they watch (see `ParentWatch`).
+    @Option(name: .long, help: .hidden)
+    var supervisor: Int32?
+
     func run() async throws {
         var configuration: WorkerConfiguration
         do {
@@ -112,6 +116,12 @@ struct RunCommand: AsyncParsableCommand {
                 "thumb.concurrency": "\(configuration.effectiveConcurrency)",
                 "thumb.max_in_flight": "\(configuration.effectiveMaxInFlight)",
             ])
+        if let supervisor {
+            services.append(
+                .init(
+                    service: ParentWatch(supervisor: supervisor, logger: logger),
+                    successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         services.append(.init(service: runtime.consumer, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -127,7 +137,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Runs `count` worker processes under a supervisor, with one metrics endpoint for the host.
     private func supervise(_ count: Int, configuration: WorkerConfiguration, logger: Logger) async throws {
-        var arguments = ["run"]
+        var arguments = ["run", "--supervisor", "\(getpid())"]
         if let config { arguments += ["--config", config] }
         if let maxInFlight { arguments += ["--max-in-flight", "\(maxInFlight)"] }
         if exitWhenIdle { arguments.append("--exit-when-idle") }

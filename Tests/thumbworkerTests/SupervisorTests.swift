@@ -105,6 +105,39 @@ struct SupervisorTests {
         #expect(try await queue.approximateDepth() == 0)
     }
 
+    /// Whether process `pid` has exited (gone, or a zombie its new parent has not reaped yet).
+    private static func hasExited(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        // The state follows the command name, which is in parentheses and may itself hold spaces.
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
+
+    @Test("when the supervisor is SIGKILLed its processes drain and exit instead of running on unsupervised")
+    func orphansStop() async throws {
+        let folder = try await Self.localQueue(uploads: 150, metricsPort: 0)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let supervisor = try RunningCommand(
+            ["run", "--processes", "2"], in: folder, environment: ProcessInfo.processInfo.environment)
+        try await supervisor.killedOnFailure {
+            let children = try await Self.twoChildren(of: supervisor)
+            for _ in 0..<100 where Self.thumbnails(in: folder).isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            supervisor.send(SIGKILL)
+            _ = try await supervisor.result()
+            // Each checks its parent every second, then drains within drain_timeout_seconds (2 s). Bounded: 20 s.
+            for _ in 0..<200 where !children.allSatisfy(Self.hasExited) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(children.allSatisfy(Self.hasExited), "the orphaned worker processes exited")
+            for child in children where !Self.hasExited(child) { kill(child, SIGKILL) }
+        }
+        // Nothing lost: what was not made is still in the queue.
+        let queue = try SQLiteMessageQueue(path: folder.appending(path: ".thumbworker/queue.sqlite").path)
+        let left = try await queue.approximateDepth()
+        #expect(Self.thumbnails(in: folder).count + left >= 150 && left > 0, "\(left) left")
+    }
+
     @Test("--exit-when-idle: the processes drain the queue together and the supervisor exits 0")
     func drainsTogether() async throws {
         let folder = try await Self.localQueue(uploads: 12, metricsPort: 0)
