@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End to end through the emulator: thumbworker run (release) against ministack on loopback, wired as in production —
 # uploads bucket → ObjectCreated notification → SNS topic → SQS work queue (with a DLQ) → workers → thumbnails bucket,
-# and the SNS notifier → notifications topic → a results queue the driver reads — for four layouts: 1 process ×
-# concurrency 1, 1 process × concurrency 2, 2 processes × concurrency 1, and 1 process × concurrency 2 pinned to one
-# CPU (taskset: two messages in flight on one core's worth of CPU). Each layout gets, in one run:
+# and the SNS notifier → notifications topic → a results queue the driver reads — for five layouts: 1 process ×
+# concurrency 1, 1 process × concurrency 2, 2 processes × concurrency 1, 1 process × concurrency 2 pinned to one
+# CPU (taskset: two messages in flight on one core's worth of CPU), and 2 × 1 under one supervisor
+# (`run --processes 2`). LAYOUTS (e.g. LAYOUTS=1x1,2x1s) picks some. Each layout gets, in one run:
 #   - `thumbworker bench` on the same files, same concurrency and pinning (2 processes: two bench runs side by side,
 #     summed);
 #   - a batch phase: COUNT uploads first, then the workers start; img/s from worker start to the last notification,
@@ -70,7 +71,7 @@ echo "$machine" >&2
 
 table="$("$venv/bin/python" benchmarks/end_to_end.py --endpoint "$endpoint" --emulator-pid "$emulator_pid" \
     --thumbworker "$thumbworker" --count "$count" --bench-seconds "$bench_seconds" \
-    --latency-seconds "$latency_seconds" "${files[@]}")"
+    --latency-seconds "$latency_seconds" ${LAYOUTS:+--layouts "$LAYOUTS"} "${files[@]}")"
 
 echo '```'
 echo "$machine"

@@ -18,7 +18,7 @@ envelope's `Timestamp` has whole seconds only on ministack), so the driver does 
 during a measured window; it only asks for the results queue's depth every 0.2 s.
 
 Usage: python end_to_end.py --endpoint URL --emulator-pid PID --thumbworker PATH [--count 200] [--bench-seconds 10]
-       [--latency-seconds 20] [--latency-load 0.5] [--layouts 1x1,1x2,2x1,1x2@0] FILE...
+       [--latency-seconds 20] [--latency-load 0.5] [--layouts 1x1,1x2,2x1,1x2@0,2x1s] FILE...
 Prints a JSON line per phase on stderr and a markdown table on stdout.
 """
 
@@ -56,6 +56,15 @@ def process_cpu_seconds(pid):
     return sum(int(value) for value in fields[11:15]) / TICKS
 
 
+def child_pids(pid):
+    """The ids of a live process's children."""
+    children = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as listing:
+            children += [int(child) for child in listing.read().split()]
+    return children
+
+
 def driver_cpu_seconds():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -68,15 +77,18 @@ def percentile(values, fraction):
 
 
 class Layout:
-    """Worker processes × in-process concurrency, optionally pinned to CPUs (`1x2@0`: taskset -c 0)."""
+    """Worker processes × in-process concurrency, optionally pinned to CPUs (`1x2@0`: taskset -c 0); a trailing `s`
+    (`2x1s`) starts the processes under one supervisor (`run --processes 2`) instead of side by side."""
 
     def __init__(self, text):
         shape, _, self.cpus = text.partition("@")
-        self.processes, self.concurrency = (int(part) for part in shape.split("x"))
+        self.supervised = shape.endswith("s")
+        self.processes, self.concurrency = (int(part) for part in shape.rstrip("s").split("x"))
         self.name = text.replace("@", "-cpu")
         plural = "es" if self.processes > 1 else ""
         pinned = f", on CPU {self.cpus} only (`taskset -c {self.cpus}`)" if self.cpus else ""
-        self.label = f"{self.processes} process{plural} × concurrency {self.concurrency}{pinned}"
+        supervised = f", under one supervisor (`run --processes {self.processes}`)" if self.supervised else ""
+        self.label = f"{self.processes} process{plural} × concurrency {self.concurrency}{pinned}{supervised}"
 
     def command(self, arguments):
         return (["taskset", "-c", self.cpus] if self.cpus else []) + arguments
@@ -214,12 +226,17 @@ class Workers:
 
     def __init__(self, thumbworker, configuration, environment, layout, folder, name):
         self.processes, self.ports = [], []
-        for index in range(layout.processes):
+        # A supervisor is one process to start, scrape and stop; its children's CPU is counted with its own.
+        self.supervised = layout.supervised
+        command = [thumbworker, "run", "--config", configuration, "--concurrency", str(layout.concurrency)]
+        if layout.supervised:
+            command += ["--processes", str(layout.processes)]
+        for index in range(1 if layout.supervised else layout.processes):
             port = free_port()
             log_file = open(os.path.join(folder, f"{name}-worker{index}.log"), "w")
             # taskset execs the worker, so the PID is the worker's.
             self.processes.append(subprocess.Popen(
-                layout.command([thumbworker, "run", "--config", configuration, "--concurrency", str(layout.concurrency)]),
+                layout.command(command),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log_file,
                 env={**environment, "THUMBWORKER_METRICS_PORT": str(port), "THUMBWORKER_METRICS_HOST": "127.0.0.1"}))
             self.ports.append(port)
@@ -247,7 +264,10 @@ class Workers:
                 raise RuntimeError(f"a worker exited early with status {process.returncode}")
 
     def cpu_seconds(self):
-        return sum(process_cpu_seconds(process.pid) for process in self.processes)
+        pids = [process.pid for process in self.processes]
+        if self.supervised:
+            pids += [child for pid in pids for child in child_pids(pid)]
+        return sum(process_cpu_seconds(pid) for pid in pids)
 
     def stop(self):
         for process in self.processes:
@@ -446,8 +466,8 @@ def main():
     parser.add_argument("--bench-seconds", type=float, default=10)
     parser.add_argument("--latency-seconds", type=float, default=20, help="0 skips the latency phases")
     parser.add_argument("--latency-load", type=float, default=0.5)
-    parser.add_argument("--layouts", default="1x1,1x2,2x1,1x2@0",
-                        help="PROCESSESxCONCURRENCY[@CPUS for taskset -c], comma-separated")
+    parser.add_argument("--layouts", default="1x1,1x2,2x1,1x2@0,2x1s",
+                        help="PROCESSESxCONCURRENCY[s: under one supervisor][@CPUS for taskset -c], comma-separated")
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
     layouts = [Layout(text) for text in args.layouts.split(",")]
