@@ -38,7 +38,7 @@ package enum Emulator {
     package static let testCredentials = Task<Credentials, any Error> {
         let transport = HTTPClientTransport()
         do {
-            let credentials = try await makeIAMUser(transport: transport)
+            let credentials = try await makeTestUser(transport: transport)
             try await transport.shutdown()
             return credentials
         } catch {
@@ -82,36 +82,13 @@ package enum Emulator {
         }
     }
 
-    private static func makeIAMUser(transport: HTTPClientTransport) async throws -> Credentials {
+    private static func makeTestUser(transport: HTTPClientTransport) async throws -> Credentials {
         let root = AWSClient(
             transport: transport,
             credentialProvider: StaticCredentialProvider(accessKeyID: "test", secretAccessKey: "test")
         )
-        let endpoint = try endpoint(iam)
-        let user = uniqueName("thumbworker-test")
-        func call(_ action: String, _ parameters: [(name: String, value: String)]) async throws -> XMLTree {
-            try await root.callQuery(
-                action: action,
-                version: "2010-05-08",
-                parameters: parameters,
-                endpoint: endpoint,
-                logger: logger
-            )
-        }
-        _ = try await call("CreateUser", [(name: "UserName", value: user)])
         let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
-        _ = try await call(
-            "PutUserPolicy",
-            [
-                (name: "UserName", value: user), (name: "PolicyName", value: "everything"),
-                (name: "PolicyDocument", value: policy),
-            ]
-        )
-        let key = try await call("CreateAccessKey", [(name: "UserName", value: user)])
-        return Credentials(
-            accessKeyID: try key.requiredText("AccessKeyId"),
-            secretAccessKey: try key.requiredText("SecretAccessKey")
-        )
+        return try await makeIAMUser(client: root, inlinePolicies: ["everything": policy])
     }
 }
 
