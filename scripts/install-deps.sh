@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(libvips-dev libsqlite3-dev pkg-config)
 if [ "${1:-}" = "--tests" ]; then
-    packages+=(libvips-tools python3 python3-venv curl systemd)
+    # podman and debootstrap build and check the container image (deploy/container/check-image.sh).
+    packages+=(libvips-tools python3 python3-venv curl systemd podman debootstrap binutils)
 fi
 
 missing=()

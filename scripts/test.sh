@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need, checks the layout and the formatting, builds, runs the unit tests,
-# starts the local AWS emulator, runs the tests against it, then the fault suite. Prints how long each phase took.
+# starts the local AWS emulator, runs the tests against it, then the fault suite, then builds the release binary and
+# checks the container image made from it. Prints how long each phase took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +41,21 @@ run_tests --skip "$unit_targets" --skip "$fault_suite"
 phase "emulator and end-to-end tests"
 run_tests --filter "$fault_suite"
 phase "fault suite"
+# The container image from a release binary with the Swift standard library linked in (the image has no Swift
+# runtime); building it, mounting it and chrooting into it need root.
+if [ "$(id -u)" -eq 0 ]; then
+    release_built=yes
+    swift build -c release --static-swift-stdlib --product thumbworker || release_built=no
+    phase "release build (static Swift standard library)"
+    if [ "$release_built" = yes ]; then
+        deploy/container/check-image.sh "$(swift build -c release --show-bin-path)/thumbworker" || failed=$?
+        phase "container image"
+    else
+        failed=1
+    fi
+else
+    echo "thumbworker test: the container image check needs root; skipped (run deploy/container/check-image.sh as root)" >&2
+fi
 # No worker a test started may outlive the tests, failed ones included.
 if leftover=$(pgrep -f "$(swift build --show-bin-path)/thumbworker run"); then
     echo "thumbworker test: worker processes outlived the tests: $(echo "$leftover" | tr '\n' ' ')(killed)" >&2
