@@ -207,7 +207,7 @@ let package = Package(
         .testTarget(
             name: "thumbworkerTests",
             dependencies: [
-                "thumbworker", "WorkerCore", "LocalBackend", "Imaging", "AWSClients", "SigV4", "TestSupport",
+                "thumbworker", "WorkerCore", "LocalBackend", "Imaging", "AWSClients", "SigV4", "TestSupport", "Yams",
             ],
             swiftSettings: swiftSettings
         ),

@@ -77,7 +77,7 @@ struct SupervisorTests {
             var metrics = ""
             for _ in 0..<100 where !(metrics.contains("process=\"0\"") && metrics.contains("process=\"1\"")) {
                 try await Task.sleep(for: .milliseconds(100))
-                metrics = (try? await Self.get("/metrics", port: port)) ?? ""
+                metrics = (try? await localGET("/metrics", port: port))?.body ?? ""
             }
             #expect(metrics.contains(#"thumbworker_jobs_total{process="0",result="ready"}"#), "\(metrics)")
             #expect(metrics.contains(#"thumbworker_jobs_total{process="1",result="ready"}"#))
@@ -95,7 +95,7 @@ struct SupervisorTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(Self.thumbnails(in: folder).count == 40)
-            #expect((try? await Self.get("/ready", port: port)) == "ready\n")
+            #expect((try? await localGET("/ready", port: port))?.body == "ready\n")
             supervisor.send(SIGTERM)
             let run = try await supervisor.result()
             #expect(run.status == 0, "\(run.standardError)")
@@ -211,19 +211,5 @@ struct SupervisorTests {
         #expect((0..<5).allSatisfy { budget.allowsRestart(at: start + .seconds($0)) })
         #expect(!budget.allowsRestart(at: start + .seconds(30)))
         #expect(budget.allowsRestart(at: start + .seconds(61)), "the oldest restart left the window")
-    }
-
-    /// The body of a GET to the local endpoint.
-    private static func get(_ path: String, port: Int) async throws -> String {
-        let transport = HTTPClientTransport()
-        let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
-        let response: Result<AWSHTTPResponse, AWSError>
-        do {
-            response = .success(try await transport.send(AWSHTTPRequest(method: "GET", url: url), logger: .quiet))
-        } catch {
-            response = .failure(error)
-        }
-        try await transport.shutdown()
-        return String(decoding: try response.get().body, as: UTF8.self)
     }
 }
