@@ -126,7 +126,7 @@ struct DeployKubernetesTests {
         #expect(reference.requiredKeys.isSubset(of: keys), "required: \(reference.requiredKeys)")
         for (key, value) in try #require(metadata.mapping) {
             // Trigger metadata is a map of strings: an unquoted number or boolean is refused by KEDA's CRD.
-            #expect(value.tag.name == .str, "\(key.string ?? ""): quote the value")
+            #expect(value.tag.description == Tag.Name.str.rawValue, "\(key.string ?? ""): quote the value")
         }
         for key in reference.countKeys {
             if let text = metadata[key]?.string {
@@ -221,10 +221,11 @@ struct DeployKubernetesTests {
             let worker = try RunningCommand(["run"] + configuration.arguments, in: folder, environment: environment)
             try await worker.killedOnFailure {
                 var health = try? await localGET("/health", port: port)
-                for _ in 0..<100 where health?.status != 200 {
+                for _ in 0..<100 where health?.status != 200 && worker.isRunning {
                     try await Task.sleep(for: .milliseconds(100))
                     health = try? await localGET("/health", port: port)
                 }
+                try #require(worker.isRunning, "the worker runs as the Deployment runs it: \(worker.standardError)")
                 for path in paths + [try #require(annotations?["prometheus.io/path"]?.string)] {
                     let answer = try await localGET(path, port: port)
                     #expect(answer.status == 200, "GET \(path): \(answer.status) \(answer.body)")

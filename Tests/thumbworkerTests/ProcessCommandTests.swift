@@ -98,6 +98,9 @@ struct RunningCommand: Sendable {
     /// The process id.
     var processIdentifier: Int32 { process.processIdentifier }
 
+    /// Whether the command is still running.
+    var isRunning: Bool { process.isRunning }
+
     /// Sends `signal` (SIGTERM, SIGKILL…) to the process.
     func send(_ signal: Int32) {
         kill(process.processIdentifier, signal)
