@@ -8,6 +8,9 @@
 #   build_contestants NAME                       release-build thumbworker and compile the C libvips loop
 #                                                (benchmarks/c/thumbnail_loop.c) into a new folder /tmp/NAME.*;
 #                                                sets $thumbworker and $work (the folder, removed on exit)
+#   release_thumbworker NAME                     $thumbworker: RELEASE_BINARY when set (a release binary already
+#                                                built, e.g. by before-after.sh), else a release build; and $work, a
+#                                                new folder /tmp/NAME.*, removed on exit
 
 ensure_venv() {
     local venv=$1 check=$2
@@ -36,4 +39,15 @@ build_contestants() {
     trap 'rm -rf "$work"' EXIT
     # shellcheck disable=SC2046
     cc -O2 -Wall -o "$work/thumbnail_loop" benchmarks/c/thumbnail_loop.c $(pkg-config --cflags --libs vips) -lpthread
+}
+
+release_thumbworker() {
+    if [ -n "${RELEASE_BINARY:-}" ]; then
+        thumbworker=$RELEASE_BINARY
+    else
+        swift build -c release --product thumbworker >&2
+        thumbworker="$PWD/.build/release/thumbworker"
+    fi
+    work="$(mktemp -d "/tmp/$1.XXXXXX")"
+    trap 'rm -rf "$work"' EXIT
 }

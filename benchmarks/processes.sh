@@ -18,15 +18,7 @@ corpus=benchmarks/corpus/2725x2225
 
 ls "$corpus"/*.jpg >/dev/null 2>&1 || benchmarks/make-corpus.sh benchmarks/corpus >/dev/null
 files=("$PWD/$corpus"/*.jpg)
-# RELEASE_BINARY names a release binary already built (e.g. by before-after.sh), else this builds one.
-if [ -n "${RELEASE_BINARY:-}" ]; then
-    thumbworker=$RELEASE_BINARY
-else
-    swift build -c release --product thumbworker >&2
-    thumbworker="$PWD/.build/release/thumbworker"
-fi
-work="$(mktemp -d /tmp/processes.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+release_thumbworker processes
 
 # One drain of a fresh queue with N processes; prints the seconds it took.
 drain() {

@@ -15,14 +15,7 @@ backlog="${BACKLOG_SECONDS:-30}"
 
 ls benchmarks/corpus/2725x2225/*.jpg benchmarks/corpus/large/*.jpg >/dev/null 2>&1 \
     || benchmarks/make-corpus.sh benchmarks/corpus >/dev/null
-if [ -n "${RELEASE_BINARY:-}" ]; then
-    thumbworker=$RELEASE_BINARY
-else
-    swift build -c release --product thumbworker >&2
-    thumbworker="$PWD/.build/release/thumbworker"
-fi
-work="$(mktemp -d /tmp/sizing.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+release_thumbworker sizing
 
 # Prints "images/s peak-RSS-MB" of one bench run at concurrency 1 on folder $1 with the rendition options after it.
 measure() {
