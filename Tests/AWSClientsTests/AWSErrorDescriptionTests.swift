@@ -19,11 +19,11 @@ struct AWSErrorDescriptionTests {
 struct ConnectionFailureTests {
     @Test("a refused connection is said in the system's words, its parentheses paired")
     func refusedConnection() async throws {
-        // A port that was free a moment ago, so nothing listens on it.
-        let port = try await LoopbackServer.run({ _ in CannedResponse() }) { server in server.port }
         let transport = HTTPClientTransport()
-        let request = AWSHTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/")!)
-        let error = await #expect(throws: AWSError.self) { try await transport.send(request, logger: .quiet) }
+        let error = try await RefusingPort.with { port in
+            let request = AWSHTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/")!)
+            return await #expect(throws: AWSError.self) { try await transport.send(request, logger: .quiet) }
+        }
         try await transport.shutdown()
         #expect(error?.code == .connection)
         #expect(error?.isRetryable == true)

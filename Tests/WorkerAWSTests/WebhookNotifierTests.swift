@@ -180,8 +180,9 @@ import WorkerCore
     }
 
     @Test func refusedConnectionIsRetryable() async throws {
-        let closedPort = try await LoopbackServer.run({ _ in CannedResponse() }) { server in server.port }
-        let delivery = try await deliver(.sampleReady, to: "http://127.0.0.1:\(closedPort)/hooks")
+        let delivery = try await RefusingPort.with { port in
+            try await deliver(.sampleReady, to: "http://127.0.0.1:\(port)/hooks")
+        }
         let error = try #require(delivery.error)
         #expect(error.code == .notificationFailed)
         #expect(error.isRetryable)
