@@ -200,8 +200,10 @@ in_image() {
     chroot --userspec="$image_user" "$root" /usr/bin/env -i -C "$workdir" "${environment[@]}" "$@"
 }
 
-in_image thumbworker --help >"$work/help" 2>&1 || failed "thumbworker --help: $(cat "$work/help")"
-grep -q 'Make thumbnails' "$work/help" || failed "thumbworker --help printed: $(cat "$work/help")"
+# The version names the libvips the image's packages provide, so the binary found its libraries.
+in_image thumbworker --version >"$work/version" 2>&1 || failed "thumbworker --version: $(cat "$work/version")"
+grep -qE '^thumbworker [0-9]+\.[0-9]+\.[0-9]+ \(libvips [0-9]+\.[0-9]+' "$work/version" \
+    || failed "thumbworker --version printed: $(cat "$work/version")"
 
 in_image thumbworker config >"$work/config" 2>&1 || failed "thumbworker config: $(cat "$work/config")"
 for line in 'processes: 0' 'host: "0.0.0.0"' 'local_path: "/var/lib/thumbworker/queue.sqlite"'; do
