@@ -9,6 +9,8 @@ package struct ThumbnailPipeline: Sendable {
     package let pool: ImagingPool
     /// Admits renders while their estimated memory fits; nil when `imaging.memory_budget_mb` is 0.
     package let memoryBudget: MemoryBudget?
+    /// Each configured rendition's spec fingerprint, by name: what its outputs record and are checked against.
+    package let fingerprints: [String: String]
     private let thumbnailer: Thumbnailer
 
     /// Prepares libvips, a pool of `settings.concurrency` threads and the memory budget.
@@ -17,13 +19,15 @@ package struct ThumbnailPipeline: Sendable {
         self.thumbnailer = try Thumbnailer(settings: settings.imaging)
         self.pool = ImagingPool(threadCount: settings.concurrency)
         self.memoryBudget = settings.memoryBudgetBytes > 0 ? MemoryBudget(capacity: settings.memoryBudgetBytes) : nil
+        self.fingerprints = Dictionary(
+            settings.renditions.map { ($0.name, $0.fingerprint(with: settings.imaging)) }, uniquingKeysWith: { $1 })
     }
 
     /// Checks the header, waits until the decode's estimated memory fits the budget, then decodes once and makes
-    /// every configured rendition, on the imaging pool.
-    package func render(_ data: [UInt8]) async throws(WorkerError) -> RenderResult {
+    /// `renditions` (by default every configured one), on the imaging pool.
+    package func render(_ data: [UInt8], renditions: [RenditionSpec]? = nil) async throws(WorkerError) -> RenderResult {
         let thumbnailer = thumbnailer
-        let renditions = settings.renditions
+        let renditions = renditions ?? settings.renditions
         let framesWanted = Thumbnailer.framesWanted(by: renditions)
         let inspected = await pool.run { () throws(ImagingError) in
             let start = ContinuousClock.now
@@ -52,10 +56,10 @@ package struct ThumbnailPipeline: Sendable {
                 fileExtension: format.fileExtension)
     }
 
-    /// Writes every rendition of `source`, named by the key template, with Content-Type, Cache-Control and metadata;
-    /// once the task is cancelled (the drain timeout), writes no more and throws `abandoned`.
+    /// Writes every rendition of `source` made from `version`, named by the key template, with Content-Type,
+    /// Cache-Control and metadata; once the task is cancelled (the drain timeout), writes no more and throws `abandoned`.
     package func write(
-        _ result: RenderResult, of source: ObjectLocation, sourceETag: String?, to output: OutputLocation
+        _ result: RenderResult, of source: ObjectLocation, version: SourceVersion, to output: OutputLocation
     ) async throws(WorkerError) -> [ThumbnailEvent.Rendition] {
         var written: [ThumbnailEvent.Rendition] = []
         for rendition in result.renditions {
@@ -72,7 +76,8 @@ package struct ThumbnailPipeline: Sendable {
                 ObjectUpload(
                     bucket: output.bucket, key: key, body: rendition.data, contentType: rendition.format.mediaType,
                     cacheControl: settings.cacheControl,
-                    metadata: ThumbnailMetadata.describing(source, eTag: sourceETag, rendition: rendition)))
+                    metadata: ThumbnailMetadata.describing(
+                        source, version: version, rendition: rendition, spec: fingerprints[rendition.name] ?? "")))
             written.append(
                 ThumbnailEvent.Rendition(
                     name: rendition.name, bucket: output.bucket, key: key, url: nil, format: rendition.format,

@@ -13,7 +13,8 @@ package struct UploadProcessor: Sendable {
     package var sourceBuckets: Set<String>
     /// Names this process in notifications.
     package var workerID: String
-    /// Whether outputs already made from the same source version are reused instead of rendered again.
+    /// Whether outputs already made from the same source version with today's spec are reused instead of rendered
+    /// again, each rendition on its own.
     package var reusesCurrentOutputs: Bool
     /// Whether thumbworker's own outputs (objects with its marker, keys under the destination prefix) are skipped;
     /// `process --force` turns it off.
@@ -76,56 +77,46 @@ package struct UploadProcessor: Sendable {
                     .tooLarge, "the object is \(object.size) bytes; the limit is \(limit) (limits.max_input_bytes)")
             }
             let location = ObjectLocation(store: store, bucket: upload.bucket, key: upload.key)
-            if reusesCurrentOutputs, let current = try await currentOutputs(of: location, eTag: source.eTag) {
+            let version = SourceVersion(
+                eTag: source.eTag, versionID: object.versionID ?? upload.versionID, sequencer: upload.sequencer)
+            let states =
+                reusesCurrentOutputs
+                ? try await pipeline.outputStates(of: upload.key, version: version, in: destination)
+                : Array(repeating: OutputState.missing, count: pipeline.settings.renditions.count)
+            let current = states.compactMap(\.current)
+            if current.count == states.count {
                 logger.info(
                     "thumbnails already current; not rendering again",
                     metadata: ["thumb.renditions": "\(current.count)"])
                 return .ready(await readyEvent(source: source, written: current, result: nil))
             }
+            let stale = zip(pipeline.settings.renditions, states).filter { $0.1.current == nil }.map(\.0)
+            if !current.isEmpty {
+                logger.info(
+                    "some thumbnails already current; rendering the others",
+                    metadata: ["thumb.current": "\(current.count)", "thumb.rendering": "\(stale.map(\.name))"])
+            }
             let data = try await metrics.measure(.download) { () async throws(WorkerError) in
                 try await store.get(bucket: upload.bucket, key: upload.key, maxBytes: limit)
             }
             metrics.recordBytes(data.count, .incoming)
-            let result = try await pipeline.render(data)
+            let result = try await pipeline.render(data, renditions: stale)
             metrics.record(result.timings)
             source.format = result.source.format
             source.width = result.source.width
             source.height = result.source.height
             let written = try await metrics.measure(.upload) { () async throws(WorkerError) in
-                try await pipeline.write(result, of: location, sourceETag: source.eTag, to: destination)
+                try await pipeline.write(result, of: location, version: version, to: destination)
             }
             metrics.recordBytes(written.reduce(0) { $0 + $1.bytes }, .outgoing)
-            return .ready(await readyEvent(source: source, written: written, result: result))
+            let all = pipeline.settings.renditions.compactMap { rendition in
+                written.first { $0.name == rendition.name } ?? current.first { $0.name == rendition.name }
+            }
+            return .ready(await readyEvent(source: source, written: all, result: result))
         } catch {
             let event = failedEvent(source: source, error: error, attempt: attempt)
             return error.isRetryable ? .retry(event) : .failed(event)
         }
-    }
-
-    /// The outputs of every rendition when they all exist and were made from this source version; nil otherwise.
-    ///
-    /// Only possible when every output key is known before rendering: no `auto` format and no `{width}`/`{height}`.
-    private func currentOutputs(
-        of source: ObjectLocation, eTag: String?
-    ) async throws(WorkerError) -> [ThumbnailEvent.Rendition]? {
-        let settings = pipeline.settings
-        guard let eTag, !settings.keyTemplate.dependsOnOutputSize else { return nil }
-        var current: [ThumbnailEvent.Rendition] = []
-        for rendition in settings.renditions {
-            guard let format = rendition.format.fixedFormat else { return nil }
-            let key = pipeline.outputKey(
-                of: source.key, rendition: rendition.name, width: 0, height: 0, format: format, in: destination)
-            guard let object = try await destination.store.head(bucket: destination.bucket, key: key),
-                object.metadata[ThumbnailMetadata.sourceETagKey] == ThumbnailMetadata.encoded(eTag),
-                let size = object.metadata[ThumbnailMetadata.sizeKey]?.split(separator: "x").compactMap({ Int($0) }),
-                size.count == 2
-            else { return nil }
-            current.append(
-                ThumbnailEvent.Rendition(
-                    name: rendition.name, bucket: destination.bucket, key: key, url: nil, format: format,
-                    width: size[0], height: size[1], bytes: object.size, eTag: object.eTag))
-        }
-        return current
     }
 
     private func readyEvent(

@@ -19,12 +19,15 @@ package struct StoredObject: Sendable, Hashable {
     package var eTag: String?
     /// The user metadata (`x-amz-meta-*` on S3), keys in lower case.
     package var metadata: [String: String]
+    /// The version id, on a versioned bucket.
+    package var versionID: String?
 
     /// Creates object facts.
-    package init(size: Int, eTag: String? = nil, metadata: [String: String] = [:]) {
+    package init(size: Int, eTag: String? = nil, metadata: [String: String] = [:], versionID: String? = nil) {
         self.size = size
         self.eTag = eTag
         self.metadata = metadata
+        self.versionID = versionID
     }
 }
 
