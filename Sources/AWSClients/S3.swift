@@ -111,4 +111,34 @@ package enum S3 {
         /// The new version's id, in a bucket with versioning.
         package var versionID: String?
     }
+
+    /// One object of a ListObjectsV2 page.
+    package struct ObjectSummary: Sendable, Equatable {
+        /// The object key, decoded.
+        package var key: String
+        /// The object's size in bytes.
+        package var size: Int
+        /// The entity tag, without the quotes S3 puts around it.
+        package var eTag: String?
+        /// When the object was last written.
+        package var lastModified: Date?
+
+        /// Makes a summary from its parts.
+        package init(key: String, size: Int, eTag: String? = nil, lastModified: Date? = nil) {
+            self.key = key
+            self.size = size
+            self.eTag = eTag
+            self.lastModified = lastModified
+        }
+    }
+
+    /// One page of ListObjectsV2: objects in ascending UTF-8 byte order of their keys.
+    package struct ListObjectsPage: Sendable, Equatable {
+        /// The page's objects.
+        package var objects: [ObjectSummary]
+        /// Whether more objects match after this page.
+        package var isTruncated: Bool
+        /// The token that asks for the next page, when there is one.
+        package var nextContinuationToken: String?
+    }
 }

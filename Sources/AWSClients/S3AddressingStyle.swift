@@ -27,11 +27,23 @@ package enum S3AddressingStyle: Sendable {
 
     /// The URL of `key` in `bucket`: the key percent-encoded with its slashes kept.
     package func objectURL(bucket: String, key: String, endpoint: AWSEndpoint) -> URL {
-        let encodedKey = URIEncoding.encode(key, preservingSlashes: true)
+        url(bucket: bucket, encodedPath: "/" + URIEncoding.encode(key, preservingSlashes: true), endpoint: endpoint)
+    }
+
+    /// The URL of `bucket` itself with an already percent-encoded `query`, for bucket operations such as ListObjectsV2.
+    package func bucketURL(bucket: String, query: String, endpoint: AWSEndpoint) -> URL {
+        url(bucket: bucket, encodedPath: "", query: query, endpoint: endpoint)
+    }
+
+    /// `encodedPath` (empty, or starting with `/`) inside `bucket`, named in the path or in the host.
+    private func url(bucket: String, encodedPath: String, query: String? = nil, endpoint: AWSEndpoint) -> URL {
         if usesPathStyle(bucket: bucket, endpoint: endpoint) {
-            return endpoint.url(path: "/\(URIEncoding.encode(bucket, preservingSlashes: false))/\(encodedKey)")
+            return endpoint.url(
+                path: "/\(URIEncoding.encode(bucket, preservingSlashes: false))\(encodedPath)", query: query)
         }
-        guard var components = URLComponents(url: endpoint.url(path: "/\(encodedKey)"), resolvingAgainstBaseURL: false),
+        let path = encodedPath.isEmpty ? "/" : encodedPath
+        guard
+            var components = URLComponents(url: endpoint.url(path: path, query: query), resolvingAgainstBaseURL: false),
             let host = components.host
         else {
             preconditionFailure("an endpoint URL always has a host")

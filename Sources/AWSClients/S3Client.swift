@@ -2,7 +2,8 @@ package import Foundation
 package import Logging
 import SigV4
 
-/// The S3 operations the worker needs: GetObject (with a byte cap), HeadObject, PutObject and presigned GET URLs.
+/// The S3 operations the worker needs: GetObject (with a byte cap), HeadObject, PutObject, DeleteObject,
+/// ListObjectsV2 and presigned GET URLs.
 package struct S3Client: Sendable {
     /// Signs, sends and retries.
     package let client: AWSClient
@@ -59,6 +60,47 @@ package struct S3Client: Sendable {
         return S3.PutObjectResult(eTag: response.header("ETag"), versionID: response.header("x-amz-version-id"))
     }
 
+    /// Deletes an object; S3 answers success for a key that does not exist
+    /// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html).
+    package func deleteObject(bucket: String, key: String, logger: Logger) async throws(AWSError) {
+        let request = AWSHTTPRequest(method: "DELETE", url: objectURL(bucket: bucket, key: key))
+        _ = try await client.send(request, to: endpoint, operation: "S3.DeleteObject", logger: logger)
+    }
+
+    /// One page of the objects whose keys start with `prefix`, in ascending UTF-8 byte order of their keys
+    /// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html).
+    ///
+    /// The page starts strictly after `startAfter`, or where `continuationToken` (from the previous page) says, and
+    /// holds at most `maxKeys` objects (S3 gives at most 1000 whatever is asked). Keys are asked for URL-encoded
+    /// (`encoding-type=url`), since XML 1.0 cannot carry every character a key may hold, and decoded here.
+    package func listObjectsV2(
+        bucket: String,
+        prefix: String? = nil,
+        startAfter: String? = nil,
+        continuationToken: String? = nil,
+        maxKeys: Int? = nil,
+        logger: Logger
+    ) async throws(AWSError) -> S3.ListObjectsPage {
+        let parameters: [(String, String?)] = [
+            ("list-type", "2"), ("encoding-type", "url"), ("prefix", prefix), ("start-after", startAfter),
+            ("continuation-token", continuationToken), ("max-keys", maxKeys.map(String.init)),
+        ]
+        let query = parameters.compactMap { name, value in
+            value.map { "\(name)=\(URIEncoding.encode($0, preservingSlashes: false))" }
+        }
+        let request = AWSHTTPRequest(
+            method: "GET",
+            url: addressing.bucketURL(bucket: bucket, query: query.joined(separator: "&"), endpoint: endpoint)
+        )
+        let response = try await client.send(request, to: endpoint, operation: "S3.ListObjectsV2", logger: logger)
+        guard let answer = XMLTree(parsing: response.body) else {
+            throw AWSError(
+                .invalidResponse, "S3.ListObjectsV2: the answer is not XML", statusCode: response.status,
+                requestID: response.requestID, retryable: false)
+        }
+        return try Self.page(answer)
+    }
+
     /// The URL a request for `key` in `bucket` goes to, in this client's addressing style.
     package func objectURL(bucket: String, key: String) -> URL {
         addressing.objectURL(bucket: bucket, key: key, endpoint: endpoint)
@@ -95,6 +137,43 @@ package struct S3Client: Sendable {
             headers.append(HTTPHeader(name: "x-amz-meta-\(name)", value: value))
         }
         return headers
+    }
+
+    /// Reads a `ListBucketResult`; keys are decoded only when the answer says they were encoded (`EncodingType`), as a
+    /// store that ignores `encoding-type` sends them as they are.
+    private static func page(_ answer: XMLTree) throws(AWSError) -> S3.ListObjectsPage {
+        let isEncoded = answer.child("EncodingType")?.text == "url"
+        var objects: [S3.ObjectSummary] = []
+        for contents in answer.children where contents.name == "Contents" {
+            let text = try contents.requiredText("Key")
+            guard let key = isEncoded ? formDecoded(text) : text, let size = Int(try contents.requiredText("Size"))
+            else {
+                throw AWSError(
+                    .invalidResponse, "S3.ListObjectsV2: the object '\(text)' has an unreadable key or size",
+                    retryable: false)
+            }
+            objects.append(
+                S3.ObjectSummary(
+                    key: key,
+                    size: size,
+                    eTag: contents.child("ETag").map {
+                        $0.text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                    },
+                    lastModified: contents.child("LastModified").flatMap { ISO8601Timestamp.parse($0.text) }
+                )
+            )
+        }
+        return S3.ListObjectsPage(
+            objects: objects,
+            isTruncated: answer.child("IsTruncated")?.text == "true",
+            nextContinuationToken: answer.child("NextContinuationToken")?.text
+        )
+    }
+
+    /// Undoes S3's `encoding-type=url`, which encodes a space as `+` and a `+` as `%2B` (form encoding); nil for a
+    /// malformed escape.
+    private static func formDecoded(_ text: String) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 
     private static func metadata(_ response: AWSHTTPResponse) -> S3.ObjectMetadata {

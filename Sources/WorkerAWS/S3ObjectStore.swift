@@ -8,6 +8,7 @@ package import WorkerCore
 /// Only a missing object (`notFound`) and an oversized one (`tooLarge`) are permanent. Everything else — network,
 /// throttling, but also access denied and bad credentials — is retryable: those are fixed by operators, not by the
 /// image, so the message must come back (and end in the dead-letter queue) rather than be reported as a bad upload.
+/// Listing and deleting (a backfill's calls, not a job's) also fail for good on a bucket that does not exist.
 package struct S3ObjectStore: ObjectStore {
     /// The client.
     package let client: S3Client
@@ -26,7 +27,8 @@ package struct S3ObjectStore: ObjectStore {
             let metadata = try await client.headObject(bucket: bucket, key: key, logger: logger)
             return StoredObject(
                 size: metadata.contentLength, eTag: metadata.eTag.map(Self.unquoted),
-                metadata: Dictionary(metadata.userMetadata.map { ($0.key.lowercased(), $0.value) }) { $1 })
+                metadata: Dictionary(metadata.userMetadata.map { ($0.key.lowercased(), $0.value) }) { $1 },
+                versionID: metadata.versionID)
         } catch  where Self.isMissing(error) {
             return nil
         } catch {
@@ -60,6 +62,32 @@ package struct S3ObjectStore: ObjectStore {
         }
     }
 
+    /// One ListObjectsV2 page, started after `after` (S3's StartAfter), so no continuation token is needed.
+    package func list(bucket: String, prefix: String, after: String?, limit: Int) async throws(WorkerError)
+        -> ObjectListing
+    {
+        do {
+            let page = try await client.listObjectsV2(
+                bucket: bucket, prefix: prefix, startAfter: after, maxKeys: limit, logger: logger)
+            return ObjectListing(
+                objects: page.objects.map {
+                    ListedObject(key: $0.key, size: $0.size, eTag: $0.eTag, lastModified: $0.lastModified)
+                },
+                isTruncated: page.isTruncated)
+        } catch {
+            throw missingBucket(error, bucket: bucket) ?? Self.workerError(error, "LIST", bucket: bucket, key: prefix)
+        }
+    }
+
+    /// Deletes the object; S3 answers success for a missing key.
+    package func delete(bucket: String, key: String) async throws(WorkerError) {
+        do {
+            try await client.deleteObject(bucket: bucket, key: key, logger: logger)
+        } catch {
+            throw missingBucket(error, bucket: bucket) ?? Self.workerError(error, "DELETE", bucket: bucket, key: key)
+        }
+    }
+
     /// `s3://bucket/key`.
     package func displayName(bucket: String, key: String) -> String {
         "s3://\(bucket)/\(key)"
@@ -67,6 +95,16 @@ package struct S3ObjectStore: ObjectStore {
 
     private static func isMissing(_ error: AWSError) -> Bool {
         error.statusCode == 404 || error.serviceCode == "NoSuchKey" || error.serviceCode == "NotFound"
+    }
+
+    /// The permanent error of a bucket that does not exist (`NoSuchBucket`), or nil for any other failure.
+    private func missingBucket(_ error: AWSError, bucket: String) -> WorkerError? {
+        guard error.serviceCode == "NoSuchBucket" else { return nil }
+        return WorkerError(
+            .notFound,
+            "the bucket '\(bucket)' does not exist at \(client.endpoint.url.absoluteString): check the bucket name, "
+                + "the region and the S3 endpoint in the configuration",
+            cause: error)
     }
 
     private static func workerError(_ error: AWSError, _ operation: String, bucket: String, key: String) -> WorkerError

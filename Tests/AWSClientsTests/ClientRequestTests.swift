@@ -255,6 +255,96 @@ struct ClientRequestTests {
         #expect(clients.transport.requests.first?.timeout == .seconds(9))
     }
 
+    @Test("ListObjectsV2 asks for URL-encoded keys and decodes them as S3 encodes them: a space as +, a + as %2B")
+    func s3ListEncoded() async throws {
+        // The shape of S3's answer (a space in a key comes as `+`); ministack writes `%20` instead, which decodes alike.
+        let answer = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix>in%2F</Prefix>
+            <KeyCount>3</KeyCount><MaxKeys>3</MaxKeys><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>
+            <Contents><Key>in/a+b.jpg</Key><LastModified>2026-11-24T21:45:20.000Z</LastModified>
+            <ETag>&quot;abc&quot;</ETag><Size>2048</Size><StorageClass>STANDARD</StorageClass></Contents>
+            <Contents><Key>in/a%2Bb%25.jpg</Key><LastModified>2026-11-24T21:45:21Z</LastModified>
+            <ETag>"def-2"</ETag><Size>0</Size></Contents>
+            <Contents><Key>in/%C3%BC%09tab</Key><Size>7</Size></Contents>
+            <NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>
+            <StartAfter>in%2Fa</StartAfter></ListBucketResult>
+            """
+        let clients = UnitTestClients([.success(AWSHTTPResponse(status: 200, text: answer))])
+        let s3 = S3Client(client: clients.client, endpoint: UnitTestClients.endpoint(.s3))
+        let page = try await s3.listObjectsV2(
+            bucket: "b", prefix: "in/", startAfter: "in/a b", continuationToken: "t/+=", maxKeys: 3, logger: .quiet)
+
+        #expect(
+            page.objects == [
+                S3.ObjectSummary(
+                    key: "in/a b.jpg", size: 2048, eTag: "abc", lastModified: Date(timeIntervalSince1970: 1_795_556_720)
+                ),
+                S3.ObjectSummary(
+                    key: "in/a+b%.jpg", size: 0, eTag: "def-2", lastModified: Date(timeIntervalSince1970: 1_795_556_721)
+                ),
+                S3.ObjectSummary(key: "in/ü\ttab", size: 7),
+            ])
+        #expect(page.isTruncated)
+        #expect(page.nextContinuationToken == "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")
+        let sent = try #require(clients.transport.requests.first)
+        #expect(sent.method == "GET")
+        #expect(sent.url.path(percentEncoded: true) == "/b")
+        let query = try #require(sent.url.query(percentEncoded: true)).split(separator: "&").sorted()
+        #expect(
+            query == [
+                "continuation-token=t%2F%2B%3D", "encoding-type=url", "list-type=2", "max-keys=3", "prefix=in%2F",
+                "start-after=in%2Fa%20b",
+            ])
+    }
+
+    @Test("ListObjectsV2 takes keys as they are from a store that ignores encoding-type, and reads an empty page")
+    func s3ListUnencoded() async throws {
+        let raw =
+            "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>a+b %41.jpg</Key><Size>1</Size></Contents></ListBucketResult>"
+        let empty = "<ListBucketResult><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>"
+        let clients = UnitTestClients([
+            .success(AWSHTTPResponse(status: 200, text: raw)), .success(AWSHTTPResponse(status: 200, text: empty)),
+        ])
+        let s3 = S3Client(client: clients.client, endpoint: UnitTestClients.endpoint(.s3))
+        let page = try await s3.listObjectsV2(bucket: "b", logger: .quiet)
+        #expect(page.objects.map(\.key) == ["a+b %41.jpg"])
+        #expect(!page.isTruncated)
+        #expect(clients.transport.requests.first?.url.query(percentEncoded: true) == "list-type=2&encoding-type=url")
+        let emptyPage = try await s3.listObjectsV2(bucket: "b", logger: .quiet)
+        #expect(emptyPage.objects.isEmpty)
+        #expect(!emptyPage.isTruncated)
+        #expect(emptyPage.nextContinuationToken == nil)
+    }
+
+    @Test("ListObjectsV2: an object without a key or with an unreadable size is an invalid response")
+    func s3ListInvalid() async throws {
+        let answers = [
+            "<ListBucketResult><Contents><Size>1</Size></Contents></ListBucketResult>",
+            "<ListBucketResult><Contents><Key>k</Key><Size>big</Size></Contents></ListBucketResult>",
+            "not xml",
+        ]
+        for answer in answers {
+            let clients = UnitTestClients([.success(AWSHTTPResponse(status: 200, text: answer))])
+            let s3 = S3Client(client: clients.client, endpoint: UnitTestClients.endpoint(.s3))
+            let error = await #expect(throws: AWSError.self, "\(answer)") {
+                try await s3.listObjectsV2(bucket: "b", logger: .quiet)
+            }
+            #expect(error?.code == .invalidResponse)
+            #expect(error?.isRetryable == false)
+        }
+    }
+
+    @Test("DeleteObject sends DELETE to the object's URL")
+    func s3Delete() async throws {
+        let clients = UnitTestClients([.success(AWSHTTPResponse(status: 204, text: ""))])
+        let s3 = S3Client(client: clients.client, endpoint: UnitTestClients.endpoint(.s3))
+        try await s3.deleteObject(bucket: "b", key: "t/a b+.webp", logger: .quiet)
+        let sent = try #require(clients.transport.requests.first)
+        #expect(sent.method == "DELETE")
+        #expect(sent.url.absoluteString == "http://127.0.0.1:4566/b/t/a%20b%2B.webp")
+    }
+
     @Test("a presigned URL carries the query signature and expiry, signed at the client's clock")
     func presignedURL() async throws {
         let clients = UnitTestClients([.success(AWSHTTPResponse(status: 200, text: ""))])

@@ -55,6 +55,19 @@ struct S3AddressingStyleTests {
         )
     }
 
+    @Test("a bucket URL is the bucket's root with the query: /BUCKET?… path-style, BUCKET.HOST/?… virtual-hosted")
+    func bucketURL() {
+        #expect(
+            S3AddressingStyle.path.bucketURL(bucket: "photos", query: "list-type=2", endpoint: Self.aws).absoluteString
+                == "https://s3.eu-west-1.amazonaws.com/photos?list-type=2"
+        )
+        #expect(
+            S3AddressingStyle.automatic.bucketURL(bucket: "photos", query: "list-type=2", endpoint: Self.aws)
+                .absoluteString
+                == "https://photos.s3.eu-west-1.amazonaws.com/?list-type=2"
+        )
+    }
+
     @Test("IP addresses and localhost are always path-style", arguments: [loopback, localhost])
     func ipAndLocalhost(endpoint: AWSEndpoint) {
         #expect(S3AddressingStyle.virtualHosted.usesPathStyle(bucket: "photos", endpoint: endpoint))

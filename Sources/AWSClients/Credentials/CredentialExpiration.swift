@@ -4,9 +4,7 @@ import Foundation
 enum CredentialExpiration {
     /// The instant `text` names; an `invalidResponse` error naming `source` when it is not an ISO 8601 UTC time.
     static func parse(_ text: String, sentBy source: String) throws(AWSError) -> Date {
-        let plain = Date.ISO8601FormatStyle()
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        guard let date = (try? plain.parse(text)) ?? (try? fractional.parse(text)) else {
+        guard let date = ISO8601Timestamp.parse(text) else {
             throw AWSError(
                 .invalidResponse, "\(source) sent an Expiration that is not an ISO 8601 time", retryable: false)
         }

@@ -7,7 +7,8 @@ package import WorkerCore
 /// Without a root (for `process`), the bucket is a folder path and the key a path inside it, and only bytes are
 /// written. With a root (the embedded local backend of `run`), every bucket is a folder under the root and each
 /// object's Content-Type, Cache-Control, user metadata and MD5 entity tag are kept beside it in
-/// `BUCKET/.thumbworker-meta/KEY.json`, so the worker sees the same facts as on S3.
+/// `BUCKET/.thumbworker-meta/KEY.json`, so the worker sees the same facts as on S3. A listing walks the bucket
+/// folder (without the metadata folder) and orders the relative paths by their UTF-8 bytes, as S3 orders keys.
 package struct LocalFolderStore: ObjectStore {
     /// The folder whose subfolders are buckets; nil when buckets are folder paths themselves.
     package let root: String?
@@ -22,7 +23,7 @@ package struct LocalFolderStore: ObjectStore {
         let path = try path(bucket: bucket, key: key)
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
         if attributes[.type] as? FileAttributeType == .typeDirectory {
-            throw WorkerError(.inputUnreadable, "it is a folder; give the files in it (e.g. \(path)/*)")
+            throw Self.folderRefused(path)
         }
         guard attributes[.type] as? FileAttributeType == .typeRegular,
             let size = (attributes[.size] as? NSNumber)?.intValue
@@ -39,7 +40,7 @@ package struct LocalFolderStore: ObjectStore {
             throw WorkerError(.notFound, "\(path) does not exist")
         }
         if isFolder.boolValue {
-            throw WorkerError(.inputUnreadable, "it is a folder; give the files in it (e.g. \(path)/*)")
+            throw Self.folderRefused(path)
         }
         if let object = try await head(bucket: bucket, key: key), object.size > maxBytes {
             throw WorkerError(
@@ -75,6 +76,65 @@ package struct LocalFolderStore: ObjectStore {
         return root == nil ? nil : eTag
     }
 
+    /// The regular files under the bucket folder whose relative paths start with `prefix` and sort after `after`.
+    ///
+    /// Every page walks the whole folder (skipping folders that cannot hold the prefix): enough for a local bucket.
+    package func list(bucket: String, prefix: String, after: String?, limit: Int) async throws(WorkerError)
+        -> ObjectListing
+    {
+        let folder = try existingBucketFolder(bucket)
+        guard let walk = FileManager.default.enumerator(atPath: folder) else {
+            throw WorkerError(.inputUnreadable, "cannot read the bucket folder \(folder): check its permissions")
+        }
+        var keys: [String] = []
+        while let key = walk.nextObject() as? String {
+            switch walk.fileAttributes?[.type] as? FileAttributeType {
+            case .typeDirectory?:
+                let folderKey = key + "/"
+                if key.split(separator: "/").last == Substring(Self.sidecarFolder)
+                    || !(folderKey.utf8.starts(with: prefix.utf8) || prefix.utf8.starts(with: folderKey.utf8))
+                {
+                    walk.skipDescendants()
+                }
+            case .typeRegular?
+            where key.utf8.starts(with: prefix.utf8) && after.map({ Self.precedes($0, key) }) ?? true:
+                keys.append(key)
+            default:
+                break
+            }
+        }
+        keys.sort(by: Self.precedes)
+        let pageSize = max(limit, 0)
+        let objects = keys.prefix(pageSize).compactMap { key -> ListedObject? in
+            let path = URL(fileURLWithPath: folder).appendingPathComponent(key).path
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                let size = (attributes[.size] as? NSNumber)?.intValue
+            else { return nil }  // deleted since the walk
+            let sidecar = root.flatMap { Self.readSidecar(Self.sidecarPath(root: $0, bucket: bucket, key: key)) }
+            return ListedObject(
+                key: key, size: size, eTag: sidecar?.eTag, lastModified: attributes[.modificationDate] as? Date)
+        }
+        return ObjectListing(objects: objects, isTruncated: keys.count > pageSize)
+    }
+
+    /// Removes the file and, with a root, its metadata; a missing file is not an error, a folder is refused.
+    package func delete(bucket: String, key: String) async throws(WorkerError) {
+        let path = try path(bucket: bucket, key: key)
+        _ = try existingBucketFolder(bucket)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw Self.folderRefused(path)
+        }
+        do {
+            for file in [path] + (root.map { [Self.sidecarPath(root: $0, bucket: bucket, key: key)] } ?? [])
+            where FileManager.default.fileExists(atPath: file) {
+                try FileManager.default.removeItem(atPath: file)
+            }
+        } catch {
+            throw WorkerError(.outputUnwritable, "cannot delete \(path): \(error.localizedDescription)")
+        }
+    }
+
     /// The file path.
     package func displayName(bucket: String, key: String) -> String {
         (try? path(bucket: bucket, key: key)) ?? "\(bucket)/\(key)"
@@ -86,12 +146,45 @@ package struct LocalFolderStore: ObjectStore {
             return bucket.isEmpty ? key : URL(fileURLWithPath: bucket).appendingPathComponent(key).path
         }
         let parts = ([bucket] + key.split(separator: "/").map(String.init))
-        guard !bucket.isEmpty, !key.isEmpty,
-            !parts.contains(where: { $0 == ".." || $0 == "." || $0 == Self.sidecarFolder })
-        else {
+        guard !key.isEmpty, parts.allSatisfy(Self.isUsableName) else {
             throw WorkerError(.inputUnreadable, "'\(bucket)/\(key)' is not a usable bucket and key for the local store")
         }
         return parts.reduce(URL(fileURLWithPath: root)) { $0.appendingPathComponent($1) }.path
+    }
+
+    /// The folder of a bucket (under the root, or the bucket path itself without one); a `notFound` error when
+    /// there is no such folder, as S3 answers `NoSuchBucket`.
+    private func existingBucketFolder(_ bucket: String) throws(WorkerError) -> String {
+        let folder: String
+        if let root {
+            guard Self.isUsableName(bucket) else {
+                throw WorkerError(.inputUnreadable, "'\(bucket)' is not a usable bucket name for the local store")
+            }
+            folder = URL(fileURLWithPath: root).appendingPathComponent(bucket).path
+        } else {
+            folder = bucket.isEmpty ? "." : bucket
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw WorkerError(
+                .notFound, "the bucket folder \(folder) does not exist: create it, or check the bucket name and root")
+        }
+        return folder
+    }
+
+    /// Whether `name` may be a bucket or a part of a key's path: not empty, `.`, `..` or the metadata folder.
+    private static func isUsableName(_ name: String) -> Bool {
+        !["", ".", "..", sidecarFolder].contains(name)
+    }
+
+    /// The error for a key that names a folder, not a file.
+    private static func folderRefused(_ path: String) -> WorkerError {
+        WorkerError(.inputUnreadable, "it is a folder; give the files in it (e.g. \(path)/*)")
+    }
+
+    /// Whether `key` sorts before `other` in UTF-8 byte order, S3's order of keys.
+    private static func precedes(_ key: String, _ other: String) -> Bool {
+        key.utf8.lexicographicallyPrecedes(other.utf8)
     }
 
     /// The metadata file of an object in a bucket under `root`.

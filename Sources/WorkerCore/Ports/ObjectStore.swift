@@ -1,4 +1,5 @@
-/// Where originals are read from and thumbnails are written to: an S3 bucket, or a folder on disk.
+/// Where originals are read (and listed, for a backfill) and thumbnails written (and deleted): an S3 bucket, or a
+/// folder on disk.
 package protocol ObjectStore: Sendable {
     /// The object's size and metadata, or nil when it does not exist.
     func head(bucket: String, key: String) async throws(WorkerError) -> StoredObject?
@@ -7,6 +8,13 @@ package protocol ObjectStore: Sendable {
     /// Writes an object, replacing any object with the same key; returns its entity tag when the store gives one.
     @discardableResult
     func put(_ upload: ObjectUpload) async throws(WorkerError) -> String?
+    /// One page of the objects whose keys start with `prefix`, in ascending UTF-8 byte order of their keys (as S3
+    /// orders them): at most `limit`, and only keys strictly after `after` when it is given.
+    ///
+    /// The last key of a page is the `after` of the next, so a checkpoint is a plain key.
+    func list(bucket: String, prefix: String, after: String?, limit: Int) async throws(WorkerError) -> ObjectListing
+    /// Deletes an object; deleting one that does not exist is not an error (as on S3).
+    func delete(bucket: String, key: String) async throws(WorkerError)
     /// How a person would name the object, e.g. `s3://bucket/key` or a file path.
     func displayName(bucket: String, key: String) -> String
 }
@@ -19,7 +27,7 @@ package struct StoredObject: Sendable, Hashable {
     package var eTag: String?
     /// The user metadata (`x-amz-meta-*` on S3), keys in lower case.
     package var metadata: [String: String]
-    /// The version id, on a versioned bucket.
+    /// The version id, in an S3 bucket with versioning; nil elsewhere.
     package var versionID: String?
 
     /// Creates object facts.

@@ -12,7 +12,7 @@ final class InMemoryObjectStore: ObjectStore {
     }
 
     private let state = Mutex<(objects: [String: Object], puts: Int, gets: Int)>(([:], 0, 0))
-    /// Called before every operation with its name (`head`, `get`, `put`); throw to fail it.
+    /// Called before every operation with its name (`head`, `get`, `put`, `list`, `delete`); throw to fail it.
     let failure: @Sendable (String, String) throws(WorkerError) -> Void
 
     init(failure: @escaping @Sendable (String, String) throws(WorkerError) -> Void = { _, _ in }) {
@@ -70,6 +70,27 @@ final class InMemoryObjectStore: ObjectStore {
                 metadata: upload.metadata, eTag: eTag)
         }
         return eTag
+    }
+
+    func list(bucket: String, prefix: String, after: String?, limit: Int) async throws(WorkerError) -> ObjectListing {
+        try failure("list", prefix)
+        let matching = state.withLock { state in
+            state.objects.compactMap { path, object -> ListedObject? in
+                guard path.utf8.starts(with: (bucket + "/").utf8) else { return nil }
+                let key = String(path.dropFirst(bucket.count + 1))
+                guard key.utf8.starts(with: prefix.utf8),
+                    after.map({ $0.utf8.lexicographicallyPrecedes(key.utf8) }) ?? true
+                else { return nil }
+                return ListedObject(key: key, size: object.body.count, eTag: object.eTag)
+            }
+        }
+        .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        return ObjectListing(objects: Array(matching.prefix(limit)), isTruncated: matching.count > limit)
+    }
+
+    func delete(bucket: String, key: String) async throws(WorkerError) {
+        try failure("delete", key)
+        _ = state.withLock { $0.objects.removeValue(forKey: "\(bucket)/\(key)") }
     }
 
     func displayName(bucket: String, key: String) -> String { "memory://\(bucket)/\(key)" }
