@@ -6,7 +6,9 @@
 # Each configuration drains a queue of UPLOADS (default 200) 2725×2225 JPEGs, ROUNDS times (default 2), interleaved.
 # Two rates, each with its ratio to one process: "drain", from start to `--exit-when-idle`'s exit (start-up and the
 # final empty long poll of queue.wait_seconds included), and "steady", from the first thumbnail written to the last
-# (the rate a running fleet member drains a backlog at).
+# (the rate a running fleet member drains a backlog at). And, in each round, the machine's own ceiling: one
+# `thumbworker bench` at concurrency 1 alone, then two at once (no queue, no files) — how much two busy cores give
+# over one right now, since these vCPUs do not always give two.
 #
 # Usage: [RELEASE_BINARY=path] benchmarks/processes.sh [UPLOADS] [ROUNDS]
 set -euo pipefail
@@ -41,6 +43,20 @@ drain() {
         -v start="$start" 'NR == 1 { first = $1 } { last = $1 } END { printf "%.2f %.2f\n", end - start, last - first }'
 }
 
+# The images/s of one `bench` at concurrency 1 over the corpus, for SECONDS.
+bench_rate() {
+    THUMBWORKER_IMAGING_CONCURRENCY=1 "$thumbworker" bench --duration "$1" --json "$corpus" 2>/dev/null \
+        | python3 -c 'import json, sys; print(json.load(sys.stdin)["images_per_second"])'
+}
+
+# The rate of one bench alone and the summed rate of two at once; prints "ONE TWO".
+ceiling() {
+    local one two
+    one=$(bench_rate 5)
+    two=$( (bench_rate 5 & bench_rate 5 & wait) | awk '{ sum += $1 } END { print sum }')
+    echo "$one $two"
+}
+
 machine_description
 echo "uploads: $uploads per drain, $rounds rounds, local backends, concurrency 1 per process"
 declare -A total steady
@@ -52,10 +68,17 @@ for round in $(seq "$rounds"); do
         total[$processes]=$(awk -v a="${total[$processes]:-0}" -v b="$seconds" 'BEGIN { print a + b }')
         steady[$processes]=$(awk -v a="${steady[$processes]:-0}" -v b="$steady_seconds" 'BEGIN { print a + b }')
     done
+    read -r bench_one bench_two <<<"$(ceiling)"
+    echo "round $round, ceiling: one bench $bench_one images/s, two at once $bench_two images/s"
+    ceiling_one=$(awk -v a="${ceiling_one:-0}" -v b="$bench_one" 'BEGIN { print a + b }')
+    ceiling_two=$(awk -v a="${ceiling_two:-0}" -v b="$bench_two" 'BEGIN { print a + b }')
 done
 awk -v n="$((uploads * rounds))" -v m="$(((uploads - 1) * rounds))" -v one="${total[1]}" -v two="${total[2]}" \
     -v steady_one="${steady[1]}" -v steady_two="${steady[2]}" 'BEGIN {
     printf "| processes | drain uploads/s | ratio | steady uploads/s | ratio |\n| --- | --- | --- | --- | --- |\n"
     printf "| 1 | %.1f | 1.00× | %.1f | 1.00× |\n", n / one, m / steady_one
     printf "| 2 | %.1f | %.2f× | %.1f | %.2f× |\n", n / two, one / two, m / steady_two, steady_one / steady_two
+}'
+awk -v one="$ceiling_one" -v two="$ceiling_two" 'BEGIN {
+    printf "ceiling (two benches at once over one, the same rounds): %.2f×\n", two / one
 }'

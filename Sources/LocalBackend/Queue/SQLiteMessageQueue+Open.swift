@@ -8,7 +8,15 @@ extension SQLiteMessageQueue {
     static func openDatabase(path: String, busyTimeout: Duration) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.label = "thumbworker.queue"
-        configuration.busyMode = .timeout(busyTimeout.timeInterval)
+        // SQLite's own busy timeout sleeps 1, 2, 5, 10… ms between tries, while a competing transaction of another
+        // worker process holds the write lock for well under a millisecond: the waiter would idle its core. Retry
+        // every 100 µs instead, until the timeout.
+        let tries = Int(busyTimeout.timeInterval / 0.000_1)
+        configuration.busyMode = .callback { numberOfTries in
+            guard numberOfTries < tries else { return false }
+            usleep(100)
+            return true
+        }
         let clock = ContinuousClock()
         let deadline = clock.now + busyTimeout
         while true {
