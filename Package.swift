@@ -70,6 +70,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Backfill",
+            dependencies: ["WorkerCore", "Imaging", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WorkerAWS",
             dependencies: [
                 "WorkerCore",
@@ -109,6 +114,7 @@ let package = Package(
             dependencies: [
                 "CMalloc",
                 "WorkerCore",
+                "Backfill",
                 "WorkerAWS",
                 "LocalBackend",
                 "MetricsEndpoint",
@@ -167,6 +173,11 @@ let package = Package(
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 "Yams",
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BackfillTests",
+            dependencies: ["Backfill", "WorkerCore", "LocalBackend", "Imaging", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

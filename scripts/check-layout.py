@@ -21,6 +21,7 @@ ALLOWED = {
     "SigV4": {"Crypto"},
     "AWSClients": {"SigV4", "AsyncHTTPClient", "Logging", "NIOCore", "NIOHTTP1"},
     "WorkerCore": {"Imaging", "Yams", "Logging", "Metrics", "ServiceLifecycle"},
+    "Backfill": {"WorkerCore", "Imaging", "Logging"},
     "WorkerAWS": {"WorkerCore", "AWSClients", "AsyncHTTPClient", "Crypto", "Logging", "NIOCore", "NIOHTTP1"},
     "LocalBackend": {"WorkerCore", "Crypto", "GRDB"},
     "MetricsEndpoint": {"WorkerCore", "Logging", "NIOCore", "NIOHTTP1", "NIOPosix", "Prometheus", "ServiceLifecycle"},

@@ -8,7 +8,8 @@ struct Thumbworker: AsyncParsableCommand {
         abstract: "Make thumbnails of uploaded images with libvips.",
         version: "thumbworker \(release) (libvips \(Thumbnailer.libvipsVersion))",
         subcommands: [
-            RunCommand.self, ProcessCommand.self, BenchCommand.self, UploadCommand.self, DeadLettersCommand.self,
+            RunCommand.self, ProcessCommand.self, BackfillCommand.self, BenchCommand.self, UploadCommand.self,
+            DeadLettersCommand.self,
             ConfigCommand.self, HealthCommand.self,
         ]
     )

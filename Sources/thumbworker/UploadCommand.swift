@@ -42,9 +42,11 @@ struct UploadCommand: AsyncParsableCommand {
                     ObjectUpload(
                         bucket: bucket, key: key, body: body,
                         contentType: "application/octet-stream", cacheControl: nil, metadata: [:]))
+                let now = Date()
                 try await queue.send(
                     body: S3EventNotification.objectCreated(
-                        bucket: bucket, key: key, size: body.count, eTag: eTag, time: Date()))
+                        bucket: bucket, key: key, size: body.count, eTag: eTag, time: now,
+                        sequencer: S3EventNotification.sequencer(at: now)))
                 Terminal.standardOutput(
                     "uploaded \(file) → \(store.displayName(bucket: bucket, key: key)), event enqueued")
             } catch {

@@ -26,16 +26,12 @@ struct WorkerRuntime: Sendable {
         configuration: WorkerConfiguration, environment: [String: String], workerID: String, logger: Logger,
         stopsWhenIdle: Bool = false, metrics: WorkerMetrics = .disabled
     ) async throws {
-        let connection =
-            configuration.queue.url == nil
-            ? nil : try AWSConnection(settings: configuration.aws, environment: environment, logger: logger)
+        let backends = try await WorkerBackends(
+            configuration: configuration, environment: environment, logger: logger)
+        let (connection, queue, store) = (backends.connection, backends.queue, backends.store)
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         do {
-            let queue = try Self.makeQueue(configuration.queue, connection: connection, logger: logger)
-            let store: any ObjectStore =
-                try connection?.objectStore(logger: logger)
-                ?? LocalFolderStore(root: configuration.storage.localRoot)
             let pipeline = try ThumbnailPipeline(settings: configuration.pipelineSettings)
             let processor = UploadProcessor(
                 pipeline: pipeline,
@@ -69,7 +65,7 @@ struct WorkerRuntime: Sendable {
             self.pipeline = pipeline
         } catch {
             try? await httpClient.shutdown()
-            await connection?.shutdown()
+            await backends.shutdown()
             throw error
         }
         self.connection = connection
@@ -91,15 +87,6 @@ struct WorkerRuntime: Sendable {
             ResourceService("AWSConnection") { await connection?.shutdown() },
             ResourceService("ImagingPool") { pool.shutdown() },
         ]
-    }
-
-    private static func makeQueue(_ settings: QueueSettings, connection: AWSConnection?, logger: Logger) throws
-        -> any MessageQueue
-    {
-        if let url = settings.url, let connection {
-            return try connection.messageQueue(url: url, logger: logger)
-        }
-        return try SQLiteMessageQueue(settings: settings)
     }
 
     private static func makeNotifier(

@@ -29,6 +29,8 @@ struct S3EventParserTests {
         let file: String
         /// The jobs, every field written out.
         var jobs: [ObjectCreatedEvent] = []
+        /// The removals, every field written out.
+        var removals: [ObjectRemovedEvent] = []
         /// The skip reasons.
         var skipped: [String] = []
         /// The file name, as the test reports it.
@@ -96,7 +98,11 @@ struct S3EventParserTests {
                     eventTime: Date(timeIntervalSince1970: 1_714_636_800), region: "us-west-2"
                 )
             ],
-            skipped: ["Records[1]: ObjectRemoved:Delete does not create an object"]
+            removals: [
+                ObjectRemovedEvent(
+                    bucket: "photos-originals", key: "in/old.jpg", versionID: nil, sequencer: "006633476B00000002",
+                    eventName: "ObjectRemoved:Delete", eventTime: Date(timeIntervalSince1970: 1_714_636_801))
+            ]
         ),
         Fixture(file: "s3-test-event.json", skipped: [testEventSkipped]),
         Fixture(file: "sns-test-event.json", skipped: [testEventSkipped]),
@@ -113,10 +119,11 @@ struct S3EventParserTests {
             ]),
     ]
 
-    @Test("every fixture gives its jobs field by field and its skip reasons", arguments: fixtures)
+    @Test("every fixture gives its jobs and removals field by field and its skip reasons", arguments: fixtures)
     func parsesFixture(fixture: Fixture) throws {
         let content = try parseFixture(fixture.file)
         #expect(content.jobs == fixture.jobs)
+        #expect(content.removals == fixture.removals)
         #expect(content.skipped == fixture.skipped)
     }
 
@@ -344,11 +351,16 @@ struct S3EventNotificationTests {
     func roundTrip(_ key: String) throws {
         let time = Date(timeIntervalSince1970: 1_764_000_000.5)
         let body = S3EventNotification.objectCreated(
-            bucket: "uploads", key: key, size: 1234, eTag: "abc123", time: time)
+            bucket: "uploads", key: key, size: 1234, eTag: "abc123", time: time,
+            sequencer: S3EventNotification.sequencer(at: time))
         let content = try S3EventParser.parse(body: body)
         let job = try #require(content.jobs.first)
         #expect(content.jobs.count == 1 && content.skipped.isEmpty)
         #expect(job.bucket == "uploads" && job.key == key && job.size == 1234 && job.eTag == "abc123")
         #expect(job.eventName == "ObjectCreated:Put" && job.eventTime == time)
+        #expect(job.sequencer == S3EventNotification.sequencer(at: time))
+        let withoutSequencer = S3EventNotification.objectCreated(
+            bucket: "uploads", key: key, size: 1, eTag: nil, time: time, sequencer: nil)
+        #expect(try S3EventParser.parse(body: withoutSequencer).jobs.first?.sequencer == nil)
     }
 }

@@ -81,6 +81,11 @@ package struct MessageHandler: Sendable {
         for reason in content.skipped {
             logger.info("skipping a record", metadata: ["thumb.reason": "\(reason)"])
         }
+        for removal in content.removals {
+            logger.info(
+                "skipping a removal: thumbnails are kept when their original is removed",
+                metadata: ["thumb.s3.key": "\(removal.key)", "thumb.event": "\(removal.eventName)"])
+        }
         var disposition = Disposition.delete
         for upload in content.jobs {
             var jobLogger = logger

@@ -1,16 +1,15 @@
 package import Foundation
 
-/// Writes S3 event notifications exactly as S3 sends them, for the local backend's `upload` command.
+/// Writes S3 event notifications exactly as S3 sends them, for the local backend's `upload` command and `backfill`.
 package enum S3EventNotification {
     /// The JSON body of an `ObjectCreated:Put` notification for one object, its key form-encoded as S3 does.
     package static func objectCreated(
-        bucket: String, key: String, size: Int, eTag: String?, time: Date, region: String = "local"
+        bucket: String, key: String, size: Int, eTag: String?, time: Date, sequencer: String?,
+        region: String = "local"
     ) -> String {
-        var object: [String: Any] = [
-            "key": formEncoded(key), "size": size,
-            "sequencer": String(format: "%016llX", UInt64(time.timeIntervalSince1970 * 1_000_000)),
-        ]
+        var object: [String: Any] = ["key": formEncoded(key), "size": size]
         object["eTag"] = eTag
+        object["sequencer"] = sequencer
         let record: [String: Any] = [
             "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": region, "eventTime": timestamp(time),
             "eventName": "ObjectCreated:Put", "userIdentity": ["principalId": "thumbworker-upload"],
@@ -23,6 +22,11 @@ package enum S3EventNotification {
             (try? JSONSerialization.data(
                 withJSONObject: ["Records": [record]], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A sequencer for an event at `time`, ordered as S3's are: 16 hex digits of microseconds since 1970.
+    package static func sequencer(at time: Date) -> String {
+        String(format: "%016llX", UInt64(time.timeIntervalSince1970 * 1_000_000))
     }
 
     /// S3's key encoding in notifications: space as `+`, everything but unreserved characters and `/` percent-encoded.

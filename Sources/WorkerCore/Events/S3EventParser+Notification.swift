@@ -1,5 +1,6 @@
 extension S3EventParser {
-    /// Reads an S3 event notification (`{"Records": [...]}`): one job per object-created record.
+    /// Reads an S3 event notification (`{"Records": [...]}`): one job per object-created record, one removal per
+    /// object-removed one.
     ///
     /// Records from another `eventSource` or of another event type are skipped with a reason; a record that is
     /// malformed fails the whole message, since the same body would fail again on every delivery.
@@ -18,11 +19,13 @@ extension S3EventParser {
                 continue
             }
             let name = try record.string("eventName")
-            guard name.hasPrefix("ObjectCreated:") else {
-                content.skipped.append("\(path): \(name) does not create an object")
-                continue
+            if name.hasPrefix("ObjectCreated:") {
+                content.jobs.append(try objectCreated(record, eventName: name))
+            } else if name == "ObjectRemoved:Delete" || name == "ObjectRemoved:DeleteMarkerCreated" {
+                content.removals.append(try objectRemoved(record, eventName: name))
+            } else {
+                content.skipped.append("\(path): \(name) neither creates nor removes an object")
             }
-            content.jobs.append(try objectCreated(record, eventName: name))
         }
         return content
     }
@@ -31,14 +34,7 @@ extension S3EventParser {
     private static func objectCreated(_ record: JSONObject, eventName: String) throws(EventParseError)
         -> ObjectCreatedEvent
     {
-        let s3 = try record.object("s3")
-        let object = try s3.object("object")
-        let encodedKey = try object.string("key")
-        guard let key = decodeFormEncodedKey(encodedKey) else {
-            throw EventParseError(
-                "\(object.path(of: "key")) \(encodedKey.excerpt) is not form-encoded UTF-8: each % must start a two-hex-digit escape"
-            )
-        }
+        let (s3, object, key) = try objectParts(record)
         return ObjectCreatedEvent(
             bucket: try s3.object("bucket").string("name"),
             key: key,
@@ -50,5 +46,31 @@ extension S3EventParser {
             eventTime: try eventTime("eventTime", in: record),
             region: try record.optionalString("awsRegion")
         )
+    }
+
+    /// The removal one `ObjectRemoved:*` record describes, its key form-decoded.
+    private static func objectRemoved(_ record: JSONObject, eventName: String) throws(EventParseError)
+        -> ObjectRemovedEvent
+    {
+        let (s3, object, key) = try objectParts(record)
+        return ObjectRemovedEvent(
+            bucket: try s3.object("bucket").string("name"), key: key, versionID: try object.optionalString("versionId"),
+            sequencer: try object.optionalString("sequencer"), eventName: eventName,
+            eventTime: try eventTime("eventTime", in: record))
+    }
+
+    /// A record's `s3` and `s3.object`, and the object's key form-decoded.
+    private static func objectParts(_ record: JSONObject) throws(EventParseError) -> (
+        s3: JSONObject, object: JSONObject, key: String
+    ) {
+        let s3 = try record.object("s3")
+        let object = try s3.object("object")
+        let encodedKey = try object.string("key")
+        guard let key = decodeFormEncodedKey(encodedKey) else {
+            throw EventParseError(
+                "\(object.path(of: "key")) \(encodedKey.excerpt) is not form-encoded UTF-8: each % must start a two-hex-digit escape"
+            )
+        }
+        return (s3, object, key)
     }
 }
