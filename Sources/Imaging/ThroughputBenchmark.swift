@@ -88,10 +88,11 @@ package struct ThroughputBenchmark: Sendable {
         self.concurrency = max(1, concurrency)
     }
 
-    /// Renders every input once (warming caches and checking that each input works), then measures a run.
+    /// Renders every input once (warming caches and checking that each input works), then measures a run;
+    /// `rendered` is called as each render finishes, with `true` for the warm-up ones.
     package func run(
         _ inputs: [Input], strategy: Thumbnailer.DecodeStrategy, length: Length,
-        progress: @Sendable (Int) async -> Void = { _ in }
+        rendered: @Sendable (_ warmingUp: Bool) async -> Void = { _ in }
     ) async throws(ImagingError) -> Report {
         let thumbnailer = try Thumbnailer(settings: settings)
         let pool = ImagingPool(threadCount: concurrency)
@@ -103,6 +104,7 @@ package struct ThroughputBenchmark: Sendable {
                 try thumbnailer.render(input.data, renditions: renditions, strategy: strategy)
             }.get()
             sourcePixels.append(result.source.width * result.source.height)
+            await rendered(true)
         }
         let clock = ContinuousClock()
         let start = clock.now
@@ -134,7 +136,7 @@ package struct ThroughputBenchmark: Sendable {
                 }
                 guard let outcome = await group.next() else { break }
                 outcomes.append(outcome)
-                await progress(outcomes.count)
+                await rendered(false)
             }
             return outcomes
         }

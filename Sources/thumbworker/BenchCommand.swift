@@ -60,19 +60,27 @@ struct BenchCommand: AsyncParsableCommand {
             renditions: configuration.renditions, settings: configuration.imaging,
             concurrency: configuration.effectiveConcurrency)
         let length: ThroughputBenchmark.Length = rounds.map { .rounds(max(1, $0)) } ?? .seconds(duration)
-        let showsProgress = !json && Terminal.standardOutputIsTerminal
         var reports: [ThroughputBenchmark.Report] = []
         for strategy in strategy.strategies {
+            // The warm-up renders count too, so the ETA covers the whole run; with --json the report below is the
+            // machine-readable summary, so the display stays quiet.
+            let counters = ["warm-up", "images"]
+            let progress = ProgressDisplay(
+                label: strategy.rawValue, counters: counters, completed: Set(counters),
+                total: rounds.map { (1 + max(1, $0)) * loaded.count }, style: json ? .quiet : .automatic(json: false))
             do {
                 reports.append(
-                    try await benchmark.run(loaded, strategy: strategy, length: length) { done in
-                        if showsProgress { Terminal.progressLine("\(strategy.rawValue): \(done) images") }
+                    try await progress.showing {
+                        try await benchmark.run(loaded, strategy: strategy, length: length) { warmingUp in
+                            progress.add(to: warmingUp ? "warm-up" : "images")
+                        }
                     })
             } catch {
+                progress.finish()
                 Terminal.standardError("thumbworker: an input failed during the benchmark: \(error)")
                 throw ExitCode(1)
             }
-            if showsProgress { Terminal.clearProgress() }
+            progress.finish()
         }
         let machine = MachineDescription.current
         if json {

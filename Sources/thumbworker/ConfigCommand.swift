@@ -18,7 +18,7 @@ struct ConfigCommand: AsyncParsableCommand {
         do {
             let configuration = try WorkerConfiguration.load(
                 orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
-            Terminal.standardOutput(configuration.effectiveYAML, clearingProgress: false)
+            Terminal.standardOutput(configuration.effectiveYAML)
         } catch {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(2)

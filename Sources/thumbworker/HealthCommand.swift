@@ -40,7 +40,7 @@ struct HealthCommand: AsyncParsableCommand {
         let url = "http://\(Self.loopbackHost(for: observability.metricsHost)):\(observability.metricsPort)/ready"
         switch await Self.ask(url, timeout: .seconds(Int64(max(1, timeout)))) {
         case .success(let answer) where answer.status == 200:
-            Terminal.standardOutput("ready", clearingProgress: false)
+            Terminal.standardOutput("ready")
         case .success(let answer):
             Terminal.standardError(
                 "thumbworker health: not ready: \(url) answered HTTP \(answer.status): \(answer.text)")

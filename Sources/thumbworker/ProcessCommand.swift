@@ -57,10 +57,12 @@ struct ProcessCommand: AsyncParsableCommand {
         let report = ProcessReport(json: json, total: inputs.count, output: locations.output)
         var logger = Logger(label: "thumbworker")
         logger.logLevel = .warning
-        await processor.processAll(locations.sources, logger: logger) { source, outcome in
-            await report.add(outcome, for: source)
+        await report.showing {
+            await processor.processAll(locations.sources, logger: logger) { source, outcome in
+                report.add(outcome, for: source)
+            }
         }
-        let failed = await report.finish(outputDirectory: output)
+        let failed = report.finish(outputDirectory: output)
         processor.pipeline.pool.shutdown()
         await locations.connection?.shutdown()
         if failed > 0 {

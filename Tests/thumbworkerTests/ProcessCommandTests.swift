@@ -8,6 +8,8 @@ import TestSupport
 import Testing
 import WorkerCore
 
+@testable import thumbworker
+
 /// Runs the built `thumbworker` binary and captures what it prints.
 struct CommandResult {
     let status: Int32
@@ -429,6 +431,12 @@ struct ProcessCommandS3Tests {
             }
             // Rendered the first time (timings), reused the second (none: nothing was decoded), rendered when forced.
             #expect(events.map { $0.timings != nil } == [true, false, true])
+            let summaries = try [first, second, again].map { result in
+                try JSONDecoder().decode(
+                    ProgressSnapshot.Summary.self,
+                    from: Data((result.standardError.split(separator: "\n").last ?? "").utf8))
+            }
+            #expect(summaries.map { $0.counters["reused"] } == [0, 1, 0])
             #expect(events.map { $0.renditions?.first?.key } == Array(repeating: "t/photo.jpg.jpeg", count: 3))
         }
     }
