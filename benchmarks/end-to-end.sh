@@ -15,7 +15,7 @@
 # The seed rendition (one 150 px JPEG, ThumbHash placeholder), inputs cycled from benchmarks/corpus/2725x2225.
 # The driver is benchmarks/end_to_end.py (boto3, pinned below, in benchmarks/.venv). Prints a markdown table.
 #
-# Usage: benchmarks/end-to-end.sh [COUNT uploads per batch phase, default 200] [BENCH_SECONDS, default 10]
+# Usage: [RELEASE_BINARY=path] benchmarks/end-to-end.sh [COUNT uploads per batch phase, default 200] [BENCH_SECONDS, default 10]
 #        [LATENCY_SECONDS, default 20; 0 skips the latency phases]
 # Starts the emulator with scripts/aws-emulator.sh (loopback only) unless it already runs, and stops it on exit if it
 # started it; the driver stops its workers on exit.
@@ -39,9 +39,13 @@ venv=benchmarks/.venv
 ensure_venv "$venv" "import boto3, botocore; assert boto3.__version__ == '$boto3_version' and botocore.__version__ == '$botocore_version'" \
     "boto3==$boto3_version" "botocore==$botocore_version"
 
-log "building thumbworker (release, .build-release)"
-swift build -c release --scratch-path .build-release --product thumbworker >&2
-thumbworker="$PWD/.build-release/release/thumbworker"
+if [ -n "${RELEASE_BINARY:-}" ]; then
+    thumbworker=$RELEASE_BINARY
+else
+    log "building thumbworker (release, .build-release)"
+    swift build -c release --scratch-path .build-release --product thumbworker >&2
+    thumbworker="$PWD/.build-release/release/thumbworker"
+fi
 
 started_emulator=0
 cleanup() {

@@ -356,12 +356,12 @@ private final class TallyBox: Sendable {
     /// The counts now.
     var value: BackfillTally { tally.withLock { $0 } }
 
-    /// Changes the counts and reports the result.
+    /// Changes the counts and reports the result, in order.
     func update(_ change: (inout BackfillTally) -> Void) {
-        progress(
-            tally.withLock {
-                change(&$0)
-                return $0
-            })
+        // Reported under the lock, so the reports arrive in the order of the changes.
+        tally.withLock {
+            change(&$0)
+            progress($0)
+        }
     }
 }

@@ -3,6 +3,7 @@ import Backfill
 import Foundation
 import Imaging
 import Logging
+import Synchronization
 import WorkerCore
 
 /// `thumbworker backfill`: makes the thumbnails existing originals lack, through the fleet or here.
@@ -126,16 +127,22 @@ struct BackfillCommand: AsyncParsableCommand {
         }
         let started = ContinuousClock.now
         let checkpointPath = checkpoint
-        let outcome: Result<BackfillCheckpoint, BackfillError>
-        do {
-            outcome = .success(
-                try await backfill.run(
-                    from: start,
-                    save: { (checkpoint) throws(BackfillError) in try checkpoint.save(to: checkpointPath) },
-                    progress: { _ in }))
-        } catch {
-            outcome = .failure(error)
+        let progress = Self.progressDisplay(mode: mode, json: json)
+        let shown = Mutex(start.tally)
+        let alreadyHandled = start.tally.handled
+        let outcome: Result<BackfillCheckpoint, BackfillError> = await progress.showing {
+            do throws(BackfillError) {
+                return .success(
+                    try await backfill.run(
+                        from: start,
+                        save: { (checkpoint) throws(BackfillError) in try checkpoint.save(to: checkpointPath) },
+                        progress: { tally in shown.withLock { Self.show(tally, since: &$0, on: progress) } },
+                        total: { progress.setTotal($0 - alreadyHandled) }))
+            } catch {
+                return .failure(error)
+            }
         }
+        _ = progress.finish(headline: "backfill, this run", to: .error)
         pipeline.pool.shutdown()
         await backends.shutdown()
         let seconds = started.secondsUntilNow(ContinuousClock())
@@ -147,6 +154,29 @@ struct BackfillCommand: AsyncParsableCommand {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// The live progress of this run on a terminal (a plain line every 10 s otherwise; nothing with `--json`).
+    private static func progressDisplay(mode: Mode, json: Bool) -> ProgressDisplay {
+        let work = mode == .enqueue ? "enqueued" : "rendered"
+        return ProgressDisplay(
+            counters: ["listed", "left out", "current", work, "failed"], completed: ["current", work, "failed"],
+            style: json ? .quiet : .automatic(json: false))
+    }
+
+    /// Adds to the display what `tally` counts beyond `last`, and makes it the new `last` (a run changes only one of
+    /// enqueued and rendered, the one its display shows).
+    private static func show(_ tally: BackfillTally, since last: inout BackfillTally, on progress: ProgressDisplay) {
+        let changes = [
+            ("listed", tally.listed - last.listed), ("left out", tally.filteredOut - last.filteredOut),
+            ("current", tally.current - last.current),
+            ("enqueued", tally.enqueued - last.enqueued), ("rendered", tally.rendered - last.rendered),
+            ("failed", tally.failed - last.failed),
+        ]
+        for (name, amount) in changes where amount != 0 {
+            progress.add(amount, to: name)
+        }
+        last = tally
     }
 
     /// The options the flags and the configuration give; a problem a person must fix is thrown.
