@@ -218,7 +218,9 @@ let package = Package(
         .testTarget(
             name: "thumbworkerTests",
             dependencies: [
-                "thumbworker", "WorkerCore", "LocalBackend", "Imaging", "AWSClients", "SigV4", "TestSupport", "Yams",
+                "thumbworker", "WorkerCore", "Backfill", "LocalBackend", "Imaging", "AWSClients", "SigV4",
+                "TestSupport",
+                "Yams",
             ],
             swiftSettings: swiftSettings
         ),

@@ -223,6 +223,9 @@ package struct Backfill: Sendable {
         case .skipped(let reason):
             logger.debug("left out", metadata: ["thumb.key": "\(original.key)", "thumb.reason": "\(reason)"])
             tally.update { $0.filteredOut += 1 }
+        case .deleted:
+            // Only a removal ends so, never an original listed here.
+            tally.update { $0.filteredOut += 1 }
         case .failed(let event), .retry(let event):
             logger.warning(
                 "could not render; a plain re-run of the backfill tries it again",

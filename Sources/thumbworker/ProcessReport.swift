@@ -45,6 +45,9 @@ struct ProcessReport: Sendable {
         case .skipped(let reason):
             progress.add(to: "skipped")
             progress.print("thumbworker: \(source.displayName): skipped: \(reason); --force renders it", to: .error)
+        case .deleted:
+            // Only a removal ends so, never a file given to `process`.
+            progress.add(to: "skipped")
         }
         if json, let event = outcome.event {
             progress.print(String(decoding: event.jsonBytes(), as: UTF8.self))

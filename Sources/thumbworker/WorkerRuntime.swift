@@ -40,6 +40,7 @@ struct WorkerRuntime: Sendable {
                     prefix: configuration.storage.destinationPrefix),
                 sourceBuckets: Set(configuration.storage.sourceBuckets), workerID: workerID,
                 reusesCurrentOutputs: configuration.storage.reuseCurrentOutputs,
+                deletesOnRemove: configuration.storage.deleteOnRemove,
                 renditionURL: try connection?.renditionURL(presignSeconds: configuration.storage.presignSeconds)
                     ?? { @Sendable _, _ in nil },
                 metrics: metrics)

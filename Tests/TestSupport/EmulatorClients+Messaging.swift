@@ -38,15 +38,17 @@ extension EmulatorClients {
             try await sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"], logger: Emulator.logger)["QueueArn"])
     }
 
-    /// Sends every `s3:ObjectCreated:*` event of `bucket` to `topicARN` (S3 PutBucketNotificationConfiguration).
+    /// Sends every `s3:ObjectCreated:*` event of `bucket` (and with `removals`, every `s3:ObjectRemoved:*` one) to
+    /// `topicARN` (S3 PutBucketNotificationConfiguration).
     ///
     /// S3 (and ministack) then sends an `s3:TestEvent` message to the topic.
     /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html
-    package func notifyObjectCreated(bucket: String, topicARN: String) async throws {
+    package func notifyObjectEvents(bucket: String, topicARN: String, removals: Bool = false) async throws {
+        let events = ["s3:ObjectCreated:*"] + (removals ? ["s3:ObjectRemoved:*"] : [])
         let body = """
             <NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\
-            <TopicConfiguration><Id>object-created</Id><Topic>\(topicARN)</Topic>\
-            <Event>s3:ObjectCreated:*</Event></TopicConfiguration></NotificationConfiguration>
+            <TopicConfiguration><Id>object-events</Id><Topic>\(topicARN)</Topic>\
+            \(events.map { "<Event>\($0)</Event>" }.joined())</TopicConfiguration></NotificationConfiguration>
             """
         _ = try await client.send(
             AWSHTTPRequest(

@@ -69,10 +69,8 @@ struct DeployCloudFormationTests {
         .enabled(if: Emulator.isAvailable, Emulator.skipReason))
     func deploysAndRunsWithLeastPrivilege() async throws {
         try await Emulator.withClients { aws in
-            let prefix = Emulator.uniqueName("tw")
-            let stack = try await aws.deployStack(
-                name: prefix, template: try Self.template(),
-                parameters: ["NamePrefix": prefix, "MaxReceiveCount": "4", "VisibilityTimeoutSeconds": "90"])
+            let (stack, wiring, workerKey) = try await Self.deployWithWorker(
+                aws, parameters: ["MaxReceiveCount": "4", "VisibilityTimeoutSeconds": "90"])
             let queueURL = try stack.output("QueueUrl")
             let workerConf = try stack.output("WorkerConf")
 
@@ -82,14 +80,7 @@ struct DeployCloudFormationTests {
             #expect(attributes["VisibilityTimeout"] == "90")
             #expect(attributes["RedrivePolicy"]?.contains(#""maxReceiveCount":"4""#) == true, "\(attributes)")
             #expect(workerConf.contains("visibility_timeout_seconds: 90"))
-
-            let workerKey = try await Emulator.makeIAMUser(
-                client: aws.client, policyARNs: [try stack.output("WorkerPolicyArn")],
-                inlinePolicies: ["emulator-batch-actions": try await Self.emulatorBatchActions(aws, queueURL: queueURL)]
-            )
-            let wiring = try await Self.wiring(aws, stack: stack, workerKey: workerKey)
-            try workerConf.write(
-                to: wiring.folder.appending(path: "worker.conf"), atomically: true, encoding: .utf8)
+            #expect(workerConf.contains("delete_on_remove: false"))
 
             let uploads = [("in/landscape.jpg", "landscape.jpg"), ("alpha.png", "alpha.png")]
             for (key, file) in uploads {
@@ -98,13 +89,7 @@ struct DeployCloudFormationTests {
             // The s3:TestEvent from the bucket's notification configuration, then one event per upload.
             try await wiring.waitForDepth(of: wiring.workQueue, atLeast: uploads.count + 1)
 
-            let run = try await wiring.run(["--exit-when-idle"]).result()
-            #expect(run.status == 0, "\(run.standardError)")
-            // Nothing the worker asked for was refused, not even a call whose failure it rides out (the readiness
-            // probe, a HEAD of a thumbnail not made yet).
-            for refusal in ["AccessDenied", "HTTP 403", "refused"] {
-                #expect(!run.standardError.contains(refusal), "\(run.standardError)")
-            }
+            try await Self.runRefusedNothing(wiring)
             let events = try await wiring.events(count: uploads.count)
             #expect(events.map(\.type) == Array(repeating: ThumbnailEvent.readyType, count: uploads.count))
             #expect(Set(events.map(\.source.key)) == Set(uploads.map(\.0)))
@@ -112,6 +97,58 @@ struct DeployCloudFormationTests {
             try await wiring.expectQueuesEmpty()
 
             try await Self.expectRefusedWhatTheWorkerNeverNeeds(aws, wiring: wiring, workerKey: workerKey)
+        }
+    }
+
+    @Test(
+        "with DeleteEvents=true, a worker holding only the stack's policy deletes a removed original's thumbnails",
+        .enabled(if: Emulator.isAvailable, Emulator.skipReason))
+    func deletesThumbnailsOfRemovedOriginals() async throws {
+        try await Emulator.withClients { aws in
+            let (stack, wiring, _) = try await Self.deployWithWorker(aws, parameters: ["DeleteEvents": "true"])
+            #expect(try stack.output("WorkerConf").contains("delete_on_remove: true"))
+            try await wiring.upload("landscape.jpg", as: "in/gone.jpg")
+            try await wiring.waitForDepth(of: wiring.workQueue, atLeast: 2)
+            try await Self.runRefusedNothing(wiring)
+            #expect(try await wiring.keys(in: wiring.thumbnails) == ["in/gone.jpg.jpeg"])
+
+            try await aws.s3.deleteObject(bucket: wiring.uploads, key: "in/gone.jpg", logger: Emulator.logger)
+            try await wiring.waitForDepth(of: wiring.workQueue, atLeast: 1)
+            try await Self.runRefusedNothing(wiring)
+            #expect(
+                try await wiring.events(count: 2).map(\.type) == [ThumbnailEvent.readyType, ThumbnailEvent.deletedType])
+            #expect(try await wiring.keys(in: wiring.thumbnails).isEmpty)
+            try await wiring.expectQueuesEmpty()
+        }
+    }
+
+    /// Deploys the stack with `parameters` (and a unique `NamePrefix`), makes a user holding only its worker policy,
+    /// and returns the stack, the wiring whose worker runs with that user's key and the stack's worker.conf, and the key.
+    static func deployWithWorker(
+        _ aws: EmulatorClients, parameters: [String: String]
+    ) async throws -> (DeployedStack, Wiring, Credentials) {
+        let prefix = Emulator.uniqueName("tw")
+        let stack = try await aws.deployStack(
+            name: prefix, template: try Self.template(), parameters: parameters.merging(["NamePrefix": prefix]) { $1 })
+        let workerKey = try await Emulator.makeIAMUser(
+            client: aws.client, policyARNs: [try stack.output("WorkerPolicyArn")],
+            inlinePolicies: [
+                "emulator-batch-actions": try await Self.emulatorBatchActions(
+                    aws, queueURL: try stack.output("QueueUrl"))
+            ])
+        let wiring = try await Self.wiring(aws, stack: stack, workerKey: workerKey)
+        try stack.output("WorkerConf").write(
+            to: wiring.folder.appending(path: "worker.conf"), atomically: true, encoding: .utf8)
+        return (stack, wiring, workerKey)
+    }
+
+    /// Runs the worker until the queue is empty and expects it to exit 0 with nothing it asked for refused, not even a
+    /// call whose failure it rides out (the readiness probe, a HEAD of a thumbnail not made yet).
+    static func runRefusedNothing(_ wiring: Wiring) async throws {
+        let run = try await wiring.run(["--exit-when-idle"]).result()
+        #expect(run.status == 0, "\(run.standardError)")
+        for refusal in ["AccessDenied", "HTTP 403", "refused"] {
+            #expect(!run.standardError.contains(refusal), "\(run.standardError)")
         }
     }
 
@@ -130,6 +167,10 @@ struct DeployCloudFormationTests {
                     AWSHTTPRequest(
                         method: "DELETE", url: worker.s3.endpoint.url(path: "/\(wiring.uploads)/in/landscape.jpg")),
                     to: worker.s3.endpoint, operation: "S3.DeleteObject", logger: logger)
+            }
+            await expectRefused("DeleteObject of a thumbnail (DeleteEvents is off)") {
+                try await worker.s3.deleteObject(
+                    bucket: wiring.thumbnails, key: "in/landscape.jpg.jpeg", logger: logger)
             }
             await expectRefused("PutObject into the upload bucket") {
                 _ = try await worker.s3.putObject(

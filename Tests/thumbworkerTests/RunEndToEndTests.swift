@@ -283,13 +283,14 @@ struct Wiring {
     /// The worker's environment: the emulator's endpoint, region and the test user's key.
     let environment: [String: String]
 
-    /// Creates everything; with `notifiesFromBucket`, the uploads bucket sends its ObjectCreated events to the topic.
+    /// Creates everything; with `notifiesFromBucket`, the uploads bucket sends its ObjectCreated events to the topic
+    /// (and with `notifiesRemovals` its ObjectRemoved events too).
     /// `extraNotifiers` are YAML items appended to the `notifiers` list; `endpoint` replaces the emulator's URL as the
     /// worker's AWS endpoint (a proxy in front of it); `metricsPort` serves /metrics (0: off); the work queue
     /// redrives to the dead-letter queue after `maxReceiveCount` receives.
     static func make(
-        _ aws: EmulatorClients, notifiesFromBucket: Bool = true, extraNotifiers: String = "", endpoint: String? = nil,
-        metricsPort: Int = 0, maxReceiveCount: Int = 2
+        _ aws: EmulatorClients, notifiesFromBucket: Bool = true, notifiesRemovals: Bool = false,
+        extraNotifiers: String = "", endpoint: String? = nil, metricsPort: Int = 0, maxReceiveCount: Int = 2
     ) async throws -> Wiring {
         let logger = Emulator.logger
         let uploads = try await aws.makeBucket()
@@ -301,7 +302,7 @@ struct Wiring {
         let workQueue = try await aws.makeSubscribedQueue(
             topicARN: uploadsTopic, name: Emulator.uniqueName("work"), queueAttributes: ["RedrivePolicy": redrive])
         if notifiesFromBucket {
-            try await aws.notifyObjectCreated(bucket: uploads, topicARN: uploadsTopic)
+            try await aws.notifyObjectEvents(bucket: uploads, topicARN: uploadsTopic, removals: notifiesRemovals)
         }
         let notificationsTopic = try await aws.sns.createTopic(
             name: Emulator.uniqueName("notifications"), logger: logger)

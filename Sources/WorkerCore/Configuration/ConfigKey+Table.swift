@@ -95,6 +95,7 @@ extension ConfigKey {
         .text("destination", "bucket", \.storage.destinationBucket, nonEmpty: "give the thumbnail bucket"),
         .text("destination", "prefix", \.storage.destinationPrefix),
         .flag("destination", "reuse_current", \.storage.reuseCurrentOutputs),
+        .flag("destination", "delete_on_remove", \.storage.deleteOnRemove),
         .integer("destination", "presign_seconds", in: 0...604_800, \.storage.presignSeconds),
         .text("local", "root", \.storage.localRoot),
 

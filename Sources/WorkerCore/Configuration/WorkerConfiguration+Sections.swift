@@ -25,6 +25,8 @@ package struct StorageSettings: Sendable, Hashable {
     package var destinationPrefix = ""
     /// Whether thumbnails already made from the same source version are reused on a duplicate delivery.
     package var reuseCurrentOutputs = true
+    /// Whether an original's thumbnails are deleted when S3 reports the original removed.
+    package var deleteOnRemove = false
     /// Seconds a presigned GET URL in notifications stays valid; 0 puts plain URLs.
     package var presignSeconds = 0
     /// With no AWS, the folder whose subfolders are the buckets.

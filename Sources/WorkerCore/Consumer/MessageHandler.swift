@@ -81,18 +81,22 @@ package struct MessageHandler: Sendable {
         for reason in content.skipped {
             logger.info("skipping a record", metadata: ["thumb.reason": "\(reason)"])
         }
-        for removal in content.removals {
-            logger.info(
-                "skipping a removal: thumbnails are kept when their original is removed",
-                metadata: ["thumb.s3.key": "\(removal.key)", "thumb.event": "\(removal.eventName)"])
-        }
         var disposition = Disposition.delete
         for upload in content.jobs {
-            var jobLogger = logger
-            jobLogger[metadataKey: "thumb.s3.bucket"] = "\(upload.bucket)"
-            jobLogger[metadataKey: "thumb.s3.key"] = "\(upload.key)"
+            let jobLogger = logger.about(bucket: upload.bucket, key: upload.key)
             let outcome = await processor.process(
                 upload, in: sourceStore, attempt: message.receiveCount, logger: jobLogger)
+            disposition = Self.worse(disposition, await settle(outcome, message: message, logger: jobLogger))
+        }
+        for removal in content.removals {
+            var jobLogger = logger.about(bucket: removal.bucket, key: removal.key)
+            jobLogger[metadataKey: "thumb.event"] = "\(removal.eventName)"
+            guard processor.deletesOnRemove else {
+                jobLogger.info("skipping a removal: thumbnails are kept (destination.delete_on_remove is off)")
+                continue
+            }
+            let outcome = await processor.remove(
+                removal, in: sourceStore, attempt: message.receiveCount, logger: jobLogger)
             disposition = Self.worse(disposition, await settle(outcome, message: message, logger: jobLogger))
         }
         return disposition
@@ -127,6 +131,8 @@ package struct MessageHandler: Sendable {
                     "thumb.error.code": "\(event.error?.code ?? "-")", "thumb.error": "\(event.error?.message ?? "-")",
                 ])
             return await deliver(event, message: message, logger: logger) ?? .retryLater(delay)
+        case .deleted(let event):
+            return await deliver(event, message: message, logger: logger) ?? .delete
         case .ready(let event):
             logger.info("thumbnails ready", metadata: ["thumb.renditions": "\(event.renditions?.count ?? 0)"])
             return await deliver(event, message: message, logger: logger) ?? .delete
@@ -181,5 +187,15 @@ package struct MessageHandler: Sendable {
             }
         }
         return rank(b) > rank(a) ? b : a
+    }
+}
+
+extension Logger {
+    /// This logger with the object a job is about in its metadata.
+    fileprivate func about(bucket: String, key: String) -> Logger {
+        var logger = self
+        logger[metadataKey: "thumb.s3.bucket"] = "\(bucket)"
+        logger[metadataKey: "thumb.s3.key"] = "\(key)"
+        return logger
     }
 }

@@ -14,4 +14,17 @@ package struct ObjectRemovedEvent: Sendable, Hashable {
     package var eventName: String
     /// When S3 finished the request, when the event gives it.
     package var eventTime: Date?
+
+    /// Describes a removal.
+    package init(
+        bucket: String, key: String, versionID: String? = nil, sequencer: String?, eventName: String,
+        eventTime: Date? = nil
+    ) {
+        self.bucket = bucket
+        self.key = key
+        self.versionID = versionID
+        self.sequencer = sequencer
+        self.eventName = eventName
+        self.eventTime = eventTime
+    }
 }

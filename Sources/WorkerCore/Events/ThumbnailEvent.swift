@@ -1,13 +1,14 @@
 package import Foundation
 package import Imaging
 
-/// The notification sent after an upload was processed: `thumbnails.ready` or `thumbnails.failed`.
+/// The notification sent after an upload was processed (`thumbnails.ready` or `thumbnails.failed`), or after a
+/// removed original's thumbnails were deleted (`thumbnails.deleted`).
 ///
 /// The JSON form is documented in the README and is what every notifier sends.
 package struct ThumbnailEvent: Sendable, Codable {
     /// The same for every delivery of the same outcome, for receivers to deduplicate by (`deduplicationID`).
     package var id: String?
-    /// `thumbnails.ready` or `thumbnails.failed`.
+    /// `thumbnails.ready`, `thumbnails.failed` or `thumbnails.deleted`.
     package var type: String
     /// The seed app's identifier for the upload (the source key), kept for its websocket clients.
     package var imageId: String
@@ -17,7 +18,7 @@ package struct ThumbnailEvent: Sendable, Codable {
     package var workerId: String
     /// The original.
     package var source: Source
-    /// The renditions written (ready only).
+    /// The renditions written (ready), or deleted (deleted).
     package var renditions: [Rendition]?
     /// The placeholder (ready only, when enabled).
     package var placeholder: Placeholder?
@@ -133,4 +134,6 @@ package struct ThumbnailEvent: Sendable, Codable {
     package static let readyType = "thumbnails.ready"
     /// The `type` of a failure.
     package static let failedType = "thumbnails.failed"
+    /// The `type` sent when a removed original's thumbnails were deleted.
+    package static let deletedType = "thumbnails.deleted"
 }

@@ -9,13 +9,15 @@ package enum JobOutcome: Sendable {
     /// Something transient went wrong (storage, network); the message should come back later. The event is the
     /// `thumbnails.failed` it would be, its error marked retryable; it is not notified.
     case retry(ThumbnailEvent)
+    /// The original was removed and its thumbnails deleted (`destination.delete_on_remove`); the event lists them.
+    case deleted(ThumbnailEvent)
 }
 
 extension JobOutcome {
     /// The event that describes the outcome; nil for a skip.
     package var event: ThumbnailEvent? {
         switch self {
-        case .ready(let event), .failed(let event), .retry(let event): event
+        case .ready(let event), .failed(let event), .retry(let event), .deleted(let event): event
         case .skipped: nil
         }
     }

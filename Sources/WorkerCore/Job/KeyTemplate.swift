@@ -39,6 +39,24 @@ package struct KeyTemplate: Sendable, Hashable, CustomStringConvertible {
     /// The key for one rendition of one source.
     package func expand(sourceKey: String, rendition: String, width: Int, height: Int, fileExtension: String) -> String
     {
+        expand(
+            sourceKey: sourceKey, rendition: rendition, width: String(width), height: String(height),
+            fileExtension: fileExtension)
+    }
+
+    /// The start every key of one rendition of one source has, whatever its size and format: the expansion up to the
+    /// first `{width}`, `{height}` or `{ext}` (the whole key when there is none).
+    package func sharedStart(sourceKey: String, rendition: String) -> String {
+        let unknown = "\u{1}"
+        let key = expand(
+            sourceKey: sourceKey, rendition: rendition, width: unknown, height: unknown, fileExtension: unknown)
+        return String(key.prefix { $0 != Character(unknown) })
+    }
+
+    /// The key with every placeholder replaced by its text.
+    private func expand(
+        sourceKey: String, rendition: String, width: String, height: String, fileExtension: String
+    ) -> String {
         let slash = sourceKey.lastIndex(of: "/")
         let folder = slash.map { String(sourceKey[..<$0]) } ?? ""
         let fileName = slash.map { String(sourceKey[sourceKey.index(after: $0)...]) } ?? sourceKey
@@ -46,8 +64,8 @@ package struct KeyTemplate: Sendable, Hashable, CustomStringConvertible {
             fileName.lastIndex(of: ".").flatMap { $0 == fileName.startIndex ? nil : String(fileName[..<$0]) }
             ?? fileName
         let values = [
-            "key": sourceKey, "dir": folder, "stem": stem, "name": rendition, "width": String(width),
-            "height": String(height), "ext": fileExtension,
+            "key": sourceKey, "dir": folder, "stem": stem, "name": rendition, "width": width, "height": height,
+            "ext": fileExtension,
         ]
         var result = pattern
         for (name, value) in values {

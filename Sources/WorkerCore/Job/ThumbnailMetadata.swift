@@ -22,6 +22,8 @@ package enum ThumbnailMetadata {
     package static let specKey = "thumbworker-spec"
     /// The rendition's width and height, `WxH`.
     package static let sizeKey = "thumbworker-size"
+    /// The rendition's format (`jpeg`, `webp`, …), for keys that do not show it.
+    package static let formatKey = "thumbworker-format"
     /// The generator value.
     package static let generator = "thumbworker/1"
 
@@ -36,6 +38,7 @@ package enum ThumbnailMetadata {
             renditionKey: encoded(rendition.name),
             specKey: spec,
             sizeKey: "\(rendition.width)x\(rendition.height)",
+            formatKey: rendition.format.rawValue,
         ]
         metadata[sourceETagKey] = version.eTag.map(encoded)
         metadata[sourceVersionKey] = version.versionID.map(encoded)
@@ -92,6 +95,8 @@ package struct RecordedThumbnail: Sendable {
     package var spec: String?
     /// The width and height written.
     package var size: (width: Int, height: Int)?
+    /// The format written.
+    package var format: ImageFormat?
 
     /// Reads the recorded facts from a rendition's user metadata.
     package init(metadata: [String: String]) {
@@ -105,6 +110,7 @@ package struct RecordedThumbnail: Sendable {
         spec = metadata[ThumbnailMetadata.specKey]
         let sides = metadata[ThumbnailMetadata.sizeKey]?.split(separator: "x").compactMap { Int($0) } ?? []
         size = sides.count == 2 ? (sides[0], sides[1]) : nil
+        format = metadata[ThumbnailMetadata.formatKey].flatMap(ImageFormat.init(rawValue:))
     }
 }
 

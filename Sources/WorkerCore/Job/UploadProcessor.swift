@@ -19,6 +19,8 @@ package struct UploadProcessor: Sendable {
     /// Whether thumbworker's own outputs (objects with its marker, keys under the destination prefix) are skipped;
     /// `process --force` turns it off.
     package var skipsOwnOutputs: Bool
+    /// Whether a removed original's thumbnails are deleted (`destination.delete_on_remove`).
+    package var deletesOnRemove: Bool
     /// The URL put in notifications for a rendition (e.g. a presigned GET), or nil for none.
     package var renditionURL: @Sendable (_ bucket: String, _ key: String) async -> String?
     /// The time stamped on notifications.
@@ -29,7 +31,7 @@ package struct UploadProcessor: Sendable {
     /// Creates a processor.
     package init(
         pipeline: ThumbnailPipeline, destination: OutputLocation, sourceBuckets: Set<String> = [], workerID: String,
-        reusesCurrentOutputs: Bool = true, skipsOwnOutputs: Bool = true,
+        reusesCurrentOutputs: Bool = true, skipsOwnOutputs: Bool = true, deletesOnRemove: Bool = false,
         renditionURL: @escaping @Sendable (String, String) async -> String? = { _, _ in nil },
         now: @escaping @Sendable () -> Date = { Date() }, metrics: WorkerMetrics = .disabled
     ) {
@@ -39,6 +41,7 @@ package struct UploadProcessor: Sendable {
         self.workerID = workerID
         self.reusesCurrentOutputs = reusesCurrentOutputs
         self.skipsOwnOutputs = skipsOwnOutputs
+        self.deletesOnRemove = deletesOnRemove
         self.renditionURL = renditionURL
         self.now = now
         self.metrics = metrics
@@ -52,13 +55,8 @@ package struct UploadProcessor: Sendable {
         if let eventTime = upload.eventTime {
             metrics.recordQueueLag(eventTime: eventTime, now: now())
         }
-        if !sourceBuckets.isEmpty && !sourceBuckets.contains(upload.bucket) {
-            return .skipped("bucket \(upload.bucket) is not in source.buckets")
-        }
-        if skipsOwnOutputs && upload.bucket == destination.bucket && !destination.prefix.isEmpty
-            && upload.key.hasPrefix(destination.prefix)
-        {
-            return .skipped("the key is under the thumbnail destination (a thumbnail, not an upload)")
+        if let reason = notAnOriginal(bucket: upload.bucket, key: upload.key) {
+            return .skipped(reason)
         }
         do throws(WorkerError) {
             guard let object = try await store.head(bucket: upload.bucket, key: upload.key) else {
@@ -119,6 +117,19 @@ package struct UploadProcessor: Sendable {
         }
     }
 
+    /// Why the object at `key` in `bucket` is not an original thumbworker handles, by its name alone; nil when it is.
+    func notAnOriginal(bucket: String, key: String) -> String? {
+        if !sourceBuckets.isEmpty && !sourceBuckets.contains(bucket) {
+            return "bucket \(bucket) is not in source.buckets"
+        }
+        if skipsOwnOutputs && bucket == destination.bucket && !destination.prefix.isEmpty
+            && key.hasPrefix(destination.prefix)
+        {
+            return "the key is under the thumbnail destination (a thumbnail, not an upload)"
+        }
+        return nil
+    }
+
     private func readyEvent(
         source: ThumbnailEvent.Source, written: [ThumbnailEvent.Rendition], result: RenderResult?
     ) async -> ThumbnailEvent {
@@ -144,13 +155,15 @@ package struct UploadProcessor: Sendable {
         return event
     }
 
-    private func deduplicationID(of event: ThumbnailEvent) -> String {
+    /// The id receivers deduplicate `event` by.
+    func deduplicationID(of event: ThumbnailEvent) -> String {
         ThumbnailEvent.deduplicationID(
             type: event.type, retryable: event.error?.retryable, source: event.source,
             renditionNames: pipeline.settings.renditions.map(\.name))
     }
 
-    private func baseEvent(type: String, source: ThumbnailEvent.Source) -> ThumbnailEvent {
+    /// An event of `type` about `source`, stamped with the time and this worker.
+    func baseEvent(type: String, source: ThumbnailEvent.Source) -> ThumbnailEvent {
         ThumbnailEvent(type: type, imageId: source.key, time: now(), workerId: workerID, source: source)
     }
 }

@@ -51,7 +51,7 @@ package struct WorkerMetrics: Sendable {
     /// Creates the metrics through `factory`.
     package init(factory: any MetricsFactory) {
         jobs = Dictionary(
-            uniqueKeysWithValues: ["ready", "failed", "skipped", "retry"].map { result in
+            uniqueKeysWithValues: ["ready", "failed", "skipped", "retry", "deleted"].map { result in
                 (
                     result,
                     CoreMetrics.Counter(
@@ -88,6 +88,7 @@ package struct WorkerMetrics: Sendable {
             case .failed: "failed"
             case .skipped: "skipped"
             case .retry: "retry"
+            case .deleted: "deleted"
             }
         jobs[result]?.increment()
     }
