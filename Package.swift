@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -88,8 +89,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "AppCore",
+            dependencies: ["WorkerCore", "Imaging"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Serve",
+            dependencies: [
+                "AppCore",
+                "WorkerCore",
+                "Imaging",
+                "SigV4",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LocalBackend",
             dependencies: [
+                "AppCore",
                 "WorkerCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -118,8 +138,11 @@ let package = Package(
                 "WorkerAWS",
                 "LocalBackend",
                 "MetricsEndpoint",
+                "Serve",
+                "AppCore",
                 "Imaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -194,8 +217,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AppCoreTests",
+            dependencies: ["AppCore", "WorkerCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServeTests",
+            dependencies: [
+                "Serve",
+                "AppCore",
+                "WorkerCore",
+                "LocalBackend",
+                "Imaging",
+                "SigV4",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LocalBackendTests",
-            dependencies: ["LocalBackend", "WorkerCore", "TestSupport"],
+            dependencies: ["LocalBackend", "AppCore", "WorkerCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -23,7 +23,9 @@ ALLOWED = {
     "WorkerCore": {"Imaging", "Yams", "Logging", "Metrics", "ServiceLifecycle"},
     "Backfill": {"WorkerCore", "Imaging", "Logging"},
     "WorkerAWS": {"WorkerCore", "AWSClients", "AsyncHTTPClient", "Crypto", "Logging", "NIOCore", "NIOHTTP1"},
-    "LocalBackend": {"WorkerCore", "Crypto", "GRDB"},
+    "AppCore": {"WorkerCore", "Imaging"},
+    "Serve": {"AppCore", "WorkerCore", "Imaging", "SigV4", "Hummingbird", "Logging", "NIOCore"},
+    "LocalBackend": {"AppCore", "WorkerCore", "Crypto", "GRDB"},
     "MetricsEndpoint": {"WorkerCore", "Logging", "NIOCore", "NIOHTTP1", "NIOPosix", "Prometheus", "ServiceLifecycle"},
 }
 

@@ -13,7 +13,7 @@ phase() {
 }
 
 # The test targets that need nothing but the machine (no emulator, no worker process).
-unit_targets='^(ImagingTests|SigV4Tests|WorkerCoreTests|LocalBackendTests|MetricsEndpointTests)\.'
+unit_targets='^(ImagingTests|SigV4Tests|WorkerCoreTests|LocalBackendTests|MetricsEndpointTests|AppCoreTests|ServeTests)\.'
 # The fault suite: faults injected into real runs, killed workers, and the fuzzers.
 fault_suite='\.(FaultSuiteTests|DecodeGateFuzzTests|EventParserFuzzTests)/'
 failed=0

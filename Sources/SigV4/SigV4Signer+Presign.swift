@@ -62,19 +62,38 @@ extension SigV4Signer {
         if options.signsSessionToken, let sessionToken = credentials.sessionToken {
             parameters.append((name: "X-Amz-Security-Token", value: sessionToken))
         }
-        let request = CanonicalRequest(
+        let (request, signature) = signQuery(
             method: method,
             path: target.path,
-            pathEncoding: options.pathEncoding,
             parameters: parameters,
             headers: canonicalHeaders,
-            payloadHash: payload
+            payload: payload,
+            time: time
         )
-        let signature = sign(request, at: time)
         var query = "\(request.query)&X-Amz-Signature=\(signature.value)"
         if !options.signsSessionToken, let sessionToken = credentials.sessionToken {
             query += "&X-Amz-Security-Token=\(URIEncoding.encode(sessionToken, preservingSlashes: false))"
         }
         return (query, signature)
+    }
+
+    /// Builds and signs the canonical request of a query-signed request: one path for presigning and verifying.
+    func signQuery(
+        method: String,
+        path: String,
+        parameters: [CanonicalRequest.QueryParameter],
+        headers: CanonicalHeaders,
+        payload: PayloadHash,
+        time: SigningTime
+    ) -> (request: CanonicalRequest, signature: Signature) {
+        let request = CanonicalRequest(
+            method: method,
+            path: path,
+            pathEncoding: options.pathEncoding,
+            parameters: parameters,
+            headers: headers,
+            payloadHash: payload
+        )
+        return (request, sign(request, at: time))
     }
 }

@@ -10,6 +10,14 @@ struct SigningTime {
         timestamp = date.formatted(Self.basicISO8601)
     }
 
+    /// Parses an `X-Amz-Date` timestamp; `nil` unless it is exactly the form `init(_:)` renders.
+    static func date(parsing timestamp: String) -> Date? {
+        guard let date = try? basicISO8601.parse(timestamp), SigningTime(date).timestamp == timestamp else {
+            return nil
+        }
+        return date
+    }
+
     /// The `yyyyMMdd` day the signing key is derived for.
     var day: String { String(timestamp.prefix(8)) }
 

@@ -9,7 +9,7 @@ struct Thumbworker: AsyncParsableCommand {
         version: "thumbworker \(release) (libvips \(Thumbnailer.libvipsVersion))",
         subcommands: [
             RunCommand.self, ProcessCommand.self, BackfillCommand.self, BenchCommand.self, UploadCommand.self,
-            DeadLettersCommand.self,
+            DeadLettersCommand.self, ServeCommand.self,
             ConfigCommand.self, HealthCommand.self,
         ]
     )

@@ -21,10 +21,11 @@ struct WorkerRuntime: Sendable {
     private let httpClient: HTTPClient
     private let pipeline: ThumbnailPipeline
 
-    /// Builds the runtime; configuration problems (missing region, unreadable queue file) are thrown before anything runs.
+    /// Builds the runtime, notifying `extraNotifiers` besides the configured ones; configuration problems (missing
+    /// region, unreadable queue file) are thrown before anything runs.
     init(
         configuration: WorkerConfiguration, environment: [String: String], workerID: String, logger: Logger,
-        stopsWhenIdle: Bool = false, metrics: WorkerMetrics = .disabled
+        stopsWhenIdle: Bool = false, metrics: WorkerMetrics = .disabled, extraNotifiers: [any Notifier] = []
     ) async throws {
         let backends = try await WorkerBackends(
             configuration: configuration, environment: environment, logger: logger)
@@ -47,7 +48,7 @@ struct WorkerRuntime: Sendable {
             let notifier = NotifierGroup(
                 try configuration.notifiers.map { settings in
                     try Self.makeNotifier(settings, connection: connection, httpClient: httpClient, logger: logger)
-                })
+                } + extraNotifiers)
             var consumerSettings = configuration.queue.consumer
             consumerSettings.stopsWhenIdle = stopsWhenIdle
             do throws(WorkerError) {

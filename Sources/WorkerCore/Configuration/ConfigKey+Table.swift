@@ -120,5 +120,15 @@ extension ConfigKey {
         .text(
             "metrics", "host", \.observability.metricsHost,
             nonEmpty: "give an address to listen on (127.0.0.1, 0.0.0.0, ::)"),
+
+        .text("serve", "host", \.serve.host, nonEmpty: "give an address to listen on (127.0.0.1, 0.0.0.0, ::)"),
+        .integer("serve", "port", in: 1...65_535, \.serve.port),
+        ConfigKey(
+            section: "serve", name: "cors_origins",
+            read: { mapping, reader, configuration in
+                if let origins = mapping.list("cors_origins", reader) { configuration.serve.corsOrigins = origins }
+            },
+            effective: { "[\($0.serve.corsOrigins.joined(separator: ", "))]" }),
+        .integer("serve", "upload_url_seconds", in: 60...604_800, \.serve.uploadURLSeconds),
     ]
 }

@@ -94,3 +94,18 @@ package struct ObservabilitySettings: Sendable, Hashable {
     /// The defaults.
     package init() {}
 }
+
+/// `thumbworker serve`: where the app's API and page listen, and who may call them from a browser.
+package struct ServeSettings: Sendable, Hashable {
+    /// The address to listen on: loopback by default.
+    package var host = "127.0.0.1"
+    /// The port.
+    package var port = 8080
+    /// The origins (`https://app.example.com`) whose pages may call the API; empty allows none but the server's own.
+    package var corsOrigins: [String] = []
+    /// Seconds an upload URL stays valid.
+    package var uploadURLSeconds = 900
+
+    /// The defaults: 127.0.0.1:8080, no other origin, 15-minute upload URLs.
+    package init() {}
+}

@@ -27,6 +27,8 @@ package struct WorkerConfiguration: Sendable {
     package var notifiers: [NotifierSettings] = [.log(printsEvents: true)]
     /// Logs.
     package var observability = ObservabilitySettings()
+    /// `thumbworker serve`: the app's API and page.
+    package var serve = ServeSettings()
 
     /// The built-in defaults: the seed app's single 150 px wide JPEG at `{key}.{ext}`.
     package init() {

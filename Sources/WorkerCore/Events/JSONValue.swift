@@ -1,5 +1,5 @@
 /// Any JSON value, read without a schema so the parser can tell message shapes apart and say what is wrong.
-enum JSONValue: Sendable, Hashable, Decodable {
+package enum JSONValue: Sendable, Hashable, Decodable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -14,7 +14,7 @@ enum JSONValue: Sendable, Hashable, Decodable {
     case object([String: JSONValue])
 
     /// Decodes whichever JSON type is present.
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -32,7 +32,7 @@ enum JSONValue: Sendable, Hashable, Decodable {
     }
 
     /// The value's JSON type, with short values quoted, for error messages: `a string ('12 kB')`.
-    var summary: String {
+    package var summary: String {
         switch self {
         case .null: "null"
         case .bool(let value): "\(value)"

@@ -1,0 +1,55 @@
+package import AppCore
+package import Foundation
+package import SigV4
+
+/// Upload URLs for the local backends: presigned PUTs to `serve`'s own `/local/{bucket}/{key}`, signed with the
+/// server's key exactly as S3 presigns, and checked by `LocalBuckets` before anything is stored.
+package struct LocalUploadSigner: UploadSigning {
+    /// Signs and verifies with the server's key (service `s3`, region `local`).
+    package var signer: SigV4Signer
+    /// The server's address as browsers reach it, e.g. `http://127.0.0.1:8080`.
+    package var baseURL: URL
+    /// How long a URL stays valid.
+    package var validity: Duration
+    /// The time URLs are signed at.
+    package var now: @Sendable () -> Date
+
+    /// A signer with a fresh random key: URLs handed out by an earlier run of the server stop working.
+    package init(baseURL: URL, validity: Duration, now: @escaping @Sendable () -> Date = { Date() }) {
+        let secret = (0..<32).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined()
+        self.signer = SigV4Signer(
+            credentials: Credentials(accessKeyID: "THUMBWORKERLOCAL", secretAccessKey: secret), service: "s3",
+            region: "local")
+        self.baseURL = baseURL
+        self.validity = validity
+        self.now = now
+    }
+
+    /// The local object's URL: `{baseURL}/local/{bucket}/{key}`, each key segment percent-encoded.
+    package func objectURL(bucket: String, key: String) -> URL {
+        let path =
+            "/local/\(URIEncoding.encode(bucket, preservingSlashes: false))/"
+            + URIEncoding.encode(key, preservingSlashes: true)
+        return URL(string: baseURL.absoluteString.trimmingSuffix("/") + path) ?? baseURL
+    }
+
+    /// A presigned PUT of `key` in `bucket` with this `Content-Type` signed.
+    package func uploadURL(bucket: String, key: String, contentType: String) throws(AppError) -> String {
+        do {
+            return try signer.presignedURL(
+                method: "PUT", url: objectURL(bucket: bucket, key: key),
+                headers: [HTTPHeader(name: "Content-Type", value: contentType)], payload: .unsigned,
+                expires: validity, date: now()
+            ).absoluteString
+        } catch {
+            throw AppError(.invalidRequest, "cannot presign the upload: \(error)")
+        }
+    }
+}
+
+extension String {
+    /// The string without one trailing `suffix`.
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}
