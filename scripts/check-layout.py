@@ -24,7 +24,7 @@ ALLOWED = {
     "Backfill": {"WorkerCore", "Imaging", "Logging"},
     "WorkerAWS": {"WorkerCore", "AWSClients", "AsyncHTTPClient", "Crypto", "Logging", "NIOCore", "NIOHTTP1"},
     "AppCore": {"WorkerCore", "Imaging"},
-    "Serve": {"AppCore", "WorkerCore", "Imaging", "SigV4", "Hummingbird", "Logging", "NIOCore"},
+    "Serve": {"AppCore", "WorkerCore", "Imaging", "SigV4", "Hummingbird", "HummingbirdWebSocket", "JWTKit", "Logging", "NIOCore"},
     "LocalBackend": {"AppCore", "WorkerCore", "Crypto", "GRDB"},
     "MetricsEndpoint": {"WorkerCore", "Logging", "NIOCore", "NIOHTTP1", "NIOPosix", "Prometheus", "ServiceLifecycle"},
 }

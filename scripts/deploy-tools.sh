@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the pinned tools the deployment tests use (scripts/deploy-tools.txt: cfn-lint, checkov, kubectl,
-# kubernetes-validate) into .build-tools/venv, once, and prints the folder their commands are in; scripts/test.sh
+# Installs the pinned tools the tests use (scripts/deploy-tools.txt: cfn-lint, checkov, kubectl,
+# kubernetes-validate, selenium) into .build-tools/venv, once, and prints the folder their commands are in; scripts/test.sh
 # exports it as DEPLOY_TOOLS for the tests.
 set -euo pipefail
 

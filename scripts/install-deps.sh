@@ -7,6 +7,8 @@ packages=(libvips-dev libsqlite3-dev pkg-config)
 if [ "${1:-}" = "--tests" ]; then
     # podman and debootstrap build and check the container image (deploy/container/check-image.sh).
     packages+=(libvips-tools python3 python3-venv curl systemd podman debootstrap binutils)
+    # chromium and chromium-driver run the page's browser test (Tests/Browser/page_test.py) headless, offline.
+    packages+=(chromium chromium-driver)
 fi
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need, checks the layout and the formatting, builds, runs the unit tests,
-# starts the local AWS emulator, runs the tests against it, then the fault suite, then builds the release binary and
-# checks the container image made from it. Prints how long each phase took.
+# starts the local AWS emulator, runs the tests against it, then the fault suite, then the page's browser test
+# (headless Chromium against `thumbworker serve`), then builds the release binary and checks the container image
+# made from it. Prints how long each phase took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,7 @@ run_tests() {
 }
 
 scripts/install-deps.sh --tests
-# The pinned linters and validators the deployment tests run (cfn-lint, checkov, kubectl, kubernetes-validate).
+# The pinned tools the tests run (cfn-lint, checkov, kubectl, kubernetes-validate; selenium for the browser test).
 DEPLOY_TOOLS="$(scripts/deploy-tools.sh)"
 export DEPLOY_TOOLS
 phase "installing dependencies"
@@ -41,6 +42,10 @@ run_tests --skip "$unit_targets" --skip "$fault_suite"
 phase "emulator and end-to-end tests"
 run_tests --filter "$fault_suite"
 phase "fault suite"
+# Screenshots at 1440 and 375 px wide are kept in out/browser/.
+"$DEPLOY_TOOLS/python" Tests/Browser/page_test.py --binary "$(swift build --show-bin-path)/thumbworker" \
+    --out out/browser || failed=$?
+phase "browser test"
 # The container image from a release binary with the Swift standard library linked in (the image has no Swift
 # runtime); building it, mounting it and chrooting into it need root.
 if [ "$(id -u)" -eq 0 ]; then

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import WorkerCore
 
 /// A JSON schema (draft-04) that request bodies are checked against, in the subset thumbworker implements: `type`

@@ -13,20 +13,23 @@ package struct AppAPI: Sendable {
     package var originals: OutputLocation
     /// The thumbnail bucket, whose objects are deleted with their image.
     package var thumbnails: OutputLocation
-    /// Makes the upload URLs.
-    package var uploads: any UploadSigning
+    /// Makes the upload and thumbnail URLs.
+    package var links: any ObjectLinks
+    /// Who may write: the subject of a verified bearer token, or anyone on the local demo.
+    package var authentication: Authentication
     /// The time stamped on new items.
     package var now: @Sendable () -> Date
 
-    /// Creates the API.
+    /// Creates the API; writing routes need a token when `authentication` has a verifier.
     package init(
-        catalog: any Catalog, originals: OutputLocation, thumbnails: OutputLocation, uploads: any UploadSigning,
-        now: @escaping @Sendable () -> Date = { Date() }
+        catalog: any Catalog, originals: OutputLocation, thumbnails: OutputLocation, links: any ObjectLinks,
+        authentication: Authentication = .none, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.authentication = authentication
         self.catalog = catalog
         self.originals = originals
         self.thumbnails = thumbnails
-        self.uploads = uploads
+        self.links = links
         self.now = now
     }
 
@@ -37,18 +40,22 @@ package struct AppAPI: Sendable {
             return try JSONResponse.page(try await catalog.groups(limit: limit, after: after))
         }
         router.post("/groups") { request, _ in
+            let owner = try await authentication.subject(of: request)
             let body = try await RequestBody.read(request, as: NewGroup.self, schema: BodySchemas.group)
             let time = now()
             let group = GroupItem(
-                id: ItemIDs.make(at: time), name: body.name, description: body.description, owner: nil, createdAt: time)
+                id: ItemIDs.make(at: time), name: body.name, description: body.description, owner: owner,
+                createdAt: time)
             try await catalog.createGroup(group)
             return try JSONResponse.make(group, status: .created)
         }
         router.get("/groups/{groupId}") { _, context in
             try JSONResponse.make(try await existingGroup(context.parameters.get("groupId")))
         }
-        router.delete("/groups/{groupId}") { _, context in
+        router.delete("/groups/{groupId}") { request, context in
+            let caller = try await authentication.subject(of: request)
             let group = try await existingGroup(context.parameters.get("groupId"))
+            try authentication.checkOwner(group.owner, is: caller, of: "group \(group.id)")
             while true {
                 let page = try await catalog.images(inGroup: group.id, limit: 100, after: nil)
                 for image in page.items {
@@ -62,25 +69,33 @@ package struct AppAPI: Sendable {
         router.get("/groups/{groupId}/images") { request, context in
             let group = try await existingGroup(context.parameters.get("groupId"))
             let (limit, after) = try PageRequest.read(request)
-            return try JSONResponse.page(try await catalog.images(inGroup: group.id, limit: limit, after: after))
+            var page = try await catalog.images(inGroup: group.id, limit: limit, after: after)
+            page.items = page.items.map { $0.linked(by: links) }
+            return try JSONResponse.page(page)
         }
         router.post("/groups/{groupId}/images") { request, context in
+            let owner = try await authentication.subject(of: request)
             let group = try await existingGroup(context.parameters.get("groupId"))
             let body = try await RequestBody.read(request, as: NewImage.self, schema: BodySchemas.image)
             let time = now()
             let image = ImageItem(
-                id: ItemIDs.make(at: time), groupId: group.id, title: body.title, owner: nil, createdAt: time)
+                id: ItemIDs.make(at: time), groupId: group.id, title: body.title, owner: owner, createdAt: time)
             let contentType = body.contentType ?? "image/jpeg"
-            let url = try uploads.uploadURL(bucket: originals.bucket, key: image.objectKey, contentType: contentType)
+            let url = try links.uploadURL(
+                bucket: originals.bucket, key: image.objectKey, contentType: contentType,
+                requestHost: request.head.authority)
             try await catalog.putImage(image)
             return try JSONResponse.make(
                 CreatedImage(image: image, uploadUrl: url, uploadContentType: contentType), status: .created)
         }
         router.get("/images/{imageId}") { _, context in
-            try JSONResponse.make(try await existingImage(context.parameters.get("imageId")))
+            try JSONResponse.make(try await existingImage(context.parameters.get("imageId")).linked(by: links))
         }
-        router.delete("/images/{imageId}") { _, context in
-            try await delete(try await existingImage(context.parameters.get("imageId")))
+        router.delete("/images/{imageId}") { request, context in
+            let caller = try await authentication.subject(of: request)
+            let image = try await existingImage(context.parameters.get("imageId"))
+            try authentication.checkOwner(image.owner, is: caller, of: "image \(image.id)")
+            try await delete(image)
             return Response(status: .noContent)
         }
     }

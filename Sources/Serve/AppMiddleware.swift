@@ -17,7 +17,11 @@ package struct AppErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if error.code.status >= 500 {
                 context.logger.error("request failed", metadata: ["serve.error": "\(error)"])
             }
-            return JSONResponse.error(error)
+            var response = JSONResponse.error(error)
+            if error.code == .unauthorized {
+                response.headers[.wwwAuthenticate] = #"Bearer error="invalid_token""#
+            }
+            return response
         } catch let error as HTTPError {
             return JSONResponse.error(
                 AppError(error.status == .notFound ? .notFound : .invalidRequest, error.body ?? "\(error.status)"))

@@ -8,12 +8,17 @@ import WorkerCore
 enum JSONResponse {
     /// `value` as JSON with `status`.
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoded(value))))
+    }
+
+    /// `value` as the API writes JSON: ISO 8601 dates, sorted keys, slashes as they are.
+    static func encoded(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(
-            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return try encoder.encode(value)
     }
 
     /// A page of items: `{"items": [...], "nextKey": "…"}`, `nextKey` absent on the last page.

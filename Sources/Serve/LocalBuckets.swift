@@ -56,13 +56,13 @@ package struct LocalBuckets: Sendable {
         guard bucket == originals.bucket, !key.isEmpty else {
             return Self.s3Error(.forbidden, "AccessDenied", "uploads go to the bucket \(originals.bucket) only")
         }
-        // HTTP/1.1's Host arrives as the request's authority, not among its header fields; S3 signs it as `host`.
-        let authority = request.head.authority ?? uploads.baseURL.host.map { "\($0):\(uploads.baseURL.port ?? 80)" }
-        guard let authority, let url = URL(string: "http://\(authority)\(request.uri.string)") else {
+        // Only the path and the query are signed of the URL; HTTP/1.1's Host arrives as the request's authority, not
+        // among its header fields, and S3 signs it as the `host` header.
+        guard let url = URL(string: "http://localhost\(request.uri.string)") else {
             return Self.s3Error(.badRequest, "InvalidURI", "the request URI cannot be read")
         }
         let headers =
-            [HTTPHeader(name: "Host", value: authority)]
+            (request.head.authority.map { [HTTPHeader(name: "Host", value: $0)] } ?? [])
             + request.headers.map { HTTPHeader(name: $0.name.canonicalName, value: $0.value) }
         do {
             try uploads.signer.verifyPresigned(method: "PUT", url: url, headers: headers, now: uploads.now())

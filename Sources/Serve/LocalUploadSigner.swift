@@ -2,12 +2,12 @@ package import AppCore
 package import Foundation
 package import SigV4
 
-/// Upload URLs for the local backends: presigned PUTs to `serve`'s own `/local/{bucket}/{key}`, signed with the
-/// server's key exactly as S3 presigns, and checked by `LocalBuckets` before anything is stored.
-package struct LocalUploadSigner: UploadSigning {
+/// Links for the local backends: presigned PUTs to `serve`'s own `/local/{bucket}/{key}`, signed with the server's
+/// key exactly as S3 presigns and checked by `LocalBuckets` before anything is stored; thumbnails at the same paths.
+package struct LocalUploadSigner: ObjectLinks {
     /// Signs and verifies with the server's key (service `s3`, region `local`).
     package var signer: SigV4Signer
-    /// The server's address as browsers reach it, e.g. `http://127.0.0.1:8080`.
+    /// The server's address, e.g. `http://127.0.0.1:8080`, for URLs asked for without the request's host.
     package var baseURL: URL
     /// How long a URL stays valid.
     package var validity: Duration
@@ -25,25 +25,34 @@ package struct LocalUploadSigner: UploadSigning {
         self.now = now
     }
 
-    /// The local object's URL: `{baseURL}/local/{bucket}/{key}`, each key segment percent-encoded.
-    package func objectURL(bucket: String, key: String) -> URL {
-        let path =
-            "/local/\(URIEncoding.encode(bucket, preservingSlashes: false))/"
+    /// The local object's path: `/local/{bucket}/{key}`, each key segment percent-encoded.
+    private static func objectPath(bucket: String, key: String) -> String {
+        "/local/\(URIEncoding.encode(bucket, preservingSlashes: false))/"
             + URIEncoding.encode(key, preservingSlashes: true)
-        return URL(string: baseURL.absoluteString.trimmingSuffix("/") + path) ?? baseURL
     }
 
-    /// A presigned PUT of `key` in `bucket` with this `Content-Type` signed.
-    package func uploadURL(bucket: String, key: String, contentType: String) throws(AppError) -> String {
+    /// A presigned PUT of `key` in `bucket` with this `Content-Type` signed, to the host the API was called on: the
+    /// browser that asked reaches the server there.
+    package func uploadURL(
+        bucket: String, key: String, contentType: String, requestHost: String?
+    ) throws(AppError) -> String {
+        let base = requestHost.map { "http://\($0)" } ?? baseURL.absoluteString.trimmingSuffix("/")
+        guard let url = URL(string: base + Self.objectPath(bucket: bucket, key: key)) else {
+            throw AppError(.invalidRequest, "the request's Host \(requestHost ?? "") cannot make a URL")
+        }
         do {
             return try signer.presignedURL(
-                method: "PUT", url: objectURL(bucket: bucket, key: key),
-                headers: [HTTPHeader(name: "Content-Type", value: contentType)], payload: .unsigned,
-                expires: validity, date: now()
+                method: "PUT", url: url, headers: [HTTPHeader(name: "Content-Type", value: contentType)],
+                payload: .unsigned, expires: validity, date: now()
             ).absoluteString
         } catch {
             throw AppError(.invalidRequest, "cannot presign the upload: \(error)")
         }
+    }
+
+    /// The thumbnail's path on this server, which `LocalBuckets` serves.
+    package func thumbnailURL(bucket: String, key: String) -> String {
+        Self.objectPath(bucket: bucket, key: key)
     }
 }
 

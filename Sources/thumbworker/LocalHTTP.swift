@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 
-/// GETs to this host's own endpoints: a worker's `/ready` for `health`, the children's `/metrics` for the supervisor.
+/// Short GETs: a worker's `/ready` for `health`, the children's `/metrics` for the supervisor, `serve`'s JWKS.
 enum LocalHTTP {
     /// The status and body of one GET of `url`, the body at most 16 MB.
     static func get(_ url: String, client: HTTPClient, timeout: TimeAmount) async throws -> (status: UInt, text: String)

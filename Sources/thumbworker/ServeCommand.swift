@@ -47,45 +47,57 @@ struct ServeCommand: AsyncParsableCommand {
             )
             throw ExitCode(2)
         }
+        let authentication: Authentication
+        do {
+            authentication = try await Self.authentication(for: configuration.serve)
+        } catch {
+            Terminal.standardError("thumbworker: \(error)")
+            throw ExitCode(2)
+        }
         LogSetup.bootstrap(configuration.observability)
         let logger = Logger(label: "thumbworker")
         let settings = configuration.serve
         let uploadBucket = configuration.storage.sourceBuckets.first ?? "uploads"
         let catalog: SQLiteCatalog
         let runtime: WorkerRuntime
+        let subscriptions = GroupSubscriptions()
+        let signer = LocalUploadSigner(
+            baseURL: URL(string: "http://\(settings.host):\(settings.port)") ?? URL(fileURLWithPath: "/"),
+            validity: .seconds(settings.uploadURLSeconds))
         do {
             let folder = URL(fileURLWithPath: configuration.queue.localPath).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             catalog = try SQLiteCatalog(path: folder.appending(path: "catalog.sqlite").path)
+            // The buckets exist from the start, so listing or deleting before the first upload finds them.
+            for bucket in [uploadBucket, configuration.storage.destinationBucket] {
+                try FileManager.default.createDirectory(
+                    at: URL(fileURLWithPath: configuration.storage.localRoot).appending(path: bucket),
+                    withIntermediateDirectories: true)
+            }
             runtime = try await WorkerRuntime(
                 configuration: configuration, environment: ProcessInfo.processInfo.environment,
                 workerID: WorkerIdentity.current, logger: logger,
-                extraNotifiers: [CatalogNotifier(uploadBucket: uploadBucket, catalog: catalog)])
+                extraNotifiers: [
+                    AppServer.notifier(
+                        catalog: catalog, uploadBucket: uploadBucket, subscriptions: subscriptions, links: signer)
+                ])
         } catch {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(2)
         }
-        let baseURL = URL(string: "http://\(settings.host):\(settings.port)") ?? URL(fileURLWithPath: "/")
-        let signer = LocalUploadSigner(baseURL: baseURL, validity: .seconds(settings.uploadURLSeconds))
-        let originals = OutputLocation(store: runtime.sourceStore, bucket: uploadBucket)
-        let thumbnails = OutputLocation(
-            store: runtime.sourceStore, bucket: configuration.storage.destinationBucket,
-            prefix: configuration.storage.destinationPrefix)
-        let router = Router()
-        router.add(middleware: AppErrorMiddleware())
-        router.add(middleware: CORSPolicy(origins: Set(settings.corsOrigins)))
-        AppAPI(catalog: catalog, originals: originals, thumbnails: thumbnails, uploads: signer).addRoutes(to: router)
-        LocalBuckets(
-            originals: originals, thumbnails: thumbnails, queue: runtime.queue, uploads: signer,
-            maxInputBytes: configuration.imaging.limits.maxInputBytes, cacheControl: configuration.cacheControl
-        ).addRoutes(to: router)
-        let application = Application(
-            router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
-            logger: logger)
+        let server = AppServer(
+            catalog: catalog, originals: OutputLocation(store: runtime.sourceStore, bucket: uploadBucket),
+            thumbnails: OutputLocation(
+                store: runtime.sourceStore, bucket: configuration.storage.destinationBucket,
+                prefix: configuration.storage.destinationPrefix),
+            queue: runtime.queue, signer: signer, subscriptions: subscriptions, corsOrigins: Set(settings.corsOrigins),
+            maxInputBytes: configuration.imaging.limits.maxInputBytes, cacheControl: configuration.cacheControl,
+            authentication: authentication)
+        let application = server.application(host: settings.host, port: settings.port, logger: logger)
         var services = runtime.resources.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         services.append(.init(service: runtime.consumer))
         services.append(.init(service: application))
-        logger.info("thumbworker serve listening", metadata: ["serve.url": "\(baseURL)"])
+        logger.info("thumbworker serve listening", metadata: ["serve.url": "\(signer.baseURL)"])
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

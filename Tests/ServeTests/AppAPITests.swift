@@ -9,58 +9,6 @@ import TestSupport
 import Testing
 import WorkerCore
 
-/// The app on the local backends in a temporary folder: a SQLite catalog and queue, folders as buckets, and the
-/// routes `thumbworker serve` mounts.
-private struct LocalApp {
-    let catalog: SQLiteCatalog
-    let store: LocalFolderStore
-    let queue: SQLiteMessageQueue
-    let signer: LocalUploadSigner
-    let originals: OutputLocation
-    let thumbnails: OutputLocation
-    let application: Application<RouterResponder<BasicRequestContext>>
-
-    init(signingTime: @escaping @Sendable () -> Date = { Date() }, maxInputBytes: Int = 1 << 20) throws {
-        let folder = try TemporaryFolder.make()
-        catalog = try SQLiteCatalog(path: folder.appending(path: "catalog.sqlite").path)
-        store = LocalFolderStore(root: folder.appending(path: "buckets").path)
-        queue = try SQLiteMessageQueue(path: folder.appending(path: "queue.sqlite").path)
-        signer = LocalUploadSigner(
-            baseURL: URL(string: "http://127.0.0.1:8080")!, validity: .seconds(900), now: signingTime)
-        originals = OutputLocation(store: store, bucket: "uploads")
-        thumbnails = OutputLocation(store: store, bucket: "thumbnails")
-        let router = Router()
-        router.add(middleware: AppErrorMiddleware())
-        router.add(middleware: CORSPolicy(origins: ["https://app.example.com"]))
-        AppAPI(catalog: catalog, originals: originals, thumbnails: thumbnails, uploads: signer).addRoutes(to: router)
-        LocalBuckets(
-            originals: originals, thumbnails: thumbnails, queue: queue, uploads: signer, maxInputBytes: maxInputBytes,
-            cacheControl: "public, max-age=60"
-        ).addRoutes(to: router)
-        application = Application(router: router)
-    }
-}
-
-/// A JSON body.
-private func json(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
-
-/// The JSON headers.
-private let jsonHeaders: HTTPFields = [.contentType: "application/json"]
-
-/// A response body as a JSON object.
-private func object(_ response: TestResponse) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
-}
-
-/// Creates a group and returns its id.
-private func createGroup(_ client: some TestClientProtocol, name: String) async throws -> String {
-    try await client.execute(uri: "/groups", method: .post, headers: jsonHeaders, body: json(#"{"name":"\#(name)"}"#)) {
-        response in
-        #expect(response.status == .created)
-        return try #require(try object(response)["id"] as? String)
-    }
-}
-
 @Suite("serve: the groups and images API")
 struct AppAPITests {
     @Test("groups are created and listed page by page with an opaque nextKey, each once")

@@ -11,65 +11,10 @@ import TestSupport
 import Testing
 import WorkerCore
 
-/// The time the upload signer reads; the test moves it.
-private final class TestTime: Sendable {
-    /// Now, for the signer.
-    let now = Mutex(Date())
-}
-
-/// The app's local backends, as in `AppAPITests`, with the upload URL's clock under the test's control.
-private struct Uploads {
-    let time = TestTime()
-    let catalog: SQLiteCatalog
-    let store: LocalFolderStore
-    let queue: SQLiteMessageQueue
-    let application: Application<RouterResponder<BasicRequestContext>>
-
-    init(maxInputBytes: Int = 1 << 20) throws {
-        let folder = try TemporaryFolder.make()
-        catalog = try SQLiteCatalog(path: folder.appending(path: "catalog.sqlite").path)
-        let buckets = folder.appending(path: "buckets")
-        for bucket in ["uploads", "thumbnails"] {
-            try FileManager.default.createDirectory(
-                at: buckets.appending(path: bucket), withIntermediateDirectories: true)
-        }
-        store = LocalFolderStore(root: buckets.path)
-        queue = try SQLiteMessageQueue(path: folder.appending(path: "queue.sqlite").path)
-        let signer = LocalUploadSigner(
-            baseURL: URL(string: "http://localhost")!, validity: .seconds(900),
-            now: { [time] in time.now.withLock { $0 } })
-        let originals = OutputLocation(store: store, bucket: "uploads")
-        let thumbnails = OutputLocation(store: store, bucket: "thumbnails")
-        let router = Router()
-        router.add(middleware: AppErrorMiddleware())
-        AppAPI(catalog: catalog, originals: originals, thumbnails: thumbnails, uploads: signer).addRoutes(to: router)
-        LocalBuckets(
-            originals: originals, thumbnails: thumbnails, queue: queue, uploads: signer, maxInputBytes: maxInputBytes,
-            cacheControl: "public, max-age=60"
-        ).addRoutes(to: router)
-        application = Application(router: router)
-    }
-
+extension LocalApp {
     /// Creates a group and an image in it; returns the image's id and its upload URL's path and query.
     func newImage(_ client: some TestClientProtocol) async throws -> (id: String, upload: String) {
-        let headers: HTTPFields = [.contentType: "application/json"]
-        let group = try await client.execute(
-            uri: "/groups", method: .post, headers: headers, body: ByteBuffer(string: #"{"name":"trip"}"#)
-        ) { try #require(try JSONSerialization.jsonObject(with: Data($0.body.readableBytesView)) as? [String: Any]) }
-        let groupID = try #require(group["id"] as? String)
-        let image = try await client.execute(
-            uri: "/groups/\(groupID)/images", method: .post, headers: headers,
-            body: ByteBuffer(string: #"{"title":"beach","contentType":"image/jpeg"}"#)
-        ) { response in
-            #expect(response.status == .created)
-            return try #require(
-                try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
-        }
-        let uploadURL = try #require(image["uploadUrl"] as? String)
-        let url = try #require(URL(string: uploadURL))
-        #expect(url.host == "localhost")
-        #expect(image["status"] as? String == "processing")
-        return (try #require(image["id"] as? String), url.path + "?" + (url.query ?? ""))
+        try await createImage(client, in: try await createGroup(client, name: "trip"))
     }
 
     /// The keys of the S3 events in the queue.
@@ -84,7 +29,7 @@ private struct Uploads {
 struct LocalUploadTests {
     @Test("a PUT to the upload URL stores the original and enqueues its S3 event")
     func uploadStoresAndEnqueues() async throws {
-        let uploads = try Uploads()
+        let uploads = try LocalApp()
         try await uploads.application.test(.router) { client in
             let (id, upload) = try await uploads.newImage(client)
             let photo = try Testdata.bytes("landscape.jpg")
@@ -105,7 +50,7 @@ struct LocalUploadTests {
         "a tampered, expired or differently typed upload is refused with S3's 403 document, and nothing is stored",
         arguments: ["signature", "key", "expired", "content type"])
     func refusedUploads(tampering: String) async throws {
-        let uploads = try Uploads()
+        let uploads = try LocalApp()
         try await uploads.application.test(.router) { client in
             var (_, upload) = try await uploads.newImage(client)
             var contentType = "image/jpeg"
@@ -135,7 +80,7 @@ struct LocalUploadTests {
 
     @Test("an upload over limits.max_input_bytes is refused with 413 before it is stored")
     func tooLarge() async throws {
-        let uploads = try Uploads(maxInputBytes: 100)
+        let uploads = try LocalApp(maxInputBytes: 100)
         try await uploads.application.test(.router) { client in
             let (_, upload) = try await uploads.newImage(client)
             try await client.execute(
@@ -150,7 +95,7 @@ struct LocalUploadTests {
         "the worker's ready event makes the image ready with its thumbnails, served with caching headers; DELETE removes all"
     )
     func readyThumbnailsServedThenDeleted() async throws {
-        let uploads = try Uploads()
+        let uploads = try LocalApp()
         try await uploads.application.test(.router) { client in
             let (id, _) = try await uploads.newImage(client)
             let image = try #require(try await uploads.catalog.image(id: id))
@@ -172,13 +117,16 @@ struct LocalUploadTests {
                     name: "thumb", bucket: "thumbnails", key: thumbnailKey, url: nil, format: .jpeg, width: 150,
                     height: 100, bytes: thumbnail.count, eTag: eTag)
             ]
-            try await CatalogNotifier(uploadBucket: "uploads", catalog: uploads.catalog).notify(event)
+            try await uploads.notifier.notify(event)
 
             try await client.execute(uri: "/images/\(id)", method: .get) { response in
                 let item = try #require(
                     try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
                 #expect(item["status"] as? String == "ready")
                 #expect((item["thumbnails"] as? [[String: Any]])?.first?["key"] as? String == thumbnailKey)
+                #expect(
+                    (item["thumbnails"] as? [[String: Any]])?.first?["url"] as? String
+                        == "/local/thumbnails/\(thumbnailKey)")
             }
             let tag = try await client.execute(uri: "/local/thumbnails/\(thumbnailKey)", method: .get) { response in
                 #expect(response.status == .ok)

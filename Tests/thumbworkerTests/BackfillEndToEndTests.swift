@@ -74,7 +74,7 @@ struct BackfillEndToEndTests {
             let killed = try RunningCommand(
                 wiring.backfillArguments(["--max-rate", "50"]), in: wiring.folder, environment: wiring.environment)
             var pagesDone = 0
-            for _ in 0..<200 where pagesDone < 3 {
+            for _ in 0..<1500 where pagesDone < 3 {
                 try await Task.sleep(for: .milliseconds(20))
                 pagesDone = (try? BackfillCheckpoint.load(from: wiring.checkpointPath))??.tally.pages ?? 0
             }

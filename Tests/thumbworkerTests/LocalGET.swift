@@ -1,19 +1,29 @@
 import AWSClients
 import Foundation
+import SigV4
 import TestSupport
 import Testing
 
 /// GETs `path` from a worker's metrics endpoint on 127.0.0.1:`port`: the status and the body.
 func localGET(_ path: String, port: Int) async throws -> (status: Int, body: String) {
+    let answer = try await localRequest("GET", path, port: port)
+    return (answer.status, String(decoding: answer.body, as: UTF8.self))
+}
+
+/// Sends one request to a server of this host on 127.0.0.1:`port` and hands back its whole answer.
+func localRequest(
+    _ method: String, _ path: String, port: Int, headers: [HTTPHeader] = [], body: [UInt8] = []
+) async throws -> AWSHTTPResponse {
     let transport = HTTPClientTransport()
     let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
     let response: Result<AWSHTTPResponse, AWSError>
     do {
-        response = .success(try await transport.send(AWSHTTPRequest(method: "GET", url: url), logger: .quiet))
+        response = .success(
+            try await transport.send(
+                AWSHTTPRequest(method: method, url: url, headers: headers, body: body), logger: .quiet))
     } catch {
         response = .failure(error)
     }
     try await transport.shutdown()
-    let answer = try response.get()
-    return (answer.status, String(decoding: answer.body, as: UTF8.self))
+    return try response.get()
 }

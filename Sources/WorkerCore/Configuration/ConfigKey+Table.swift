@@ -130,5 +130,17 @@ extension ConfigKey {
             },
             effective: { "[\($0.serve.corsOrigins.joined(separator: ", "))]" }),
         .integer("serve", "upload_url_seconds", in: 60...604_800, \.serve.uploadURLSeconds),
+        .choice("serve", "auth", \.serve.auth),
+        ConfigKey(
+            section: "serve", name: "jwt_secret",
+            read: { mapping, reader, configuration in
+                if let text = mapping.string("jwt_secret", reader) {
+                    configuration.serve.jwtSecret = text.isEmpty ? nil : text
+                }
+            },
+            effective: { $0.serve.jwtSecret == nil ? "\"\"" : "\"<redacted>\"" }),
+        .optionalText("serve", "jwks", \.serve.jwks),
+        .optionalText("serve", "jwt_issuer", \.serve.jwtIssuer),
+        .optionalText("serve", "jwt_audience", \.serve.jwtAudience),
     ]
 }

@@ -105,7 +105,27 @@ package struct ServeSettings: Sendable, Hashable {
     package var corsOrigins: [String] = []
     /// Seconds an upload URL stays valid.
     package var uploadURLSeconds = 900
+    /// How the writing routes and the websocket check callers.
+    package var auth = ServeAuthentication.none
+    /// The HS256 secret (`serve.auth: hs256`).
+    package var jwtSecret: String?
+    /// The JWKS for RS256 (`serve.auth: rs256`): a file path or an `https://` URL.
+    package var jwks: String?
+    /// The `iss` tokens must name, when set.
+    package var jwtIssuer: String?
+    /// The audience tokens' `aud` must include, when set.
+    package var jwtAudience: String?
 
-    /// The defaults: 127.0.0.1:8080, no other origin, 15-minute upload URLs.
+    /// The defaults: 127.0.0.1:8080, no other origin, 15-minute upload URLs, no authentication.
     package init() {}
+}
+
+/// `serve.auth`: whether `serve` asks for a bearer JWT, and how it verifies one.
+package enum ServeAuthentication: String, Sendable, Hashable, CaseIterable {
+    /// No tokens: for the local demo, allowed only when `serve` listens on loopback.
+    case none
+    /// HS256 with `serve.jwt_secret`.
+    case hs256
+    /// RS256 against the keys of `serve.jwks`.
+    case rs256
 }

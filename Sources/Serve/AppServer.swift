@@ -1,0 +1,92 @@
+package import AppCore
+package import Foundation
+package import Hummingbird
+import HummingbirdWebSocket
+package import Logging
+package import WorkerCore
+
+/// The whole of `thumbworker serve`'s HTTP side on the local backends: the API, the local buckets, the websocket and
+/// the page on one router, and the notifier that brings the worker's events to the catalog and the websocket.
+package struct AppServer: Sendable {
+    /// Where groups and images are kept.
+    package var catalog: any Catalog
+    /// The upload bucket.
+    package var originals: OutputLocation
+    /// The thumbnail bucket.
+    package var thumbnails: OutputLocation
+    /// The queue uploads' S3 events go to.
+    package var queue: any MessageQueue
+    /// Signs and checks upload URLs; names thumbnails' URLs.
+    package var signer: LocalUploadSigner
+    /// Who follows which group on the websocket.
+    package var subscriptions: GroupSubscriptions
+    /// The origins besides the server's own whose pages may call the API and connect.
+    package var corsOrigins: Set<String>
+    /// The largest original accepted.
+    package var maxInputBytes: Int
+    /// The `Cache-Control` thumbnails are served with.
+    package var cacheControl: String?
+    /// Who may write and follow groups.
+    package var authentication: Authentication
+
+    /// Creates the server's parts.
+    package init(
+        catalog: any Catalog, originals: OutputLocation, thumbnails: OutputLocation, queue: any MessageQueue,
+        signer: LocalUploadSigner, subscriptions: GroupSubscriptions, corsOrigins: Set<String>, maxInputBytes: Int,
+        cacheControl: String?, authentication: Authentication
+    ) {
+        self.authentication = authentication
+        self.subscriptions = subscriptions
+        self.catalog = catalog
+        self.originals = originals
+        self.thumbnails = thumbnails
+        self.queue = queue
+        self.signer = signer
+        self.corsOrigins = corsOrigins
+        self.maxInputBytes = maxInputBytes
+        self.cacheControl = cacheControl
+    }
+
+    /// The worker's notifier for a server: each event about an image of `catalog` is applied to it and pushed to the
+    /// websocket clients following its group. Made before the server, as the worker that serves its queue needs it.
+    package static func notifier(
+        catalog: any Catalog, uploadBucket: String, subscriptions: GroupSubscriptions, links: any ObjectLinks
+    ) -> CatalogNotifier {
+        CatalogNotifier(uploadBucket: uploadBucket, catalog: catalog) { event, image in
+            await subscriptions.publish(
+                .imageEvent(type: event.type, image: image.linked(by: links)), toGroup: image.groupId)
+        }
+    }
+
+    /// The websocket endpoint.
+    package var live: LiveSocket {
+        LiveSocket(
+            subscriptions: subscriptions, catalog: catalog, allowedOrigins: corsOrigins, authentication: authentication)
+    }
+
+    /// Every route: the API, the local buckets, `/live`'s refusals and the page.
+    package func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: AppErrorMiddleware())
+        router.add(middleware: CORSPolicy(origins: corsOrigins))
+        AppAPI(
+            catalog: catalog, originals: originals, thumbnails: thumbnails, links: signer,
+            authentication: authentication
+        ).addRoutes(to: router)
+        LocalBuckets(
+            originals: originals, thumbnails: thumbnails, queue: queue, uploads: signer, maxInputBytes: maxInputBytes,
+            cacheControl: cacheControl
+        ).addRoutes(to: router)
+        live.addRoutes(to: router)
+        PageRoutes.add(to: router)
+        return router
+    }
+
+    /// The HTTP server with websocket upgrades for `/live`, listening on `host:port`.
+    package func application(host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+        let live = live
+        return Application(
+            router: router(), server: .http1WebSocketUpgrade { request, _, _ in live.upgrade(request) },
+            configuration: .init(address: .hostname(host, port: port)), logger: logger)
+    }
+}

@@ -1,0 +1,67 @@
+import AWSClients
+import Foundation
+import SigV4
+import TestSupport
+import Testing
+
+@Suite("thumbworker serve")
+struct ServeCommandTests {
+    /// This process's environment with `extra` added.
+    private static func environment(_ extra: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+    }
+
+    @Test(
+        "settings it cannot serve safely are refused before it listens, with what to change",
+        arguments: [
+            (["THUMBWORKER_SERVE_HOST": "0.0.0.0"], "is not loopback"),
+            (["THUMBWORKER_SERVE_AUTH": "hs256"], "set serve.jwt_secret"),
+            (["THUMBWORKER_SERVE_AUTH": "hs256", "THUMBWORKER_SERVE_JWT_SECRET": "short"], "at least 32 bytes"),
+            (["THUMBWORKER_SERVE_AUTH": "rs256"], "set serve.jwks"),
+            (["THUMBWORKER_SERVE_AUTH": "rs256", "THUMBWORKER_SERVE_JWKS": "missing.json"], "cannot read the file"),
+            (["THUMBWORKER_SERVE_AUTH": "rs256", "THUMBWORKER_SERVE_JWKS": "worker.conf"], "the JWKS cannot be read"),
+            (["THUMBWORKER_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/q"], "local backends only"),
+        ])
+    func refusals(settings: [String: String], reason: String) async throws {
+        try await TemporaryFolder.with { folder in
+            try Data("serve: {}\n".utf8).write(to: folder.appending(path: "worker.conf"))
+            let result = try await CommandResult(["serve"], in: folder, environment: Self.environment(settings))
+            #expect(result.status == 2)
+            #expect(result.standardError.contains(reason), "\(result.standardError)")
+        }
+    }
+
+    @Test("with RS256 from a JWKS file it serves the page with its security headers and asks writers for a token")
+    func servesThePage() async throws {
+        try await TemporaryFolder.with { folder in
+            let port = try await LoopbackServer.run({ _ in CannedResponse() }) { server in server.port }
+            let server = try RunningCommand(
+                ["serve", "--port", "\(port)"], in: folder,
+                environment: Self.environment([
+                    "THUMBWORKER_SERVE_AUTH": "rs256", "THUMBWORKER_SERVE_JWKS": Testdata.path("jwt/signer.jwks.json"),
+                ]))
+            try await server.killedOnFailure {
+                var page: AWSHTTPResponse?
+                for _ in 0..<100 where page == nil {
+                    page = try? await localRequest("GET", "/", port: port)
+                    if page == nil { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                let answer = try #require(page, "serve did not answer")
+                let headers = Dictionary(answer.headers.map { ($0.name.lowercased(), $0.value) }) { first, _ in first }
+                #expect(answer.status == 200)
+                #expect(headers["content-type"] == "text/html; charset=utf-8")
+                #expect(headers["content-security-policy"]?.contains("default-src 'self'") == true)
+                #expect(String(decoding: answer.body, as: UTF8.self).contains("/app.js"))
+                let script = try await localRequest("GET", "/app.js", port: port)
+                #expect(script.status == 200 && !script.body.isEmpty)
+                let write = try await localRequest(
+                    "POST", "/groups", port: port,
+                    headers: [HTTPHeader(name: "Content-Type", value: "application/json")],
+                    body: Array(#"{"name":"trip"}"#.utf8))
+                #expect(write.status == 401)
+                server.send(SIGTERM)
+                #expect(try await server.result().status == 0)
+            }
+        }
+    }
+}
