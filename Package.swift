@@ -78,12 +78,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WebhookSigning",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WorkerAWS",
             dependencies: [
                 "WorkerCore",
+                "AppCore",
                 "AWSClients",
+                "WebhookSigning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -102,6 +108,7 @@ let package = Package(
                 "WorkerCore",
                 "Imaging",
                 "SigV4",
+                "WebhookSigning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -212,6 +219,7 @@ let package = Package(
             name: "WorkerAWSTests",
             dependencies: [
                 "WorkerAWS",
+                "WebhookSigning",
                 "WorkerCore",
                 "AWSClients",
                 "SigV4",

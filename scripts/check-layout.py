@@ -22,9 +22,10 @@ ALLOWED = {
     "AWSClients": {"SigV4", "AsyncHTTPClient", "Logging", "NIOCore", "NIOHTTP1"},
     "WorkerCore": {"Imaging", "Yams", "Logging", "Metrics", "ServiceLifecycle"},
     "Backfill": {"WorkerCore", "Imaging", "Logging"},
-    "WorkerAWS": {"WorkerCore", "AWSClients", "AsyncHTTPClient", "Crypto", "Logging", "NIOCore", "NIOHTTP1"},
+    "WebhookSigning": {"Crypto"},
+    "WorkerAWS": {"WorkerCore", "AppCore", "AWSClients", "WebhookSigning", "AsyncHTTPClient", "Logging", "NIOCore", "NIOHTTP1"},
     "AppCore": {"WorkerCore", "Imaging"},
-    "Serve": {"AppCore", "WorkerCore", "Imaging", "SigV4", "Hummingbird", "HummingbirdWebSocket", "JWTKit", "Logging", "NIOCore"},
+    "Serve": {"AppCore", "WorkerCore", "Imaging", "SigV4", "WebhookSigning", "Hummingbird", "HummingbirdWebSocket", "JWTKit", "Logging", "NIOCore"},
     "LocalBackend": {"AppCore", "WorkerCore", "Crypto", "GRDB"},
     "MetricsEndpoint": {"WorkerCore", "Logging", "NIOCore", "NIOHTTP1", "NIOPosix", "Prometheus", "ServiceLifecycle"},
 }

@@ -5,7 +5,9 @@ import WorkerCore
 package protocol ObjectLinks: Sendable {
     /// A URL that lets its holder PUT one object at `key` in `bucket`, with this `Content-Type`, for a while;
     /// `requestHost` is the `Host` the API was called on, which a URL to the server itself must name.
-    func uploadURL(bucket: String, key: String, contentType: String, requestHost: String?) throws(AppError) -> String
+    func uploadURL(
+        bucket: String, key: String, contentType: String, requestHost: String?
+    ) async throws(AppError) -> String
 
     /// Where a browser reads the thumbnail at `key` in `bucket`.
     func thumbnailURL(bucket: String, key: String) -> String

@@ -81,7 +81,7 @@ package struct AppAPI: Sendable {
             let image = ImageItem(
                 id: ItemIDs.make(at: time), groupId: group.id, title: body.title, owner: owner, createdAt: time)
             let contentType = body.contentType ?? "image/jpeg"
-            let url = try links.uploadURL(
+            let url = try await links.uploadURL(
                 bucket: originals.bucket, key: image.objectKey, contentType: contentType,
                 requestHost: request.head.authority)
             try await catalog.putImage(image)

@@ -5,8 +5,9 @@ import HummingbirdWebSocket
 package import Logging
 package import WorkerCore
 
-/// The whole of `thumbworker serve`'s HTTP side on the local backends: the API, the local buckets, the websocket and
-/// the page on one router, and the notifier that brings the worker's events to the catalog and the websocket.
+/// The whole of `thumbworker serve`'s HTTP side: the API, the websocket and the page on one router — with the local
+/// backends also the local buckets, with a separate fleet also its webhook — and the notifier that brings the
+/// worker's events to the catalog and the websocket.
 package struct AppServer: Sendable {
     /// Where groups and images are kept.
     package var catalog: any Catalog
@@ -14,37 +15,34 @@ package struct AppServer: Sendable {
     package var originals: OutputLocation
     /// The thumbnail bucket.
     package var thumbnails: OutputLocation
-    /// The queue uploads' S3 events go to.
-    package var queue: any MessageQueue
-    /// Signs and checks upload URLs; names thumbnails' URLs.
-    package var signer: LocalUploadSigner
+    /// Makes upload URLs and names thumbnails' URLs.
+    package var links: any ObjectLinks
+    /// The local buckets' routes; nil on AWS, where browsers PUT to S3.
+    package var localBuckets: LocalBuckets?
+    /// The secret a separate fleet's webhook deliveries are signed with; nil mounts no `/events`.
+    package var webhookSecret: String?
     /// Who follows which group on the websocket.
     package var subscriptions: GroupSubscriptions
     /// The origins besides the server's own whose pages may call the API and connect.
     package var corsOrigins: Set<String>
-    /// The largest original accepted.
-    package var maxInputBytes: Int
-    /// The `Cache-Control` thumbnails are served with.
-    package var cacheControl: String?
     /// Who may write and follow groups.
     package var authentication: Authentication
 
     /// Creates the server's parts.
     package init(
-        catalog: any Catalog, originals: OutputLocation, thumbnails: OutputLocation, queue: any MessageQueue,
-        signer: LocalUploadSigner, subscriptions: GroupSubscriptions, corsOrigins: Set<String>, maxInputBytes: Int,
-        cacheControl: String?, authentication: Authentication
+        catalog: any Catalog, originals: OutputLocation, thumbnails: OutputLocation, links: any ObjectLinks,
+        localBuckets: LocalBuckets?, webhookSecret: String? = nil, subscriptions: GroupSubscriptions,
+        corsOrigins: Set<String>, authentication: Authentication
     ) {
-        self.authentication = authentication
-        self.subscriptions = subscriptions
         self.catalog = catalog
         self.originals = originals
         self.thumbnails = thumbnails
-        self.queue = queue
-        self.signer = signer
+        self.links = links
+        self.localBuckets = localBuckets
+        self.webhookSecret = webhookSecret
+        self.subscriptions = subscriptions
         self.corsOrigins = corsOrigins
-        self.maxInputBytes = maxInputBytes
-        self.cacheControl = cacheControl
+        self.authentication = authentication
     }
 
     /// The worker's notifier for a server: each event about an image of `catalog` is applied to it and pushed to the
@@ -64,19 +62,23 @@ package struct AppServer: Sendable {
             subscriptions: subscriptions, catalog: catalog, allowedOrigins: corsOrigins, authentication: authentication)
     }
 
-    /// Every route: the API, the local buckets, `/live`'s refusals and the page.
+    /// Every route: the API, the local buckets or the webhook when there are, `/live`'s refusals and the page.
     package func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: AppErrorMiddleware())
         router.add(middleware: CORSPolicy(origins: corsOrigins))
         AppAPI(
-            catalog: catalog, originals: originals, thumbnails: thumbnails, links: signer,
+            catalog: catalog, originals: originals, thumbnails: thumbnails, links: links,
             authentication: authentication
         ).addRoutes(to: router)
-        LocalBuckets(
-            originals: originals, thumbnails: thumbnails, queue: queue, uploads: signer, maxInputBytes: maxInputBytes,
-            cacheControl: cacheControl
-        ).addRoutes(to: router)
+        localBuckets?.addRoutes(to: router)
+        if let webhookSecret {
+            WebhookReceiver(
+                secret: webhookSecret,
+                notifier: Self.notifier(
+                    catalog: catalog, uploadBucket: originals.bucket, subscriptions: subscriptions, links: links)
+            ).addRoutes(to: router)
+        }
         live.addRoutes(to: router)
         PageRoutes.add(to: router)
         return router

@@ -4,6 +4,7 @@ package import Foundation
 package import Logging
 import NIOCore
 import NIOHTTP1
+import WebhookSigning
 package import WorkerCore
 
 /// Posts each event's JSON to one HTTP endpoint, signed when a secret is set, retrying transient failures.

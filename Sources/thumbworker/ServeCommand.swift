@@ -3,25 +3,26 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Imaging
-import LocalBackend
 import Logging
 import Serve
 import ServiceLifecycle
 import UnixSignals
 import WorkerCore
 
-/// `thumbworker serve`: the app around the worker on one machine — the groups/images API, uploads to the local
-/// buckets by presigned URL, thumbnails served back — with the worker running in the same process.
+/// `thumbworker serve`: the app around the worker — the groups/images API, uploads by presigned URL, live
+/// thumbnails over a websocket and the page — with the worker in the same process unless a separate fleet reports.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the groups/images API and the local buckets, with the worker in the same process.",
+        abstract: "Serve the groups/images API, the websocket and the page, with the worker in the same process.",
         discussion: """
-            Runs on the embedded local backends (no queue.url): groups and images are kept in a SQLite catalog next \
-            to the queue file, POST /groups/{id}/images hands out a presigned PUT to this server, the upload is \
-            verified, stored in the local upload bucket and its S3 event enqueued, and the worker in this process \
-            makes the thumbnails, which GET /images/{id} then lists and /local/{thumbnail bucket}/{key} serves. \
-            Listens on serve.host:serve.port (127.0.0.1:8080); SIGTERM or Ctrl-C drains the worker and stops.
+            With the local backends (no queue.url) groups and images are kept in a SQLite catalog next to the queue \
+            file, POST /groups/{id}/images hands out a presigned PUT to this server, which verifies it, stores the \
+            original in the local upload bucket and enqueues its S3 event, and /local/{thumbnail bucket}/{key} \
+            serves the thumbnails. With queue.url set (AWS) they are kept in the DynamoDB tables serve.groups_table \
+            and serve.images_table and the upload URL is a presigned S3 PUT. The worker in this process (serve.worker) \
+            or a separate fleet's webhook (POST /events, serve.webhook_secret) reports each upload, and /live pushes \
+            it to the page. Listens on serve.host:serve.port (127.0.0.1:8080); SIGTERM or Ctrl-C drains and stops.
             """
     )
 
@@ -33,22 +34,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var configuration: WorkerConfiguration
-        do {
-            configuration = try WorkerConfiguration.load(
-                orDefaultAt: config, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            Terminal.standardError("thumbworker: \(error)")
-            throw ExitCode(2)
-        }
-        if let port { configuration.serve.port = port }
-        guard configuration.queue.url == nil else {
-            Terminal.standardError(
-                "thumbworker: serve runs on the local backends only so far; remove queue.url (or run it with another worker.conf)"
-            )
-            throw ExitCode(2)
-        }
+        let environment = ProcessInfo.processInfo.environment
         let authentication: Authentication
         do {
+            configuration = try WorkerConfiguration.load(orDefaultAt: config, environment: environment)
+            if let port { configuration.serve.port = port }
             authentication = try await Self.authentication(for: configuration.serve)
         } catch {
             Terminal.standardError("thumbworker: \(error)")
@@ -58,46 +48,65 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "thumbworker")
         let settings = configuration.serve
         let uploadBucket = configuration.storage.sourceBuckets.first ?? "uploads"
-        let catalog: SQLiteCatalog
-        let runtime: WorkerRuntime
         let subscriptions = GroupSubscriptions()
-        let signer = LocalUploadSigner(
-            baseURL: URL(string: "http://\(settings.host):\(settings.port)") ?? URL(fileURLWithPath: "/"),
-            validity: .seconds(settings.uploadURLSeconds))
+        let app: AppBackends
+        var services: [ServiceGroupConfiguration.ServiceConfiguration]
+        let backends: WorkerBackends
         do {
-            let folder = URL(fileURLWithPath: configuration.queue.localPath).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            catalog = try SQLiteCatalog(path: folder.appending(path: "catalog.sqlite").path)
-            // The buckets exist from the start, so listing or deleting before the first upload finds them.
-            for bucket in [uploadBucket, configuration.storage.destinationBucket] {
-                try FileManager.default.createDirectory(
-                    at: URL(fileURLWithPath: configuration.storage.localRoot).appending(path: bucket),
-                    withIntermediateDirectories: true)
-            }
-            runtime = try await WorkerRuntime(
-                configuration: configuration, environment: ProcessInfo.processInfo.environment,
-                workerID: WorkerIdentity.current, logger: logger,
-                extraNotifiers: [
-                    AppServer.notifier(
-                        catalog: catalog, uploadBucket: uploadBucket, subscriptions: subscriptions, links: signer)
-                ])
+            backends = try await WorkerBackends(configuration: configuration, environment: environment, logger: logger)
         } catch {
             Terminal.standardError("thumbworker: \(error)")
             throw ExitCode(2)
         }
+        do {
+            app = try AppBackends(
+                configuration: configuration, backends: backends, uploadBucket: uploadBucket, logger: logger)
+        } catch {
+            await backends.shutdown()
+            Terminal.standardError("thumbworker: \(error)")
+            throw ExitCode(2)
+        }
+        if settings.runsWorker {
+            do {
+                // On failure the runtime closes the backends it was given.
+                let runtime = try await WorkerRuntime(
+                    configuration: configuration, environment: environment, workerID: WorkerIdentity.current,
+                    logger: logger,
+                    extraNotifiers: [
+                        AppServer.notifier(
+                            catalog: app.catalog, uploadBucket: uploadBucket, subscriptions: subscriptions,
+                            links: app.links)
+                    ], backends: backends)
+                services = runtime.resources.map { .init(service: $0) } + [.init(service: runtime.consumer)]
+            } catch {
+                Terminal.standardError("thumbworker: \(error)")
+                throw ExitCode(2)
+            }
+        } else {
+            services = [.init(service: ResourceService("AWSConnection") { await backends.shutdown() })]
+        }
         let server = AppServer(
-            catalog: catalog, originals: OutputLocation(store: runtime.sourceStore, bucket: uploadBucket),
+            catalog: app.catalog, originals: OutputLocation(store: app.store, bucket: uploadBucket),
             thumbnails: OutputLocation(
-                store: runtime.sourceStore, bucket: configuration.storage.destinationBucket,
+                store: app.store, bucket: configuration.storage.destinationBucket,
                 prefix: configuration.storage.destinationPrefix),
-            queue: runtime.queue, signer: signer, subscriptions: subscriptions, corsOrigins: Set(settings.corsOrigins),
-            maxInputBytes: configuration.imaging.limits.maxInputBytes, cacheControl: configuration.cacheControl,
-            authentication: authentication)
-        let application = server.application(host: settings.host, port: settings.port, logger: logger)
-        var services = runtime.resources.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-        services.append(.init(service: runtime.consumer))
-        services.append(.init(service: application))
-        logger.info("thumbworker serve listening", metadata: ["serve.url": "\(signer.baseURL)"])
+            links: app.links,
+            localBuckets: app.localSigner.map { signer in
+                LocalBuckets(
+                    originals: OutputLocation(store: app.store, bucket: uploadBucket),
+                    thumbnails: OutputLocation(store: app.store, bucket: configuration.storage.destinationBucket),
+                    queue: app.queue, uploads: signer, maxInputBytes: configuration.imaging.limits.maxInputBytes,
+                    cacheControl: configuration.cacheControl)
+            },
+            webhookSecret: settings.webhookSecret, subscriptions: subscriptions,
+            corsOrigins: Set(settings.corsOrigins), authentication: authentication)
+        services.append(.init(service: server.application(host: settings.host, port: settings.port, logger: logger)))
+        logger.info(
+            "thumbworker serve listening",
+            metadata: [
+                "serve.url": "http://\(settings.host):\(settings.port)/", "serve.worker": "\(settings.runsWorker)",
+                "serve.auth": "\(settings.auth)",
+            ])
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -21,14 +21,20 @@ struct WorkerRuntime: Sendable {
     private let httpClient: HTTPClient
     private let pipeline: ThumbnailPipeline
 
-    /// Builds the runtime, notifying `extraNotifiers` besides the configured ones; configuration problems (missing
-    /// region, unreadable queue file) are thrown before anything runs.
+    /// Builds the runtime on `backends` (opened from the configuration when nil), notifying `extraNotifiers` besides
+    /// the configured ones; configuration problems (missing region, unreadable queue file) are thrown before anything
+    /// runs.
     init(
         configuration: WorkerConfiguration, environment: [String: String], workerID: String, logger: Logger,
-        stopsWhenIdle: Bool = false, metrics: WorkerMetrics = .disabled, extraNotifiers: [any Notifier] = []
+        stopsWhenIdle: Bool = false, metrics: WorkerMetrics = .disabled, extraNotifiers: [any Notifier] = [],
+        backends openedBackends: WorkerBackends? = nil
     ) async throws {
-        let backends = try await WorkerBackends(
-            configuration: configuration, environment: environment, logger: logger)
+        let backends: WorkerBackends
+        if let openedBackends {
+            backends = openedBackends
+        } else {
+            backends = try await WorkerBackends(configuration: configuration, environment: environment, logger: logger)
+        }
         let (connection, queue, store) = (backends.connection, backends.queue, backends.store)
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))

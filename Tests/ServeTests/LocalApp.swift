@@ -24,6 +24,8 @@ struct LocalApp {
     let queue: SQLiteMessageQueue
     let server: AppServer
     let time = TestTime()
+    /// The secret the app's `/events` checks deliveries with.
+    static let webhookSecret = "the fleet's webhook secret"
 
     init(maxInputBytes: Int = 1 << 20, authentication: Authentication = .none) throws {
         let folder = try TemporaryFolder.make()
@@ -38,11 +40,15 @@ struct LocalApp {
         let signer = LocalUploadSigner(
             baseURL: URL(string: "http://127.0.0.1:8080")!, validity: .seconds(900),
             now: { [time] in time.now.withLock { $0 } })
+        let originals = OutputLocation(store: store, bucket: "uploads")
+        let thumbnails = OutputLocation(store: store, bucket: "thumbnails")
         server = AppServer(
-            catalog: catalog, originals: OutputLocation(store: store, bucket: "uploads"),
-            thumbnails: OutputLocation(store: store, bucket: "thumbnails"), queue: queue, signer: signer,
-            subscriptions: GroupSubscriptions(), corsOrigins: ["https://app.example.com"],
-            maxInputBytes: maxInputBytes, cacheControl: "public, max-age=60", authentication: authentication)
+            catalog: catalog, originals: originals, thumbnails: thumbnails, links: signer,
+            localBuckets: LocalBuckets(
+                originals: originals, thumbnails: thumbnails, queue: queue, uploads: signer,
+                maxInputBytes: maxInputBytes, cacheControl: "public, max-age=60"),
+            webhookSecret: Self.webhookSecret, subscriptions: GroupSubscriptions(),
+            corsOrigins: ["https://app.example.com"], authentication: authentication)
     }
 
     /// The routes without a listening server, for `.router` tests.
@@ -53,7 +59,7 @@ struct LocalApp {
     /// The worker's notifier for this app.
     var notifier: CatalogNotifier {
         AppServer.notifier(
-            catalog: catalog, uploadBucket: "uploads", subscriptions: server.subscriptions, links: server.signer)
+            catalog: catalog, uploadBucket: "uploads", subscriptions: server.subscriptions, links: server.links)
     }
 }
 

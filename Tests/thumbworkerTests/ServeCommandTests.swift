@@ -20,7 +20,12 @@ struct ServeCommandTests {
             (["THUMBWORKER_SERVE_AUTH": "rs256"], "set serve.jwks"),
             (["THUMBWORKER_SERVE_AUTH": "rs256", "THUMBWORKER_SERVE_JWKS": "missing.json"], "cannot read the file"),
             (["THUMBWORKER_SERVE_AUTH": "rs256", "THUMBWORKER_SERVE_JWKS": "worker.conf"], "the JWKS cannot be read"),
-            (["THUMBWORKER_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/q"], "local backends only"),
+            (
+                [
+                    "THUMBWORKER_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/q",
+                    "THUMBWORKER_AWS_REGION": "eu-west-1",
+                ], "name the DynamoDB tables"
+            ),
         ])
     func refusals(settings: [String: String], reason: String) async throws {
         try await TemporaryFolder.with { folder in
@@ -63,5 +68,66 @@ struct ServeCommandTests {
                 #expect(try await server.result().status == 0)
             }
         }
+    }
+
+    @Test("with a separate fleet: serve stores the upload, `run` makes the thumbnails and reports to POST /events")
+    func separateFleet() async throws {
+        try await TemporaryFolder.with { folder in
+            let port = try await LoopbackServer.run({ _ in CannedResponse() }) { server in server.port }
+            let secret = "the fleet's shared webhook secret"
+            try Data(
+                """
+                serve:
+                  worker: false
+                  webhook_secret: "\(secret)"
+                notifiers:
+                  - type: webhook
+                    url: http://127.0.0.1:\(port)/events
+                    secret: "\(secret)"
+                """.utf8
+            ).write(to: folder.appending(path: "worker.conf"))
+            let environment = Self.environment(["THUMBWORKER_QUEUE_WAIT_SECONDS": "1", "THUMBWORKER_METRICS_PORT": "0"])
+            let server = try RunningCommand(["serve", "--port", "\(port)"], in: folder, environment: environment)
+            try await server.killedOnFailure {
+                var listing: AWSHTTPResponse?
+                for _ in 0..<100 where listing == nil {
+                    listing = try? await localRequest("GET", "/groups", port: port)
+                    if listing == nil { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                #expect(listing?.status == 200, "serve did not answer")
+                let json = [HTTPHeader(name: "Content-Type", value: "application/json")]
+                let group = try await localRequest(
+                    "POST", "/groups", port: port, headers: json, body: Array(#"{"name":"trip"}"#.utf8))
+                let groupID = try #require(try Self.object(group.body)["id"] as? String)
+                let created = try await localRequest(
+                    "POST", "/groups/\(groupID)/images", port: port, headers: json,
+                    body: Array(#"{"title":"beach","contentType":"image/jpeg"}"#.utf8))
+                let image = try Self.object(created.body)
+                let imageID = try #require(image["id"] as? String)
+                let uploadURL = try #require(image["uploadUrl"] as? String)
+                let upload = try #require(URL(string: uploadURL))
+                let put = try await localRequest(
+                    "PUT", upload.path + "?" + (upload.query ?? ""), port: port,
+                    headers: [HTTPHeader(name: "Content-Type", value: "image/jpeg")],
+                    body: try Testdata.bytes("landscape.jpg"))
+                #expect(put.status == 200, "\(String(decoding: put.body, as: UTF8.self))")
+
+                let fleet = try await CommandResult(["run", "--exit-when-idle"], in: folder, environment: environment)
+                #expect(fleet.status == 0, "\(fleet.standardError)")
+                let ready = try Self.object(try await localRequest("GET", "/images/\(imageID)", port: port).body)
+                #expect(ready["status"] as? String == "ready", "\(ready)")
+                let thumbnail = try #require((ready["thumbnails"] as? [[String: Any]])?.first)
+                let thumbnailURL = try #require(thumbnail["url"] as? String)
+                let served = try await localRequest("GET", thumbnailURL, port: port)
+                #expect(served.status == 200 && !served.body.isEmpty)
+                server.send(SIGTERM)
+                #expect(try await server.result().status == 0)
+            }
+        }
+    }
+
+    /// A JSON object answer.
+    private static func object(_ body: [UInt8]) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
     }
 }

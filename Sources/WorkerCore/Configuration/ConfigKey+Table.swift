@@ -131,16 +131,13 @@ extension ConfigKey {
             effective: { "[\($0.serve.corsOrigins.joined(separator: ", "))]" }),
         .integer("serve", "upload_url_seconds", in: 60...604_800, \.serve.uploadURLSeconds),
         .choice("serve", "auth", \.serve.auth),
-        ConfigKey(
-            section: "serve", name: "jwt_secret",
-            read: { mapping, reader, configuration in
-                if let text = mapping.string("jwt_secret", reader) {
-                    configuration.serve.jwtSecret = text.isEmpty ? nil : text
-                }
-            },
-            effective: { $0.serve.jwtSecret == nil ? "\"\"" : "\"<redacted>\"" }),
+        .secret("serve", "jwt_secret", \.serve.jwtSecret),
         .optionalText("serve", "jwks", \.serve.jwks),
         .optionalText("serve", "jwt_issuer", \.serve.jwtIssuer),
         .optionalText("serve", "jwt_audience", \.serve.jwtAudience),
+        .flag("serve", "worker", \.serve.runsWorker),
+        .secret("serve", "webhook_secret", \.serve.webhookSecret),
+        .optionalText("serve", "groups_table", \.serve.groupsTable),
+        .optionalText("serve", "images_table", \.serve.imagesTable),
     ]
 }

@@ -116,6 +116,15 @@ extension ConfigKey {
             effective: { "\"\($0[keyPath: value] ?? "")\"" })
     }
 
+    /// A secret: text where the empty string means none, shown as `<redacted>` by `thumbworker config`.
+    static func secret(
+        _ section: String, _ name: String, _ value: any WritableKeyPath<WorkerConfiguration, String?> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            section: section, name: name, read: optionalText(section, name, value).read,
+            effective: { $0[keyPath: value] == nil ? "\"\"" : "\"<redacted>\"" })
+    }
+
     /// One of a fixed set of words.
     static func choice<Choice: RawRepresentable & CaseIterable & Sendable>(
         _ section: String, _ name: String, _ value: any WritableKeyPath<WorkerConfiguration, Choice> & Sendable

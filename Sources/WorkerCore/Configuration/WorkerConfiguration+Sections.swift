@@ -115,6 +115,14 @@ package struct ServeSettings: Sendable, Hashable {
     package var jwtIssuer: String?
     /// The audience tokens' `aud` must include, when set.
     package var jwtAudience: String?
+    /// Whether `serve` runs the worker in its own process (false: a separate fleet reports to `/events`).
+    package var runsWorker = true
+    /// The secret a separate fleet's webhook deliveries to `/events` are signed with; nil mounts no `/events`.
+    package var webhookSecret: String?
+    /// The DynamoDB table of groups (keyed by `id`), with `queue.url` set.
+    package var groupsTable: String?
+    /// The DynamoDB table of images (keyed by `groupId` + `timestamp`, index `imageId-index`), with `queue.url` set.
+    package var imagesTable: String?
 
     /// The defaults: 127.0.0.1:8080, no other origin, 15-minute upload URLs, no authentication.
     package init() {}
