@@ -81,6 +81,7 @@ let package = Package(
             name: "WorkerAWS",
             dependencies: [
                 "WorkerCore",
+                "AppCore",
                 "AWSClients",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -212,6 +213,7 @@ let package = Package(
             name: "WorkerAWSTests",
             dependencies: [
                 "WorkerAWS",
+                "AppCore",
                 "WorkerCore",
                 "AWSClients",
                 "SigV4",
@@ -268,7 +270,8 @@ let package = Package(
         .testTarget(
             name: "thumbworkerTests",
             dependencies: [
-                "thumbworker", "WorkerCore", "Backfill", "LocalBackend", "Imaging", "AWSClients", "SigV4",
+                "thumbworker", "WorkerCore", "Backfill", "LocalBackend", "Imaging", "AWSClients", "SigV4", "WorkerAWS",
+                "AppCore",
                 "TestSupport",
                 "Yams",
             ],

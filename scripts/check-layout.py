@@ -22,7 +22,7 @@ ALLOWED = {
     "AWSClients": {"SigV4", "AsyncHTTPClient", "Logging", "NIOCore", "NIOHTTP1"},
     "WorkerCore": {"Imaging", "Yams", "Logging", "Metrics", "ServiceLifecycle"},
     "Backfill": {"WorkerCore", "Imaging", "Logging"},
-    "WorkerAWS": {"WorkerCore", "AWSClients", "AsyncHTTPClient", "Crypto", "Logging", "NIOCore", "NIOHTTP1"},
+    "WorkerAWS": {"WorkerCore", "AppCore", "AWSClients", "AsyncHTTPClient", "Crypto", "Logging", "NIOCore", "NIOHTTP1"},
     "AppCore": {"WorkerCore", "Imaging"},
     "Serve": {"AppCore", "WorkerCore", "Imaging", "SigV4", "Hummingbird", "HummingbirdWebSocket", "JWTKit", "Logging", "NIOCore"},
     "LocalBackend": {"AppCore", "WorkerCore", "Crypto", "GRDB"},
