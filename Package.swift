@@ -220,6 +220,7 @@ let package = Package(
             dependencies: [
                 "WorkerAWS",
                 "WebhookSigning",
+                "AppCore",
                 "WorkerCore",
                 "AWSClients",
                 "SigV4",
@@ -276,7 +277,8 @@ let package = Package(
         .testTarget(
             name: "thumbworkerTests",
             dependencies: [
-                "thumbworker", "WorkerCore", "Backfill", "LocalBackend", "Imaging", "AWSClients", "SigV4",
+                "thumbworker", "WorkerCore", "Backfill", "LocalBackend", "Imaging", "AWSClients", "SigV4", "WorkerAWS",
+                "AppCore",
                 "TestSupport",
                 "Yams",
             ],

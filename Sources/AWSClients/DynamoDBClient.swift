@@ -1,6 +1,6 @@
 package import Logging
 
-/// The DynamoDB operations the worker needs (Scan, DeleteItem), over DynamoDB's JSON protocol
+/// The DynamoDB operations the worker and the app's catalog need (Scan, Query, GetItem, PutItem, DeleteItem), over DynamoDB's JSON protocol
 /// (`X-Amz-Target: DynamoDB_20120810.<Operation>`, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/).
 package struct DynamoDBClient: Sendable {
     /// Signs, sends and retries.
@@ -36,6 +36,25 @@ package struct DynamoDBClient: Sendable {
             "the scan of \(request.tableName) did not end within \(maxPages) pages: raise maxPages or scan page by page",
             retryable: false
         )
+    }
+
+    /// Reads one page of a Query; pass its `lastEvaluatedKey` as the next request's `exclusiveStartKey`.
+    package func query(_ request: DynamoDB.QueryRequest, logger: Logger) async throws(AWSError) -> DynamoDB.QueryPage {
+        try await client.callJSON(target: "DynamoDB_20120810.Query", input: request, endpoint: endpoint, logger: logger)
+    }
+
+    /// Reads the item with the request's primary key; `nil` when there is none.
+    package func getItem(_ request: DynamoDB.GetItemRequest, logger: Logger) async throws(AWSError) -> DynamoDB.Item? {
+        let result: DynamoDB.GetItemResult = try await client.callJSON(
+            target: "DynamoDB_20120810.GetItem", input: request, endpoint: endpoint, logger: logger)
+        return result.item
+    }
+
+    /// Writes an item, replacing one with the same key; a false `conditionExpression` fails with
+    /// `ConditionalCheckFailedException` (`DynamoDB.ErrorMeaning.conditionalCheckFailed`) and writes nothing.
+    package func putItem(_ request: DynamoDB.PutItemRequest, logger: Logger) async throws(AWSError) {
+        let _: EmptyAnswer = try await client.callJSON(
+            target: "DynamoDB_20120810.PutItem", input: request, endpoint: endpoint, logger: logger)
     }
 
     /// Deletes the item with primary key `key`; deleting an absent item succeeds.

@@ -103,7 +103,7 @@ package struct ImageItem: Sendable, Codable, Hashable {
 
 /// One page of a listing, and where the next starts.
 package struct CatalogPage<Item: Sendable>: Sendable {
-    /// The items, in id order (creation order).
+    /// The items, in the order the listing gives (see `Catalog`).
     package var items: [Item]
     /// The id of the last item when more follow; nil on the last page.
     package var nextAfter: String?

@@ -41,3 +41,121 @@ extension EmulatorClients {
         return table
     }
 }
+
+extension EmulatorClients {
+    /// What DescribeTable says of a table's keys and indexes.
+    package struct TableDescription: Decodable, Sendable {
+        /// One key attribute: its name and `HASH` or `RANGE`.
+        package struct Key: Decodable, Sendable, Hashable {
+            /// The attribute.
+            package let AttributeName: String
+            /// `HASH` or `RANGE`.
+            package let KeyType: String
+        }
+
+        /// An attribute's declared type.
+        package struct Attribute: Decodable, Sendable, Hashable {
+            /// The attribute.
+            package let AttributeName: String
+            /// `S`, `N` or `B`.
+            package let AttributeType: String
+        }
+
+        /// A global secondary index.
+        package struct Index: Decodable, Sendable {
+            /// What the index copies.
+            package struct Projection: Decodable, Sendable {
+                /// `ALL`, `KEYS_ONLY` or `INCLUDE`.
+                package let ProjectionType: String
+            }
+
+            /// The index's name.
+            package let IndexName: String
+            /// Its key.
+            package let KeySchema: [Key]
+            /// What it copies.
+            package let Projection: Projection
+        }
+
+        /// The billing summary.
+        package struct Billing: Decodable, Sendable {
+            /// `PAY_PER_REQUEST` or `PROVISIONED`.
+            package let BillingMode: String?
+        }
+
+        /// The table's name.
+        package let TableName: String
+        /// The table's key.
+        package let KeySchema: [Key]
+        /// The key attributes' types.
+        package let AttributeDefinitions: [Attribute]
+        /// The global secondary indexes, if any.
+        package let GlobalSecondaryIndexes: [Index]?
+        /// The billing mode, when the emulator reports it.
+        package let BillingModeSummary: Billing?
+    }
+
+    /// The description of `table` (DynamoDB DescribeTable).
+    package func describeTable(_ table: String) async throws -> TableDescription {
+        struct Input: Encodable {
+            let TableName: String
+        }
+        struct Output: Decodable {
+            let Table: TableDescription
+        }
+        let output: Output = try await client.callJSON(
+            target: "DynamoDB_20120810.DescribeTable", input: Input(TableName: table), endpoint: dynamoDB.endpoint,
+            logger: Emulator.logger)
+        return output.Table
+    }
+
+    /// Creates the app catalog's two tables with unique names, keyed as deploy/cloudformation/thumbworker.yaml keys
+    /// them: groups by `id`; images by `groupId` + `timestamp`, with the index `imageId-index` on `imageId` (ALL).
+    package func makeCatalogTables() async throws -> (groups: String, images: String) {
+        struct Attribute: Encodable {
+            let AttributeName: String
+            let AttributeType = "S"
+        }
+        struct Key: Encodable {
+            let AttributeName: String
+            let KeyType: String
+        }
+        struct IndexProjection: Encodable {
+            let ProjectionType = "ALL"
+        }
+        struct Index: Encodable {
+            let IndexName: String
+            let KeySchema: [Key]
+            let Projection = IndexProjection()
+        }
+        struct Definition: Encodable {
+            let TableName: String
+            let AttributeDefinitions: [Attribute]
+            let KeySchema: [Key]
+            var GlobalSecondaryIndexes: [Index]?
+            let BillingMode = "PAY_PER_REQUEST"
+        }
+        let groups = Emulator.uniqueName("groups")
+        let images = Emulator.uniqueName("images")
+        let definitions = [
+            Definition(
+                TableName: groups, AttributeDefinitions: [Attribute(AttributeName: "id")],
+                KeySchema: [Key(AttributeName: "id", KeyType: "HASH")]),
+            Definition(
+                TableName: images,
+                AttributeDefinitions: ["groupId", "timestamp", "imageId"].map { Attribute(AttributeName: $0) },
+                KeySchema: [
+                    Key(AttributeName: "groupId", KeyType: "HASH"), Key(AttributeName: "timestamp", KeyType: "RANGE"),
+                ],
+                GlobalSecondaryIndexes: [
+                    Index(IndexName: "imageId-index", KeySchema: [Key(AttributeName: "imageId", KeyType: "HASH")])
+                ]),
+        ]
+        for definition in definitions {
+            let _: EmptyAnswer = try await client.callJSON(
+                target: "DynamoDB_20120810.CreateTable", input: definition, endpoint: dynamoDB.endpoint,
+                logger: Emulator.logger)
+        }
+        return (groups, images)
+    }
+}

@@ -1,8 +1,10 @@
 import AWSClients
+import AppCore
 import Foundation
 import SigV4
 import TestSupport
 import Testing
+import WorkerAWS
 import WorkerCore
 
 @Suite("deploy/cloudformation: the stack")
@@ -26,22 +28,31 @@ struct DeployCloudFormationTests {
         // this check extended to read it.
         #expect(!(try Self.template()).contains("ignore_checks"))
 
-        // --skip-download: no Prisma Cloud guidelines (there is no network; the checks themselves ship with checkov).
-        let checkov = try await CommandResult(
-            ["-f", Self.templatePath, "--skip-download", "--framework", "cloudformation", "-o", "json"],
-            in: Testdata.repository, executable: try DeployTools.command("checkov"))
-        let report = try #require(
-            try JSONSerialization.jsonObject(with: Data(checkov.standardOutput.utf8)) as? [String: Any],
-            "\(checkov.standardError)")
-        let results = try #require(report["results"] as? [String: Any])
-        let failed = (results["failed_checks"] as? [[String: Any]] ?? []).map {
-            "\($0["check_id"] ?? "?") on \($0["resource"] ?? "?")"
+        // checkov leaves out the resources whose Condition it evaluates to false at the parameters' defaults (the
+        // AppTables ones), so it checks the template as shipped and a copy with AppTables on by default.
+        let folder = try TemporaryFolder.make()
+        let optionsOn = folder.appending(path: "thumbworker-app-tables.yaml")
+        try Self.templateWithAppTablesOn().write(to: optionsOn, atomically: true, encoding: .utf8)
+        var results: [String: Any] = [:]
+        for path in [Self.templatePath, optionsOn.path] {
+            // --skip-download: no Prisma Cloud guidelines (there is no network; the checks themselves ship with checkov).
+            let checkov = try await CommandResult(
+                ["-f", path, "--skip-download", "--framework", "cloudformation", "-o", "json"],
+                in: Testdata.repository, executable: try DeployTools.command("checkov"))
+            let report = try #require(
+                try JSONSerialization.jsonObject(with: Data(checkov.standardOutput.utf8)) as? [String: Any],
+                "\(checkov.standardError)")
+            results = try #require(report["results"] as? [String: Any])
+            let failed = (results["failed_checks"] as? [[String: Any]] ?? []).map {
+                "\($0["check_id"] ?? "?") on \($0["resource"] ?? "?")"
+            }
+            #expect(checkov.status == 0 && failed.isEmpty, "checkov findings in \(path): \(failed)")
+            #expect((results["parsing_errors"] as? [Any] ?? []).isEmpty)
         }
-        #expect(checkov.status == 0 && failed.isEmpty, "checkov findings: \(failed)")
-        #expect((results["parsing_errors"] as? [Any] ?? []).isEmpty)
 
         // Each `# checkov:skip=ID: reason` carries a reason of a few words, and checkov honoured each one: as many
-        // findings were skipped as there are skip comments, with those reasons.
+        // findings were skipped as there are skip comments, with those reasons (in the copy, where every resource
+        // is checked).
         let skipComments = try Self.template().split(separator: "\n").compactMap {
             line -> (id: String, reason: String)? in
             guard let range = line.range(of: "# checkov:skip=") else { return nil }
@@ -62,6 +73,15 @@ struct DeployCloudFormationTests {
         #expect(
             skipped.map { "\($0.id): \($0.reason)" }.sorted() == skipComments.map { "\($0.id): \($0.reason)" }.sorted(),
             "a skip comment that silences nothing is stale; remove it")
+    }
+
+    /// The template with `AppTables` defaulting to true, so every optional resource's condition holds at the defaults.
+    static func templateWithAppTablesOn() throws -> String {
+        let template = try Self.template()
+        let off = "  AppTables:\n    Type: String\n    Default: \"false\""
+        try #require(template.contains(off), "the AppTables parameter's declaration moved: update this test")
+        return template.replacingOccurrences(
+            of: off, with: "  AppTables:\n    Type: String\n    Default: \"true\"")
     }
 
     @Test(
@@ -119,6 +139,105 @@ struct DeployCloudFormationTests {
                 try await wiring.events(count: 2).map(\.type) == [ThumbnailEvent.readyType, ThumbnailEvent.deletedType])
             #expect(try await wiring.keys(in: wiring.thumbnails).isEmpty)
             try await wiring.expectQueuesEmpty()
+        }
+    }
+
+    @Test(
+        "with AppTables=true the catalog's tables are keyed as DynamoDBCatalog needs, named in the outputs, usable with only the app policy, and the upload bucket takes presigned PUTs from AppOrigins; by default no table",
+        .enabled(if: Emulator.isAvailable, Emulator.skipReason))
+    func appTables() async throws {
+        try await Emulator.withClients { aws in
+            let prefix = Emulator.uniqueName("tw")
+            let origins = ["https://photos.example.com", "http://localhost:8080"]
+            let stack = try await aws.deployStack(
+                name: prefix, template: try Self.template(),
+                parameters: ["NamePrefix": prefix, "AppTables": "true", "AppOrigins": origins.joined(separator: ",")])
+            let groups = try stack.output("GroupsTableName")
+            let images = try stack.output("ImagesTableName")
+            #expect(groups == "\(prefix)-groups")
+            #expect(images == "\(prefix)-images")
+
+            let groupsTable = try await aws.describeTable(groups)
+            #expect(groupsTable.KeySchema.map { "\($0.AttributeName) \($0.KeyType)" } == ["id HASH"])
+            #expect((groupsTable.GlobalSecondaryIndexes ?? []).isEmpty)
+            let imagesTable = try await aws.describeTable(images)
+            #expect(
+                imagesTable.KeySchema.map { "\($0.AttributeName) \($0.KeyType)" } == [
+                    "groupId HASH", "timestamp RANGE",
+                ])
+            #expect(
+                Set(imagesTable.AttributeDefinitions.map { "\($0.AttributeName) \($0.AttributeType)" })
+                    == ["groupId S", "timestamp S", "imageId S"])
+            let index = try #require(imagesTable.GlobalSecondaryIndexes?.first)
+            #expect(imagesTable.GlobalSecondaryIndexes?.count == 1)
+            #expect(index.IndexName == DynamoDBCatalog.imageIDIndex)
+            #expect(index.KeySchema.map { "\($0.AttributeName) \($0.KeyType)" } == ["imageId HASH"])
+            #expect(index.Projection.ProjectionType == "ALL")
+
+            // The upload bucket's CORS rule: PUT from each origin, with the Content-Type a presigned PUT signs.
+            let uploads = try stack.output("UploadBucketName")
+            let cors = try await aws.client.send(
+                AWSHTTPRequest(method: "GET", url: aws.s3.endpoint.url(path: "/\(uploads)", query: "cors")),
+                to: aws.s3.endpoint, operation: "S3.GetBucketCors", logger: Emulator.logger)
+            let corsXML = String(decoding: cors.body, as: UTF8.self)
+            for expected in origins.map({ "<AllowedOrigin>\($0)</AllowedOrigin>" }) + [
+                "<AllowedMethod>PUT</AllowedMethod>", "<AllowedHeader>Content-Type</AllowedHeader>",
+            ] {
+                #expect(corsXML.contains(expected), "\(corsXML)")
+            }
+            #expect(!corsXML.contains("<AllowedMethod>GET</AllowedMethod>"), "\(corsXML)")
+
+            // A key holding only the app policy runs the catalog: every call it makes is granted, and nothing else.
+            let appKey = try await Emulator.makeIAMUser(
+                client: aws.client, policyARNs: [try stack.output("AppPolicyArn")])
+            try await Emulator.withClients(credentials: appKey) { app in
+                let catalog = DynamoDBCatalog(
+                    client: app.dynamoDB, groupsTable: groups, imagesTable: images, logger: Emulator.logger)
+                let time = Date(timeIntervalSince1970: 1_764_000_000)
+                let group = GroupItem(
+                    id: "019ab6d2c000000000000001", name: "holiday", description: nil, owner: nil, createdAt: time)
+                try await catalog.createGroup(group)
+                #expect(try await catalog.group(id: group.id) == group)
+                #expect(try await catalog.groups(limit: 10, after: nil).items == [group])
+                let image = ImageItem(
+                    id: "019ab6d2c000000000000002", groupId: group.id, title: "beach", owner: nil, createdAt: time)
+                try await catalog.putImage(image)
+                #expect(try await catalog.image(id: image.id) == image)
+                #expect(try await catalog.images(inGroup: group.id, limit: 10, after: nil).items == [image])
+                try await catalog.deleteImage(id: image.id)
+                try await catalog.deleteGroup(id: group.id)
+                #expect(try await catalog.group(id: group.id) == nil)
+
+                await Self.expectRefused("Scan of the images table") {
+                    _ = try await app.dynamoDB.scan(DynamoDB.ScanRequest(tableName: images), logger: Emulator.logger)
+                }
+
+                // serve's upload URLs are PUTs its own key signs: under groups/ they store, elsewhere they are refused.
+                for (key, status) in [("groups/\(group.id)/\(image.id)", 200), ("elsewhere/\(image.id)", 403)] {
+                    let url = try await app.s3.presignedPutURL(
+                        bucket: uploads, key: key, contentType: "image/jpeg", expires: .seconds(60))
+                    let put = try await localRequest(
+                        "PUT", url.path + "?" + (url.query ?? ""), port: try #require(url.port),
+                        headers: [HTTPHeader(name: "Content-Type", value: "image/jpeg")], body: [1, 2, 3])
+                    #expect(put.status == status, "\(key): \(String(decoding: put.body, as: UTF8.self))")
+                }
+            }
+
+            // The default stack makes no catalog table, no app policy and no CORS rule.
+            let plainPrefix = Emulator.uniqueName("tw")
+            let plain = try await aws.deployStack(
+                name: plainPrefix, template: try Self.template(), parameters: ["NamePrefix": plainPrefix])
+            for output in ["GroupsTableName", "ImagesTableName", "AppPolicyArn"] {
+                #expect(plain.outputs[output] == nil, "\(output)")
+            }
+            for table in ["\(plainPrefix)-groups", "\(plainPrefix)-images"] {
+                do {
+                    _ = try await aws.describeTable(table)
+                    Issue.record("the default stack made the table \(table)")
+                } catch let error as AWSError {
+                    #expect(error.serviceCode == "ResourceNotFoundException", "\(error)")
+                }
+            }
         }
     }
 
