@@ -21,6 +21,10 @@ struct ServeCommandTests {
             (["THUMBWORKER_SERVE_AUTH": "rs256", "THUMBWORKER_SERVE_JWKS": "missing.json"], "cannot read the file"),
             (["THUMBWORKER_SERVE_AUTH": "rs256", "THUMBWORKER_SERVE_JWKS": "worker.conf"], "the JWKS cannot be read"),
             (
+                ["THUMBWORKER_SERVE_AUTH": "rs256", "THUMBWORKER_SERVE_JWKS": "http://127.0.0.1:9/jwks.json"],
+                "cannot fetch it"
+            ),
+            (
                 [
                     "THUMBWORKER_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/q",
                     "THUMBWORKER_AWS_REGION": "eu-west-1",
@@ -36,15 +40,25 @@ struct ServeCommandTests {
         }
     }
 
-    @Test("with RS256 from a JWKS file it serves the page with its security headers and asks writers for a token")
-    func servesThePage() async throws {
+    @Test(
+        "with RS256 from a JWKS file or URL it serves the page with its security headers and asks writers for a token",
+        arguments: ["file", "url"])
+    func servesThePage(jwksFrom source: String) async throws {
+        let jwks = try Testdata.text("jwt/signer.jwks.json")
+        try await LoopbackServer.run({ _ in CannedResponse(body: jwks) }) { jwksServer in
+            try await Self.servesThePage(
+                jwks: source == "file"
+                    ? Testdata.path("jwt/signer.jwks.json") : "http://127.0.0.1:\(jwksServer.port)/jwks")
+        }
+    }
+
+    /// Starts serve with RS256 against `jwks` and checks the page, its headers and a token-less write.
+    private static func servesThePage(jwks: String) async throws {
         try await TemporaryFolder.with { folder in
             let port = try await LoopbackServer.run({ _ in CannedResponse() }) { server in server.port }
             let server = try RunningCommand(
                 ["serve", "--port", "\(port)"], in: folder,
-                environment: Self.environment([
-                    "THUMBWORKER_SERVE_AUTH": "rs256", "THUMBWORKER_SERVE_JWKS": Testdata.path("jwt/signer.jwks.json"),
-                ]))
+                environment: Self.environment(["THUMBWORKER_SERVE_AUTH": "rs256", "THUMBWORKER_SERVE_JWKS": jwks]))
             try await server.killedOnFailure {
                 var page: AWSHTTPResponse?
                 for _ in 0..<100 where page == nil {
