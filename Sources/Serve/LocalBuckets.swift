@@ -103,8 +103,8 @@ package struct LocalBuckets: Sendable {
 
     /// A thumbnail, with its type, caching headers and entity tag; `If-None-Match` with that tag answers 304.
     private func get(_ request: Request, bucket: String, key: String) async throws -> Response {
-        guard bucket == thumbnails.bucket,
-            let object = try await thumbnails.store.head(bucket: bucket, key: key)
+        // A key the store cannot hold (`..`, its metadata folder) names no thumbnail either.
+        guard bucket == thumbnails.bucket, let object = try? await thumbnails.store.head(bucket: bucket, key: key)
         else {
             return Self.s3Error(.notFound, "NoSuchKey", "there is no thumbnail \(key)")
         }

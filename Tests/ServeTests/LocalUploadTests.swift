@@ -145,4 +145,24 @@ struct LocalUploadTests {
             #expect(try await uploads.store.head(bucket: "thumbnails", key: thumbnailKey) == nil)
         }
     }
+
+    @Test("only the thumbnail bucket's thumbnails are served: originals, metadata and odd keys are 404s")
+    func servesThumbnailsOnly() async throws {
+        let uploads = try LocalApp()
+        try await uploads.store.put(
+            ObjectUpload(
+                bucket: "uploads", key: "groups/a/b", body: [1, 2, 3], contentType: "image/jpeg", cacheControl: nil,
+                metadata: [:]))
+        try await uploads.application.test(.router) { client in
+            for uri in [
+                "/local/uploads/groups/a/b", "/local/thumbnails/.thumbworker-meta/x", "/local/thumbnails/a/%2E%2E/b",
+                "/local/thumbnails/missing.jpeg",
+            ] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .notFound, "\(uri)")
+                    #expect(String(buffer: response.body).contains("<Code>NoSuchKey</Code>"), "\(uri)")
+                }
+            }
+        }
+    }
 }
