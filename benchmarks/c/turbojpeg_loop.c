@@ -4,12 +4,13 @@
  *
  *   tjDecompressHeader3 → tjDecompress2 at the smallest DCT scale (1/1, 1/2, 1/4, 1/8) that still gives at least
  *   KEEP × the target size, into an RGB (or grey) buffer → vips_image_new_from_memory (wraps it, no copy)
- *   → vips_resize lanczos3 to the exact size vips_thumbnail_buffer(WIDTH) makes (a WIDTH × WIDTH box)
- *   → vips_jpegsave_buffer(Q)
+ *   → vips_extract_area to a whole-pixel extent (see extent()) → vips_resize lanczos3 to the exact size
+ *   vips_thumbnail_buffer(WIDTH) makes (a WIDTH × WIDTH box) → vips_jpegsave_buffer(Q)
  *
  * KEEP 1 (the default) is "the smallest scale that keeps the target size" (1/8 for 2725×2225 → 320); KEEP 2 leaves
  * at least a factor of two for the resize, as libvips' own shrink-on-load does (1/4 there). Prints one JSON line
- * with the same keys as thumbnail_loop, so the two compare directly.
+ * with the same keys as thumbnail_loop, so the two compare directly, plus keep and decode_ms (mean wall time in
+ * tjDecompress2 per image; the rest of an image's time is wrapping, resize, save and the loop).
  *
  * -p: no timing; for each input, PSNR (dB) of this loop's JPEG and of vips_thumbnail_buffer + vips_jpegsave_buffer's
  *     JPEG against a reference: full-size decode + lanczos3 vips_resize straight to the same size (gap 0: no
@@ -17,7 +18,8 @@
  *
  * A benchmark, not the product: CMYK/YCCK JPEGs fail; ICC profiles and EXIF are dropped, not applied or copied;
  * EXIF orientation is read once per file when it is loaded (untimed) and applied after the resize with
- * vips_autorot (the corpus files are all upright, orientation 1, so the timed loop never rotates).
+ * vips_autorot (the corpus files are all upright, orientation 1, so the timed loop never rotates; a copy rotated
+ * and tagged 6 came out upright). The PSNR reference is autorotated too.
  *
  * Build: cc -O2 -o turbojpeg_loop turbojpeg_loop.c $(pkg-config --cflags --libs vips libturbojpeg) -lpthread -lm
  * Usage: turbojpeg_loop [-t THREADS] [-d SECONDS] [-w WIDTH] [-q QUALITY] [-k KEEP] [-o OUTDIR | -p] FILE...
@@ -55,8 +57,21 @@ static void target_size(int w, int h, int *tw, int *th) {
     *th = VIPS_MAX(1, (int) rint(h / shrink));
 }
 
-/* One thumbnail; returns the JPEG (g_free it) or NULL (the reason in vips' error buffer). */
-static void *render(tjhandle tj, const Input *in, size_t *length) {
+/* A side of full pixels decoded at `scale` is full × num/denom pixels of picture, rarely a whole number: libjpeg
+ * rounds up, the last column (row) only partly picture. vips_reduce centres its output on its input, so it gets
+ * the whole number of pixels (rounded down or up, the nearer first) for which the exact scale target / (full ×
+ * num/denom) gives `target` pixels: the output then maps onto the picture as the reference's does. Resizing the
+ * rounded-up size to the target instead stretches the picture by up to a scaled pixel (−1.8 dB at 1/4 on the corpus). */
+static int extent(int full, tjscalingfactor scale, int target, double *factor) {
+    double exact = (double) full * scale.num / scale.denom;
+    int nearer = (int) lround(exact), other = nearer > exact ? nearer - 1 : nearer + 1;
+    *factor = target / exact;
+    return lround(nearer * *factor) == target ? nearer : other;
+}
+
+/* One thumbnail; returns the JPEG (g_free it) or NULL (the reason in vips' error buffer). Adds the seconds spent
+ * in tjDecompress2 to *decode_seconds. */
+static void *render(tjhandle tj, const Input *in, size_t *length, double *decode_seconds) {
     int w, h, subsamp, colorspace;
     if (tjDecompressHeader3(tj, in->data, in->length, &w, &h, &subsamp, &colorspace)) {
         vips_error("turbojpeg", "%s", tjGetErrorStr2(tj));
@@ -82,33 +97,36 @@ static void *render(tjhandle tj, const Input *in, size_t *length) {
     int bands = colorspace == TJCS_GRAY ? 1 : 3;
     unsigned char *pixels = malloc((size_t) sw * sh * bands);
     if (!pixels) { vips_error("turbojpeg", "out of memory"); return NULL; }
+    double started = now();
     if (tjDecompress2(tj, in->data, in->length, pixels, sw, 0, sh, bands == 1 ? TJPF_GRAY : TJPF_RGB, 0)) {
         vips_error("turbojpeg", "%s", tjGetErrorStr2(tj));
         free(pixels);
         return NULL;
     }
+    *decode_seconds += now() - started;
 
-    /* The scale is taken against the exact scaled size (w × num/denom), not the rounded-up sw: libjpeg pads the
-     * last block column/row, and resizing sw → tw would stretch the picture by up to a scaled pixel (−1.4 dB at 1/4
-     * on this corpus). The resize then gives tw or tw + 1 columns (same for rows); the padding is cropped. */
-    double hscale = tw / (w * (double) scale.num / scale.denom), vscale = th / (h * (double) scale.num / scale.denom);
+    double hscale, vscale;
+    int ew = extent(w, scale, tw, &hscale), eh = extent(h, scale, th, &vscale);
     void *jpeg = NULL;
     VipsImage *decoded = vips_image_new_from_memory(pixels, (size_t) sw * sh * bands, sw, sh, bands,
                                                     VIPS_FORMAT_UCHAR);
-    VipsImage *resized = NULL, *cropped = NULL, *rotated = NULL;
+    VipsImage *cropped = NULL, *resized = NULL, *rotated = NULL;
     if (decoded
-        && !vips_resize(decoded, &resized, hscale, "vscale", vscale, "kernel", VIPS_KERNEL_LANCZOS3, NULL)
-        && !vips_extract_area(resized, &cropped, 0, 0, tw, th, NULL)) {
-        VipsImage *final = cropped;
-        if (in->orientation > 1) {
-            vips_image_set_int(cropped, VIPS_META_ORIENTATION, in->orientation);
-            final = vips_autorot(cropped, &rotated, NULL) ? NULL : rotated;
+        && !vips_extract_area(decoded, &cropped, 0, 0, ew, eh, NULL)
+        && !vips_resize(cropped, &resized, hscale, "vscale", vscale, "kernel", VIPS_KERNEL_LANCZOS3, NULL)) {
+        VipsImage *final = resized;
+        if (resized->Xsize != tw || resized->Ysize != th) {
+            vips_error("turbojpeg", "resized to %dx%d, not %dx%d", resized->Xsize, resized->Ysize, tw, th);
+            final = NULL;
+        } else if (in->orientation > 1) {
+            vips_image_set_int(resized, VIPS_META_ORIENTATION, in->orientation);
+            final = vips_autorot(resized, &rotated, NULL) ? NULL : rotated;
         }
         if (final && vips_jpegsave_buffer(final, &jpeg, length, "Q", quality, NULL)) jpeg = NULL;
     }
     if (rotated) g_object_unref(rotated);
-    if (cropped) g_object_unref(cropped);
     if (resized) g_object_unref(resized);
+    if (cropped) g_object_unref(cropped);
     if (decoded) g_object_unref(decoded);
     free(pixels);  /* only after every image built on it is gone */
     return jpeg;
@@ -141,11 +159,12 @@ static double psnr(VipsImage *reference, const void *jpeg, size_t length, const 
 }
 
 static int psnr_mode(tjhandle tj) {
-    double sum[2] = { 0, 0 }, least[2] = { 99, 99 }, bytes[2] = { 0, 0 };
+    double sum[2] = { 0, 0 }, least[2] = { 99, 99 }, bytes[2] = { 0, 0 }, decoding = 0;
     for (int i = 0; i < input_count; i++) {
         const Input *in = &inputs[i];
-        VipsImage *full = vips_image_new_from_buffer(in->data, in->length, "", NULL), *reference = NULL;
-        if (!full) return 1;
+        VipsImage *loaded = vips_image_new_from_buffer(in->data, in->length, "", NULL), *full, *reference = NULL;
+        if (!loaded || vips_autorot(loaded, &full, NULL)) { fprintf(stderr, "%s: %s\n", in->path, vips_error_buffer()); return 1; }
+        g_object_unref(loaded);
         int tw, th;
         target_size(full->Xsize, full->Ysize, &tw, &th);
         if (vips_resize(full, &reference, (double) tw / full->Xsize, "vscale", (double) th / full->Ysize,
@@ -153,7 +172,7 @@ static int psnr_mode(tjhandle tj) {
         g_object_unref(full);
         for (int way = 0; way < 2; way++) {
             size_t length;
-            void *jpeg = way == 0 ? render(tj, in, &length) : render_thumbnail(in, &length);
+            void *jpeg = way == 0 ? render(tj, in, &length, &decoding) : render_thumbnail(in, &length);
             double db = jpeg ? psnr(reference, jpeg, length, in->path) : -1;
             g_free(jpeg);
             if (db < 0) { fprintf(stderr, "%s: %s\n", in->path, vips_error_buffer()); return 1; }
@@ -171,14 +190,14 @@ static int psnr_mode(tjhandle tj) {
     return 0;
 }
 
-typedef struct { int index; long images; long failures; } Worker;
+typedef struct { int index; long images; long failures; double decode_seconds; } Worker;
 
 static void *work(void *arg) {
     Worker *w = arg;
     tjhandle tj = tjInitDecompress();
     for (int i = w->index; now() < deadline; i++) {
         size_t length;
-        void *jpeg = render(tj, &inputs[i % input_count], &length);
+        void *jpeg = render(tj, &inputs[i % input_count], &length, &w->decode_seconds);
         if (jpeg) { g_free(jpeg); w->images++; } else { w->failures++; vips_error_clear(); }
     }
     tjDestroy(tj);
@@ -236,7 +255,8 @@ int main(int argc, char **argv) {
     /* Warm-up (and the -o mode): every input once. */
     for (int i = 0; i < input_count; i++) {
         size_t length;
-        void *jpeg = render(tj, &inputs[i], &length);
+        double ignored = 0;
+        void *jpeg = render(tj, &inputs[i], &length, &ignored);
         if (!jpeg) { fprintf(stderr, "%s: %s\n", inputs[i].path, vips_error_buffer()); return 1; }
         if (outdir) {
             const char *base = strrchr(inputs[i].path, '/');
@@ -258,18 +278,21 @@ int main(int argc, char **argv) {
         pthread_create(&ids[t], NULL, work, &workers[t]);
     }
     long images = 0, failures = 0;
+    double decoding = 0;
     for (int t = 0; t < threads; t++) {
         pthread_join(ids[t], NULL);
         images += workers[t].images;
         failures += workers[t].failures;
+        decoding += workers[t].decode_seconds;
     }
     double elapsed = now() - start;
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
     printf("{\"images\": %ld, \"failures\": %ld, \"seconds\": %.3f, \"threads\": %d, "
-           "\"images_per_second\": %.2f, \"peak_rss_bytes\": %ld, \"libvips\": \"%s\", \"keep\": %d}\n",
+           "\"images_per_second\": %.2f, \"peak_rss_bytes\": %ld, \"libvips\": \"%s\", \"keep\": %d, "
+           "\"decode_ms\": %.2f}\n",
            images, failures, elapsed, threads, images / elapsed, usage.ru_maxrss * 1024L, vips_version_string(),
-           keep);
+           keep, images ? 1000 * decoding / images : 0);
     vips_shutdown();
     return failures ? 1 : 0;
 }
