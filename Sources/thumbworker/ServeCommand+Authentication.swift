@@ -13,7 +13,7 @@ extension ServeCommand {
     }
 
     /// The callers' check `serve.auth` asks for: none (loopback only), HS256 with the secret, or RS256 against the
-    /// JWKS read now from its file or URL.
+    /// JWKS read now from its file or URL (and again when a token names a key it lacks).
     static func authentication(for settings: ServeSettings) async throws(AuthenticationProblem) -> Authentication {
         switch settings.auth {
         case .none:
@@ -38,10 +38,11 @@ extension ServeCommand {
                     description: "serve.auth is rs256: set serve.jwks to a JWKS file or its https:// URL")
             }
             do throws(AppError) {
+                // Read now, and again when a token names a key the document lacked (a rotation).
                 return Authentication(
                     verifier: try await JWTVerifier.rs256(
-                        jwks: try await jwksDocument(at: source), issuer: settings.jwtIssuer,
-                        audience: settings.jwtAudience))
+                        jwks: { () async throws(AppError) -> String in try await jwksDocument(at: source) },
+                        issuer: settings.jwtIssuer, audience: settings.jwtAudience))
             } catch {
                 throw AuthenticationProblem(description: "serve.jwks \(source): \(error.message)")
             }

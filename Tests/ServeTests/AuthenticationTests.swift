@@ -31,14 +31,15 @@ private enum Token {
 
     /// An RS256 token for `subject` with the `kid` of the test JWKS, signed with `testdata/jwt/{pem}.pem`.
     static func rs256(
-        _ subject: String, pem: String = "signer", expired: Bool = false, issuer: String = "https://id.example.com"
+        _ subject: String, pem: String = "signer", kid: String = "test-signer", expired: Bool = false,
+        issuer: String = "https://id.example.com"
     ) async throws -> String {
         let key = try Insecure.RSA.PrivateKey(pem: try Testdata.text("jwt/\(pem).pem"))
-        let keys = await JWTKeyCollection().add(rsa: key, digestAlgorithm: .sha256, kid: "test-signer")
+        let keys = await JWTKeyCollection().add(rsa: key, digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid))
         var claims = claims(subject, expired: expired)
         claims.iss = IssuerClaim(value: issuer)
         claims.aud = AudienceClaim(value: ["thumbworker"])
-        return try await keys.sign(claims, kid: "test-signer")
+        return try await keys.sign(claims, kid: JWKIdentifier(string: kid))
     }
 
     private static func claims(_ subject: String, expired: Bool) -> Claims {
@@ -56,8 +57,9 @@ private func hs256App() async throws -> LocalApp {
 
 /// The app with RS256 tokens of the test JWKS required, issued by `https://id.example.com` for `thumbworker`.
 private func rs256App() async throws -> LocalApp {
+    let jwks = try Testdata.text("jwt/signer.jwks.json")
     let verifier = try await JWTVerifier.rs256(
-        jwks: try Testdata.text("jwt/signer.jwks.json"), issuer: "https://id.example.com", audience: "thumbworker")
+        jwks: { jwks }, issuer: "https://id.example.com", audience: "thumbworker")
     return try LocalApp(authentication: Authentication(verifier: verifier))
 }
 
@@ -136,6 +138,31 @@ struct AuthenticationTests {
                     #expect(message.contains(reason), "\(reason): \(message)")
                 }
             }
+        }
+    }
+
+    @Test(
+        "a token with a key the JWKS lacked verifies once the issuer publishes it: the JWKS is read again, not each time"
+    )
+    func rotation() async throws {
+        let published = Locked([try Testdata.text("jwt/signer.jwks.json")])
+        let reads = Locked(0)
+        let verifier = try await JWTVerifier.rs256(
+            jwks: {
+                reads.withLock { $0 += 1 }
+                return published.value.last ?? ""
+            }, issuer: nil, audience: nil, refreshInterval: .zero)
+        let rotated = try await Token.rs256("carol", pem: "stranger", kid: "test-rotated")
+        await #expect(throws: AppError.self) { _ = try await verifier.subject(ofToken: rotated) }
+        let rotatedJWKS = try Testdata.text("jwt/rotated.jwks.json")
+        published.withLock { $0.append(rotatedJWKS) }
+        #expect(try await verifier.subject(ofToken: rotated) == "carol")
+        #expect(try await verifier.subject(ofToken: try await Token.rs256("bob")) == "bob", "the old key still works")
+        #expect(reads.value == 3, "read at start and once for each unknown kid, not for known ones")
+
+        let slow = try await JWTVerifier.rs256(jwks: { published.value[0] }, issuer: nil, audience: nil)
+        await #expect(throws: AppError.self, "within a minute of the last read it is not read again") {
+            _ = try await slow.subject(ofToken: rotated)
         }
     }
 
