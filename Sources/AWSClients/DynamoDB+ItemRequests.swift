@@ -121,24 +121,4 @@ extension DynamoDB {
             case consistentRead = "ConsistentRead"
         }
     }
-
-    /// One page of a Query.
-    package struct QueryPage: Sendable, Decodable, Equatable {
-        /// The items of this page, in sort-key order.
-        package var items: [Item]
-        /// Where the next page starts; `nil` on the last page.
-        package var lastEvaluatedKey: Item?
-
-        private enum CodingKeys: String, CodingKey {
-            case items = "Items"
-            case lastEvaluatedKey = "LastEvaluatedKey"
-        }
-
-        /// Reads a page, an absent item list as an empty one.
-        package init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            items = try container.decodeIfPresent([Item].self, forKey: .items) ?? []
-            lastEvaluatedKey = try container.decodeIfPresent(Item.self, forKey: .lastEvaluatedKey)
-        }
-    }
 }

@@ -32,9 +32,9 @@ package enum DynamoDB {
         }
     }
 
-    /// One page of a Scan.
-    package struct ScanPage: Sendable, Decodable, Equatable {
-        /// The items of this page.
+    /// One page of a Scan or a Query.
+    package struct ItemPage: Sendable, Decodable, Equatable {
+        /// The items of this page (a Query's in sort-key order).
         package var items: [Item]
         /// Where the next page starts; `nil` on the last page.
         package var lastEvaluatedKey: Item?

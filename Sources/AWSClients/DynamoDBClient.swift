@@ -15,7 +15,7 @@ package struct DynamoDBClient: Sendable {
     }
 
     /// Reads one page of a table scan; pass its `lastEvaluatedKey` as the next request's `exclusiveStartKey`.
-    package func scan(_ request: DynamoDB.ScanRequest, logger: Logger) async throws(AWSError) -> DynamoDB.ScanPage {
+    package func scan(_ request: DynamoDB.ScanRequest, logger: Logger) async throws(AWSError) -> DynamoDB.ItemPage {
         try await client.callJSON(target: "DynamoDB_20120810.Scan", input: request, endpoint: endpoint, logger: logger)
     }
 
@@ -39,7 +39,7 @@ package struct DynamoDBClient: Sendable {
     }
 
     /// Reads one page of a Query; pass its `lastEvaluatedKey` as the next request's `exclusiveStartKey`.
-    package func query(_ request: DynamoDB.QueryRequest, logger: Logger) async throws(AWSError) -> DynamoDB.QueryPage {
+    package func query(_ request: DynamoDB.QueryRequest, logger: Logger) async throws(AWSError) -> DynamoDB.ItemPage {
         try await client.callJSON(target: "DynamoDB_20120810.Query", input: request, endpoint: endpoint, logger: logger)
     }
 

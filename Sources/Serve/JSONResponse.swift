@@ -80,15 +80,12 @@ enum PageRequest {
 
     /// The opaque `nextKey` for a page that ends at the id `after`: base64url, no padding.
     static func token(_ after: String) -> String {
-        Data(after.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(Data(after.utf8))
     }
 
     /// The id a `nextKey` stands for; nil when it is not one `token` made.
     private static func id(fromToken token: String) -> String? {
-        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let id = String(data: data, encoding: .utf8),
+        guard let data = Base64URL.decode(token), let id = String(data: data, encoding: .utf8),
             ItemIDs.isWellFormed(id)
         else { return nil }
         return id

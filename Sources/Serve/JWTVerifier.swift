@@ -84,10 +84,7 @@ package struct JWTVerifier: TokenVerifying {
 extension JWTVerifier {
     /// The `kid` of a token's header, read without verifying anything; nil when there is none or it is malformed.
     fileprivate static func keyID(of token: String) -> String? {
-        guard let header = token.split(separator: ".", maxSplits: 1).first else { return nil }
-        var base64 = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64),
+        guard let header = token.split(separator: ".", maxSplits: 1).first, let data = Base64URL.decode(header),
             let fields = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return nil }
         return fields["kid"] as? String

@@ -141,7 +141,7 @@ package struct WebsocketBroadcastNotifier: Notifier {
             var request = DynamoDB.ScanRequest(tableName: configuration.tableName, limit: configuration.pageSize)
             var scanFailure: AWSError?
             scanning: while true {
-                let page: DynamoDB.ScanPage
+                let page: DynamoDB.ItemPage
                 do throws(AWSError) {
                     page = try await table.scan(request, logger: logger)
                 } catch {

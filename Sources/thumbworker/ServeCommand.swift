@@ -85,18 +85,16 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             services = [.init(service: ResourceService("AWSConnection") { await backends.shutdown() })]
         }
+        let originals = OutputLocation(store: app.store, bucket: uploadBucket)
+        let thumbnails = OutputLocation(
+            store: app.store, bucket: configuration.storage.destinationBucket,
+            prefix: configuration.storage.destinationPrefix)
         let server = AppServer(
-            catalog: app.catalog, originals: OutputLocation(store: app.store, bucket: uploadBucket),
-            thumbnails: OutputLocation(
-                store: app.store, bucket: configuration.storage.destinationBucket,
-                prefix: configuration.storage.destinationPrefix),
-            links: app.links,
+            catalog: app.catalog, originals: originals, thumbnails: thumbnails, links: app.links,
             localBuckets: app.localSigner.map { signer in
                 LocalBuckets(
-                    originals: OutputLocation(store: app.store, bucket: uploadBucket),
-                    thumbnails: OutputLocation(store: app.store, bucket: configuration.storage.destinationBucket),
-                    queue: app.queue, uploads: signer, maxInputBytes: configuration.imaging.limits.maxInputBytes,
-                    cacheControl: configuration.cacheControl)
+                    originals: originals, thumbnails: thumbnails, queue: app.queue, uploads: signer,
+                    maxInputBytes: configuration.imaging.limits.maxInputBytes, cacheControl: configuration.cacheControl)
             },
             webhookSecret: settings.webhookSecret, subscriptions: subscriptions,
             corsOrigins: Set(settings.corsOrigins), authentication: authentication)

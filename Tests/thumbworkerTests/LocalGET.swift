@@ -27,3 +27,17 @@ func localRequest(
     try await transport.shutdown()
     return try response.get()
 }
+
+/// The first answer to `GET path` of a server on 127.0.0.1:`port` that is starting: asks every 100 ms, for 10 s at most.
+func firstAnswer(_ path: String, port: Int) async throws -> AWSHTTPResponse {
+    for _ in 0..<100 {
+        if let answer = try? await localRequest("GET", path, port: port) { return answer }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return try await localRequest("GET", path, port: port)
+}
+
+/// A JSON object answer's members.
+func jsonObject(_ body: [UInt8]) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+}

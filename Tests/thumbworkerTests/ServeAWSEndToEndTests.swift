@@ -6,11 +6,6 @@ import Testing
 
 @Suite("thumbworker serve on AWS (the emulator): DynamoDB catalog, presigned S3 uploads, the worker in process")
 struct ServeAWSEndToEndTests {
-    /// A JSON object answer.
-    private static func object(_ response: AWSHTTPResponse) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
-    }
-
     @Test("a group and an image made through the API, the original PUT to S3 by its URL, thumbnails ready, deleted")
     func wholeFlow() async throws {
         try await Emulator.withClients { aws in
@@ -25,21 +20,18 @@ struct ServeAWSEndToEndTests {
                 ["serve", "--config", "worker.conf", "--port", "\(port)"], in: wiring.folder,
                 environment: wiring.environment)
             try await server.killedOnFailure {
-                var listing: AWSHTTPResponse?
-                for _ in 0..<100 where listing == nil {
-                    listing = try? await localRequest("GET", "/groups", port: port)
-                    if listing == nil { try await Task.sleep(for: .milliseconds(100)) }
-                }
-                #expect(listing?.status == 200, "serve did not answer")
+                #expect(try await firstAnswer("/groups", port: port).status == 200)
                 let json = [HTTPHeader(name: "Content-Type", value: "application/json")]
-                let group = try Self.object(
+                let group = try jsonObject(
                     try await localRequest(
-                        "POST", "/groups", port: port, headers: json, body: Array(#"{"name":"trip"}"#.utf8)))
+                        "POST", "/groups", port: port, headers: json, body: Array(#"{"name":"trip"}"#.utf8)
+                    ).body)
                 let groupID = try #require(group["id"] as? String)
-                let image = try Self.object(
+                let image = try jsonObject(
                     try await localRequest(
                         "POST", "/groups/\(groupID)/images", port: port, headers: json,
-                        body: Array(#"{"title":"beach","contentType":"image/jpeg"}"#.utf8)))
+                        body: Array(#"{"title":"beach","contentType":"image/jpeg"}"#.utf8)
+                    ).body)
                 let imageID = try #require(image["id"] as? String)
                 let key = try #require(image["objectKey"] as? String)
                 let uploadText = try #require(image["uploadUrl"] as? String)
@@ -55,7 +47,7 @@ struct ServeAWSEndToEndTests {
                 var item: [String: Any] = [:]
                 for _ in 0..<300 where item["status"] as? String != "ready" {
                     try await Task.sleep(for: .milliseconds(100))
-                    item = try Self.object(try await localRequest("GET", "/images/\(imageID)", port: port))
+                    item = try jsonObject(try await localRequest("GET", "/images/\(imageID)", port: port).body)
                 }
                 #expect(item["status"] as? String == "ready", "\(item)")
                 let thumbnails = try #require(item["thumbnails"] as? [[String: Any]])
@@ -65,7 +57,7 @@ struct ServeAWSEndToEndTests {
                     _ = try await aws.s3.headObject(
                         bucket: wiring.thumbnails, key: thumbnailKey, logger: Emulator.logger)
                 }
-                let listed = try Self.object(try await localRequest("GET", "/groups/\(groupID)/images", port: port))
+                let listed = try jsonObject(try await localRequest("GET", "/groups/\(groupID)/images", port: port).body)
                 #expect((listed["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [imageID])
 
                 let deleted = try await localRequest("DELETE", "/images/\(imageID)", port: port)

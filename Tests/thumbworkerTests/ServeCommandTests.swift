@@ -60,12 +60,7 @@ struct ServeCommandTests {
                 ["serve", "--port", "\(port)"], in: folder,
                 environment: Self.environment(["THUMBWORKER_SERVE_AUTH": "rs256", "THUMBWORKER_SERVE_JWKS": jwks]))
             try await server.killedOnFailure {
-                var page: AWSHTTPResponse?
-                for _ in 0..<100 where page == nil {
-                    page = try? await localRequest("GET", "/", port: port)
-                    if page == nil { try await Task.sleep(for: .milliseconds(100)) }
-                }
-                let answer = try #require(page, "serve did not answer")
+                let answer = try await firstAnswer("/", port: port)
                 let headers = Dictionary(answer.headers.map { ($0.name.lowercased(), $0.value) }) { first, _ in first }
                 #expect(answer.status == 200)
                 #expect(headers["content-type"] == "text/html; charset=utf-8")
@@ -103,20 +98,15 @@ struct ServeCommandTests {
             let environment = Self.environment(["THUMBWORKER_QUEUE_WAIT_SECONDS": "1", "THUMBWORKER_METRICS_PORT": "0"])
             let server = try RunningCommand(["serve", "--port", "\(port)"], in: folder, environment: environment)
             try await server.killedOnFailure {
-                var listing: AWSHTTPResponse?
-                for _ in 0..<100 where listing == nil {
-                    listing = try? await localRequest("GET", "/groups", port: port)
-                    if listing == nil { try await Task.sleep(for: .milliseconds(100)) }
-                }
-                #expect(listing?.status == 200, "serve did not answer")
+                #expect(try await firstAnswer("/groups", port: port).status == 200)
                 let json = [HTTPHeader(name: "Content-Type", value: "application/json")]
                 let group = try await localRequest(
                     "POST", "/groups", port: port, headers: json, body: Array(#"{"name":"trip"}"#.utf8))
-                let groupID = try #require(try Self.object(group.body)["id"] as? String)
+                let groupID = try #require(try jsonObject(group.body)["id"] as? String)
                 let created = try await localRequest(
                     "POST", "/groups/\(groupID)/images", port: port, headers: json,
                     body: Array(#"{"title":"beach","contentType":"image/jpeg"}"#.utf8))
-                let image = try Self.object(created.body)
+                let image = try jsonObject(created.body)
                 let imageID = try #require(image["id"] as? String)
                 let uploadURL = try #require(image["uploadUrl"] as? String)
                 let upload = try #require(URL(string: uploadURL))
@@ -128,7 +118,7 @@ struct ServeCommandTests {
 
                 let fleet = try await CommandResult(["run", "--exit-when-idle"], in: folder, environment: environment)
                 #expect(fleet.status == 0, "\(fleet.standardError)")
-                let ready = try Self.object(try await localRequest("GET", "/images/\(imageID)", port: port).body)
+                let ready = try jsonObject(try await localRequest("GET", "/images/\(imageID)", port: port).body)
                 #expect(ready["status"] as? String == "ready", "\(ready)")
                 let thumbnail = try #require((ready["thumbnails"] as? [[String: Any]])?.first)
                 let thumbnailURL = try #require(thumbnail["url"] as? String)
@@ -138,10 +128,5 @@ struct ServeCommandTests {
                 #expect(try await server.result().status == 0)
             }
         }
-    }
-
-    /// A JSON object answer.
-    private static func object(_ body: [UInt8]) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
     }
 }
