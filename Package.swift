@@ -38,7 +38,8 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         .target(
             name: "CVipsShim",
-            dependencies: ["CVips"]
+            dependencies: ["CVips"],
+            linkerSettings: [.linkedLibrary("turbojpeg")]
         ),
         .target(
             name: "Imaging",

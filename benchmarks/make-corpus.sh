@@ -12,6 +12,9 @@
 #   OUTDIR/alpha/<name>-<where>.png                   one 2725x2225 RGBA PNG: a crop with an alpha
 #                                                     ramp (0 at the left edge, 255 at the right), for
 #                                                     the PNG-with-alpha → WebP microbenchmark
+#   OUTDIR/progressive-20mp/<name>.jpg                three 20-23 MP progressive JPEGs (the largest photo
+#                                                     re-saved, two enlarged), Q90, 4:2:0, for the memory
+#                                                     benchmark of progressive decodes
 #   OUTDIR/SOURCES.txt                                package/version/path/licence/sha256
 #   OUTDIR/licenses/                                  the packages' copyright files
 #
@@ -237,6 +240,31 @@ if ! { [ -f "$dest" ] && [ "$(dims "$dest")" = "${CROP_W}x${CROP_H}" ] \
   log "alpha: $(basename "$dest")  (RGBA, alpha ramp left to right)"
 fi
 
+# ---------------------------------------------------------------- 3b. 18-24 MP progressive JPEGs
+# The memory benchmark's inputs (issue 16): the largest photo re-saved progressive, and two enlarged with lanczos3
+# (no photo in the packages reaches 18 MP progressive), Q90, 4:2:0, progressive.
+# name of a large photo | scale
+BIG=$(cat <<'EOF2'
+Kleiber_by_Lukas_Baubkus 1
+seeding_by_Clements_Engelhardt 1.2
+sunset_by_Aitzol_Berasategi 1.35
+EOF2
+)
+bigdir="$out/progressive-20mp"
+mkdir -p "$bigdir"
+while read -r name scale; do
+  [ -n "$name" ] || continue
+  dest="$bigdir/$name.jpg"
+  src=$(large_of "$name")
+  if [ -f "$dest" ] && [ "$(jpeg_mode "$dest")" = progressive ]; then continue; fi
+  vips resize "$src" "$work/big.v" "$scale" --kernel lanczos3
+  vips jpegsave "$work/big.v" "$work/big.jpg" --Q "$CROP_Q" --subsample-mode on --interlace
+  rm -f "$work/big.v"
+  [ "$(jpeg_mode "$work/big.jpg")" = progressive ] || die "$name came out baseline"
+  mv "$work/big.jpg" "$dest"
+  log "big:   $(basename "$dest")  ($(dims "$dest"), progressive)"
+done <<< "$BIG"
+
 # ---------------------------------------------------------------- SOURCES.txt
 {
   echo "# Benchmark corpus, built by benchmarks/make-corpus.sh from Debian 12 (bookworm) packages."
@@ -261,6 +289,13 @@ fi
   echo "#"
   echo "# alpha/: RGBA PNG (vips grey --uchar as the alpha band, bandjoin, pngsave), same licence as its crop"
   echo "alpha/$ALPHA_FROM.png | ${CROP_W}x${CROP_H}/$ALPHA_FROM.jpg | alpha 0 (left) to 255 (right)"
+  echo "#"
+  echo "# progressive-20mp/: vips resize SCALE --kernel lanczos3 + jpegsave Q=$CROP_Q subsample-mode=on interlace,"
+  echo "# same licence as their original: file | from | scale"
+  while read -r name scale; do
+    [ -n "$name" ] || continue
+    printf '%s | %s | %s\n' "progressive-20mp/$name.jpg" "large/$(basename "$(large_of "$name")")" "$scale"
+  done <<< "$BIG"
 } > "$work/SOURCES.txt"
 mv "$work/SOURCES.txt" "$out/SOURCES.txt"
 
@@ -268,10 +303,10 @@ mv "$work/SOURCES.txt" "$out/SOURCES.txt"
 log "done in $((SECONDS - t0)) s"
 printf '%-58s %11s %6s %-11s %10s\n' file WxH MP mode bytes
 total=0
-for f in "$out"/large/*.jpg "$cropdir"/*.jpg "$alphadir"/*.png; do
+for f in "$out"/large/*.jpg "$cropdir"/*.jpg "$alphadir"/*.png "$bigdir"/*.jpg; do
   w=$(vipsheader -f width "$f"); h=$(vipsheader -f height "$f")
   b=$(stat -c %s "$f"); total=$((total + b))
   printf '%-58s %11s %6s %-11s %10d\n' "${f#"$out"/}" "${w}x$h" \
     "$(awk -v p=$((w * h)) 'BEGIN{printf "%.1f", p/1e6}')" "$(case $f in *.png) echo png-rgba ;; *) jpeg_mode "$f" ;; esac)" "$b"
 done
-printf '%-58s %11s %6s %-11s %10d\n' "total ($(ls "$out"/large/*.jpg "$cropdir"/*.jpg "$alphadir"/*.png | wc -l) files)" "" "" "" "$total"
+printf '%-58s %11s %6s %-11s %10d\n' "total ($(ls "$out"/large/*.jpg "$cropdir"/*.jpg "$alphadir"/*.png "$bigdir"/*.jpg | wc -l) files)" "" "" "" "$total"

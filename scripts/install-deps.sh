@@ -3,7 +3,7 @@
 # prerequisite installed by hand). Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(libvips-dev libsqlite3-dev pkg-config)
+packages=(libvips-dev libturbojpeg0-dev libsqlite3-dev pkg-config)
 if [ "${1:-}" = "--tests" ]; then
     # podman and debootstrap build and check the container image (deploy/container/check-image.sh).
     packages+=(libvips-tools python3 python3-venv curl systemd podman debootstrap binutils)

@@ -239,6 +239,14 @@ def generate(tmp):
     save_jpeg(q, made("landscape.jpg"))
     save_jpeg(q, made("progressive.jpg"), progressive=True)
 
+    # 3b. A grey JPEG (one band), and a tagged RGB JPEG for the colour
+    # conversion of both JPEG decoders: odd sides, 4:2:0 chroma, a Display P3
+    # profile (libvips' built-in "p3"), so the decode pass must convert it.
+    save_jpeg(q.convert("L"), made("grey.jpg"))
+    odd = os.path.join(tmp, "odd.png")
+    quadrants(601, 401).save(odd)
+    vips("copy", odd, made("profile-p3.jpg") + "[Q=90,profile=p3,subsample-mode=on]")
+
     # 4. CMYK JPEGs. Both hold the same naive CMYK pixels (C=255-R, M=255-G,
     # Y=255-B, K=0; red = C0 M255 Y255 K0), written by Pillow as Adobe-style
     # inverted CMYK with an APP14 Adobe marker. cmyk-profile.jpg also embeds
@@ -399,6 +407,12 @@ def verify(tmp):
     check(Image.open(out("progressive.jpg")).info.get("progressive") == 1,
           "progressive.jpg: not progressive")
     check("exif" not in Image.open(out("landscape.jpg")).info, "landscape.jpg has EXIF")
+
+    check(header(out("grey.jpg"), "bands") == "1", "grey.jpg: not 1 band")
+    check(header(out("profile-p3.jpg"), "icc-profile-data") is not None,
+          "profile-p3.jpg: no ICC profile")
+    check(header(out("profile-p3.jpg"), "jpeg-chroma-subsample") == "4:2:0",
+          "profile-p3.jpg: not 4:2:0")
 
     for name in ("cmyk-profile.jpg", "cmyk-noprofile.jpg"):
         check(header(out(name), "interpretation") == "cmyk", f"{name}: not cmyk")

@@ -1,6 +1,6 @@
 /* For glibc's writer-preferring read-write lock, which must be asked for before any system header is read. */
 #define _GNU_SOURCE
-#include "thumb_vips.h"
+#include "thumb_call.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -29,12 +29,6 @@ static atomic_int calls_running;
 /* How deep the calling thread is in thumb_vips_exclusive_begin pairs. */
 static _Thread_local int exclusive_depth;
 
-/* One call under way: its number among all calls, and whether no other call was running when it began. */
-typedef struct {
-    unsigned long number;
-    int alone;
-} Call;
-
 /* libvips' error text, its buffer cleared; NULL when there is none. */
 static char *take_message(void) {
     char *message = vips_error_buffer_copy();
@@ -56,12 +50,12 @@ static void report(ThumbVipsError *error, char *message, int shared) {
 }
 
 /* Begins a call: its error starts empty, and it waits while another thread is in libvips alone. */
-static Call call_begin(ThumbVipsError *error) {
+ThumbCall thumb_call_begin(ThumbVipsError *error) {
     report(error, NULL, 0);
     if (exclusive_depth == 0) {
         pthread_rwlock_rdlock(&gate);
     }
-    Call call;
+    ThumbCall call;
     call.alone = atomic_fetch_add(&calls_running, 1) == 0;
     call.number = atomic_fetch_add(&calls_started, 1);
     if (call.alone) {
@@ -72,7 +66,7 @@ static Call call_begin(ThumbVipsError *error) {
 }
 
 /* Ends a call: when it failed, takes libvips' text before any other thread can be let in. */
-static int call_end(Call call, int status, ThumbVipsError *error) {
+int thumb_call_end(ThumbCall call, int status, ThumbVipsError *error) {
     if (status != 0) {
         char *message = take_message();
         /* Read after the text: a call that starts later cannot have touched the text taken. */
@@ -123,9 +117,9 @@ void thumb_vips_free(void *pointer) {
 }
 
 int thumb_vips_open_header(const void *data, size_t length, VipsImage **out, ThumbVipsError *error) {
-    Call call = call_begin(error);
+    ThumbCall call = thumb_call_begin(error);
     *out = vips_image_new_from_buffer(data, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
-    return call_end(call, *out ? 0 : -1, error);
+    return thumb_call_end(call, *out ? 0 : -1, error);
 }
 
 int thumb_vips_has_icc_profile(VipsImage *image) {
@@ -154,7 +148,7 @@ int thumb_vips_thumbnail_buffer(const void *data, size_t length, VipsImage **out
     char load_options[48];
     g_snprintf(load_options, sizeof(load_options), options->pages > 1 ? "fail_on=%s,n=%d" : "fail_on=%s",
                options->fail_on_error ? "error" : "none", options->pages);
-    Call call = call_begin(error);
+    ThumbCall call = thumb_call_begin(error);
     int status = vips_thumbnail_buffer((void *)data, length, out, options->width,
                                        "height", options->height,
                                        "size", options->size,
@@ -164,18 +158,23 @@ int thumb_vips_thumbnail_buffer(const void *data, size_t length, VipsImage **out
                                        "export_profile", options->convert_profile_to_srgb ? "srgb" : NULL,
                                        "fail_on", options->fail_on_error ? VIPS_FAIL_ON_ERROR : VIPS_FAIL_ON_NONE,
                                        NULL);
-    return call_end(call, status, error);
+    return thumb_call_end(call, status, error);
+}
+
+int thumb_thumbnail_decoded(VipsImage *in, VipsImage **out, const ThumbVipsThumbnailOptions *options) {
+    return vips_thumbnail_image(in, out, options->width,
+                                "height", options->height,
+                                "size", options->size,
+                                "crop", options->crop,
+                                "no_rotate", options->auto_rotate ? FALSE : TRUE,
+                                "export_profile", options->convert_profile_to_srgb ? "srgb" : NULL,
+                                NULL);
 }
 
 int thumb_vips_thumbnail_image(VipsImage *in, VipsImage **out, const ThumbVipsThumbnailOptions *options,
                                ThumbVipsError *error) {
-    Call call = call_begin(error);
-    int status = vips_thumbnail_image(in, out, options->width,
-                                      "height", options->height,
-                                      "size", options->size,
-                                      "crop", options->crop,
-                                      NULL);
-    return call_end(call, status, error);
+    ThumbCall call = thumb_call_begin(error);
+    return thumb_call_end(call, thumb_thumbnail_decoded(in, out, options), error);
 }
 
 int thumb_vips_to_8bit(VipsImage *in, VipsImage **out, ThumbVipsError *error) {
@@ -183,23 +182,23 @@ int thumb_vips_to_8bit(VipsImage *in, VipsImage **out, ThumbVipsError *error) {
                                         (in->Type == VIPS_INTERPRETATION_B_W || in->Type == VIPS_INTERPRETATION_GREY16)
                                     ? VIPS_INTERPRETATION_B_W
                                     : VIPS_INTERPRETATION_sRGB;
-    Call call = call_begin(error);
+    ThumbCall call = thumb_call_begin(error);
     if (in->Type == target && in->BandFmt == VIPS_FORMAT_UCHAR) {
         *out = in;
         g_object_ref(in);
-        return call_end(call, 0, error);
+        return thumb_call_end(call, 0, error);
     }
     VipsImage *converted = NULL;
     if (vips_colourspace(in, &converted, target, NULL)) {
-        return call_end(call, -1, error);
+        return thumb_call_end(call, -1, error);
     }
     if (converted->BandFmt == VIPS_FORMAT_UCHAR) {
         *out = converted;
-        return call_end(call, 0, error);
+        return thumb_call_end(call, 0, error);
     }
     int status = vips_cast(converted, out, VIPS_FORMAT_UCHAR, NULL);
     g_object_unref(converted);
-    return call_end(call, status, error);
+    return thumb_call_end(call, status, error);
 }
 
 /* A background array matching the image's bands: grey images take the first colour channel. */
@@ -222,27 +221,27 @@ static VipsArrayDouble *background_for(VipsImage *in, double red, double green, 
 }
 
 int thumb_vips_flatten(VipsImage *in, VipsImage **out, double red, double green, double blue, ThumbVipsError *error) {
-    Call call = call_begin(error);
+    ThumbCall call = thumb_call_begin(error);
     VipsArrayDouble *background = background_for(in, red, green, blue, 255, 0);
     int status = vips_flatten(in, out, "background", background, NULL);
     vips_area_unref(VIPS_AREA(background));
-    return call_end(call, status, error);
+    return thumb_call_end(call, status, error);
 }
 
 int thumb_vips_embed_centre(VipsImage *in, VipsImage **out, int width, int height,
                             double red, double green, double blue, double alpha, ThumbVipsError *error) {
-    Call call = call_begin(error);
+    ThumbCall call = thumb_call_begin(error);
     VipsArrayDouble *background = background_for(in, red, green, blue, alpha, 1);
     int status = vips_gravity(in, out, VIPS_COMPASS_DIRECTION_CENTRE, width, height,
                               "extend", VIPS_EXTEND_BACKGROUND, "background", background, NULL);
     vips_area_unref(VIPS_AREA(background));
-    return call_end(call, status, error);
+    return thumb_call_end(call, status, error);
 }
 
 int thumb_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height,
                             ThumbVipsError *error) {
-    Call call = call_begin(error);
-    return call_end(call, vips_extract_area(in, out, left, top, width, height, NULL), error);
+    ThumbCall call = thumb_call_begin(error);
+    return thumb_call_end(call, vips_extract_area(in, out, left, top, width, height, NULL), error);
 }
 
 struct ThumbVipsStop {
@@ -314,35 +313,35 @@ static void evaluation_end(void) {
 }
 
 int thumb_vips_copy_memory(VipsImage *in, VipsImage **out, ThumbVipsError *error) {
-    Call call = call_begin(error);
+    ThumbCall call = thumb_call_begin(error);
     *out = NULL;
     if (evaluation_begin(in) == 0) {
         *out = vips_image_copy_memory(in);
         evaluation_end();
     }
-    return call_end(call, *out ? 0 : -1, error);
+    return thumb_call_end(call, *out ? 0 : -1, error);
 }
 
 int thumb_vips_pixels(VipsImage *in, const void **pixels, ThumbVipsError *error) {
-    Call call = call_begin(error);
+    ThumbCall call = thumb_call_begin(error);
     *pixels = vips_image_get_data(in);
-    return call_end(call, *pixels ? 0 : -1, error);
+    return thumb_call_end(call, *pixels ? 0 : -1, error);
 }
 
 int thumb_vips_copy(VipsImage *in, VipsImage **out, ThumbVipsError *error) {
-    Call call = call_begin(error);
-    return call_end(call, vips_copy(in, out, NULL), error);
+    ThumbCall call = thumb_call_begin(error);
+    return thumb_call_end(call, vips_copy(in, out, NULL), error);
 }
 
 int thumb_vips_alpha_minimum(VipsImage *in, double *minimum, ThumbVipsError *error) {
-    Call call = call_begin(error);
+    ThumbCall call = thumb_call_begin(error);
     VipsImage *alpha = NULL;
     if (vips_extract_band(in, &alpha, vips_image_get_bands(in) - 1, NULL)) {
-        return call_end(call, -1, error);
+        return thumb_call_end(call, -1, error);
     }
     int status = vips_min(alpha, minimum, NULL);
     g_object_unref(alpha);
-    return call_end(call, status, error);
+    return thumb_call_end(call, status, error);
 }
 
 static int save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data, size_t *length) {
@@ -369,11 +368,11 @@ static int save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data,
 
 int thumb_vips_save(VipsImage *in, const ThumbVipsSaveOptions *options, void **data, size_t *length,
                     ThumbVipsError *error) {
-    Call call = call_begin(error);
+    ThumbCall call = thumb_call_begin(error);
     int status = evaluation_begin(in);
     if (status == 0) {
         status = save(in, options, data, length);
         evaluation_end();
     }
-    return call_end(call, status, error);
+    return thumb_call_end(call, status, error);
 }

@@ -45,6 +45,8 @@ package struct ImagingSettings: Sendable, Hashable {
     package var background = RGBColor(red: 255, green: 255, blue: 255)
     /// Whether a ThumbHash and dominant colour are computed for each upload.
     package var placeholder = true
+    /// Which decoder JPEG uploads go to first.
+    package var jpegDecoder = JPEGDecoder.turbojpeg
 
     /// The default settings.
     package init() {}

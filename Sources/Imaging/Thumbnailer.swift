@@ -203,7 +203,9 @@ package struct Thumbnailer: Sendable {
         DecodeStep.configure(&options, frames: frames)
         OrientStep.configure(&options)
         ColourStep.configure(&options, source: source)
-        return try ColourStep.convertTo8Bit(DecodeStep.decode(buffer, options: options, failure: failure))
+        return try ColourStep.convertTo8Bit(
+            DecodeStep.decode(
+                buffer, options: options, source: source, jpegDecoder: settings.jpegDecoder, failure: failure))
     }
 }
 

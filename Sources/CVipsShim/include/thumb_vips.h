@@ -44,10 +44,10 @@ typedef struct {
     int crop;
     /** Frames to load from a buffer, from the first (ignored for decoded images). */
     int pages;
-    /** Non-zero converts an image with an embedded ICC profile to sRGB (ignored for decoded images).
+    /** Non-zero converts an image with an embedded ICC profile to sRGB.
      *  Leave it zero for untagged images: libvips 8.14 then shifts their colours. CMYK is always converted. */
     int convert_profile_to_srgb;
-    /** Non-zero turns the image upright by its EXIF orientation and drops the tag (ignored for decoded images). */
+    /** Non-zero turns the image upright by its EXIF orientation and drops the tag. */
     int auto_rotate;
     /** Non-zero makes damage the loader notices (a truncated file) an error rather than grey or missing pixels
      *  (ignored for decoded images). */
@@ -125,6 +125,14 @@ const char *thumb_vips_loader_name(VipsImage *image);
 /** Decodes and shrinks an encoded image in one pass (lazily: the pixels are made when the result is evaluated). */
 int thumb_vips_thumbnail_buffer(const void *data, size_t length, VipsImage **out,
                                 const ThumbVipsThumbnailOptions *options, ThumbVipsError *error);
+
+/** thumb_vips_thumbnail_buffer for a JPEG, decoded by libjpeg-turbo's TurboJPEG API at 1/shrink (1, 2, 4 or 8)
+ *  rather than by libvips' loader, then resized, turned upright and converted in the same pass (the decode is done
+ *  when this returns; the rest is lazy). Returns 1, with nothing made, when TurboJPEG does not take the file: not
+ *  8-bit RGB or grey (CMYK), a header libvips reads otherwise, or damage libjpeg would warn about (a truncated
+ *  file); thumb_vips_thumbnail_buffer is then what decides. */
+int thumb_vips_thumbnail_jpeg_turbo(const void *data, size_t length, int shrink, VipsImage **out,
+                                    const ThumbVipsThumbnailOptions *options, ThumbVipsError *error);
 
 /** Shrinks (or crops, or enlarges) an already decoded image. */
 int thumb_vips_thumbnail_image(VipsImage *in, VipsImage **out, const ThumbVipsThumbnailOptions *options,

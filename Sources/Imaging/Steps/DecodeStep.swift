@@ -39,9 +39,18 @@ enum DecodeStep {
 
     /// Decodes with the options the steps have set. libvips decodes lazily: a damaged file fails when the image is
     /// first evaluated (materialised or encoded), with the same code and `failure`.
+    ///
+    /// A JPEG goes to TurboJPEG first when `jpegDecoder` says so (``TurboJPEGDecode``), to libvips' loader when
+    /// TurboJPEG does not take it.
     static func decode(
-        _ buffer: UnsafeRawBufferPointer, options: ThumbVipsThumbnailOptions, failure: String
+        _ buffer: UnsafeRawBufferPointer, options: ThumbVipsThumbnailOptions, source: SourceInfo,
+        jpegDecoder: JPEGDecoder, failure: String
     ) throws(ImagingError) -> VipsImage {
+        if source.format == .jpeg, jpegDecoder == .turbojpeg,
+            let decoded = try TurboJPEGDecode.decode(buffer, options: options, source: source, failure: failure)
+        {
+            return decoded
+        }
         var options = options
         return try VipsImage.make(.corrupt, failure) {
             thumb_vips_thumbnail_buffer(buffer.baseAddress, buffer.count, $0, &options, $1)

@@ -49,6 +49,7 @@ extension ConfigKey {
             },
             effective: { "\"\($0.imaging.background.hex)\"" }),
         .flag("imaging", "placeholder", \.imaging.placeholder),
+        .choice("imaging", "jpeg_decoder", \.imaging.jpegDecoder),
         .integer("imaging", "concurrency", in: 0...1024, \.concurrency),
         .integer("imaging", "processes", in: 0...1024, \.processes),
         .megabytes("imaging", "memory_budget_mb", in: 0...1_048_576, \.memoryBudgetBytes),
