@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
 # Side by side, one run, same inputs: one rendition (320 px wide JPEG, quality 80) from each 2725×2225 baseline
-# JPEG of the corpus, made by thumbworker, a C libvips loop (the ceiling), vipsthumbnail (one process per image,
-# and batch), ImageMagick (`convert`, what thumbd uses), Pillow and Pillow-SIMD. Each is measured in img/s pinned to one
-# core (taskset -c 0, one worker) and on all cores (2 workers: threads or processes), and its output is
-# compared (PSNR) with a reference made by a lanczos3 resize of the full-size decode. Prints a markdown table.
+# JPEG of the corpus, made by thumbworker (TurboJPEG decode, the default; libvips' own JPEG loader, the before;
+# threads, and one process per core), a C libvips loop (benchmarks/c/thumbnail_loop.c: the ceiling, and the
+# reference of the "÷ C loop" columns), pyvips on libvips 8.18 (pyvips-binary), vipsthumbnail (one process per
+# image, and batch), ImageMagick (`convert`, what thumbd uses), Pillow and Pillow-SIMD. Each is measured in img/s
+# pinned to one core (taskset -c 0, one worker) and on all cores (WORKERS workers: threads or processes), ROUNDS
+# times: within a round the contestants run one after another, and the order rotates each round (round r starts at
+# contestant r mod N) so slow drift of the machine hits everybody alike. The table gives the median over the rounds
+# (and the 1-core figure of every round). Each contestant's output, made once and not timed, is compared (PSNR)
+# with a reference made by a lanczos3 resize of the full-size decode. Prints a markdown table.
 #
-# Usage: benchmarks/compare.sh [SECONDS per contestant and run, default 10] [WORKERS for the all-cores run,
-#        default: nproc]
+# Usage: [RELEASE_BINARY=path] benchmarks/compare.sh [SECONDS per contestant and run, default 10] [ROUNDS, default 3]
+#        [WORKERS for the all-cores run, default: nproc]
+# RELEASE_BINARY: a thumbworker release binary already built (else a release build is made).
 # Installs what it needs: Debian packages (libvips-dev, libvips-tools, imagemagick, python3-venv), and
-# Pillow + numpy (pinned below) in benchmarks/.venv, and Pillow-SIMD (built with AVX2) in benchmarks/.venv-simd.
+# Pillow + numpy (pinned below) in benchmarks/.venv, Pillow-SIMD (built with AVX2) in benchmarks/.venv-simd, and
+# pyvips + pyvips-binary (which bundles libvips 8.18) in benchmarks/.venv-pyvips.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/lib.sh
 seconds="${1:-10}"
-workers="${2:-$(getconf _NPROCESSORS_ONLN)}"
+rounds="${2:-3}"
+workers="${3:-$(getconf _NPROCESSORS_ONLN)}"
 pillow_version=10.4.0
 pillow_simd_version=12.1.1.post0
 numpy_version=1.26.4
+pyvips_version=3.2.0
+pyvips_binary_version=8.18.7
 width=320
 quality=80
 corpus=benchmarks/corpus/2725x2225
@@ -41,9 +51,26 @@ simd_venv=benchmarks/.venv-simd
 simd_py="$PWD/$simd_venv/bin/python"
 CC="cc -mavx2" ensure_venv "$simd_venv" "import PIL, numpy; assert PIL.__version__ == '$pillow_simd_version'" \
     "pillow-simd==$pillow_simd_version" "numpy==$numpy_version" || { log "Pillow-SIMD did not build; leaving it out"; simd_py=""; }
+# pyvips-binary brings its own libvips 8.18 and the cffi module (_libvips) that makes pyvips run in API mode over it.
+# pyvips itself is only an sdist, and its build compiles its own _libvips against the libvips pkg-config finds
+# (Debian's 8.14 here), which overwrites pyvips-binary's: PKG_CONFIG_LIBDIR hides Debian's, so pyvips builds as pure
+# Python (ABI mode); no pip cache and --force-reinstall, so a wheel or a venv built earlier against 8.14 is not kept.
+# The check asks for 8.18 in API mode; no network, no wheel: no row.
+pyvips_venv=benchmarks/.venv-pyvips
+pyvips_py="$PWD/$pyvips_venv/bin/python"
+pyvips_check="import pyvips; assert pyvips.__version__ == '$pyvips_version' and pyvips.API_mode \
+and (pyvips.version(0), pyvips.version(1)) == (8, 18)"
+if ! { PKG_CONFIG_LIBDIR=/nonexistent PIP_NO_CACHE_DIR=1 ensure_venv "$pyvips_venv" "$pyvips_check" --force-reinstall \
+            "pyvips==$pyvips_version" "pyvips-binary==$pyvips_binary_version" \
+        && "$pyvips_py" -c "$pyvips_check"; }; then
+    log "pyvips $pyvips_version with libvips 8.18 could not be set up in $pyvips_venv; leaving it out"
+    pyvips_py=""
+fi
 helper="$PWD/benchmarks/sidebyside.py"
 
-build_contestants compare
+release_thumbworker compare
+# shellcheck disable=SC2046
+cc -O2 -Wall -o "$work/thumbnail_loop" benchmarks/c/thumbnail_loop.c $(pkg-config --cflags --libs vips) -lpthread
 
 # Fairness: no ThumbHash placeholder stage in thumbworker (the others make none); every contestant runs one
 # image per worker, with no extra threads of its own (libvips and ImageMagick threading off).
@@ -56,8 +83,13 @@ export VIPS_CONCURRENCY=1 MAGICK_THREAD_LIMIT=1 OMP_NUM_THREADS=1
     echo "vipsthumbnail: $(vipsthumbnail --vips-version 2>/dev/null | head -1)"
     echo "imagemagick: $($convert -version | head -1 | sed 's/^Version: //')"
     echo "python: $("$py" -c 'import sys; print(sys.version.split()[0])'); Pillow $pillow_version; numpy $numpy_version"
+    [[ -z "$simd_py" ]] || echo "pillow-simd: $pillow_simd_version (CC=\"cc -mavx2\")"
+    [[ -z "$pyvips_py" ]] || echo "pyvips: $("$pyvips_py" -c 'import pyvips as v
+print(f"{v.__version__}, API mode {v.API_mode}; libvips {v.version(0)}.{v.version(1)}.{v.version(2)}")') \
+(pyvips-binary $pyvips_binary_version)"
     echo "inputs: ${#files[@]} × $(vipsheader -f width "${files[0]}")×$(vipsheader -f height "${files[0]}") baseline JPEG ($corpus)"
-    echo "seconds per run: $seconds; all-cores workers: $workers"
+    echo "command: benchmarks/compare.sh $seconds $rounds $workers ($seconds s per run, $rounds rounds," \
+        "all-cores workers: $workers)"
 } > "$work/machine.txt"
 cat "$work/machine.txt" >&2
 
@@ -70,86 +102,125 @@ for f in "${files[@]}"; do
         --vscale "$(echo "$th / $h" | bc -l)" --kernel lanczos3 --gap 0
 done
 
-field() { "$py" -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['$1'])"; }
-psnr() { "$py" "$helper" psnr "$work/reference" "$1" | field psnr_db; }
-results="$work/results.jsonl"
-: > "$results"
-record() {  # name, json 1 core, json all cores, output dir
-    "$py" - "$1" "$2" "$3" "$(psnr "$4")" >> "$results" <<'PY'
-import json, sys
-name, one, two, psnr = sys.argv[1:]
-def parse(text):  # a pretty-printed JSON document (thumbworker) or one JSON line last
-    try:
-        return json.loads(text)
-    except ValueError:
-        return json.loads(text.strip().splitlines()[-1])
-one, two = parse(one), parse(two)
-print(json.dumps({'name': name, 'ips1': one['images_per_second'], 'ips2': two['images_per_second'],
-                  'rss1': one.get('peak_rss_bytes'), 'rss2': two.get('peak_rss_bytes'), 'psnr': float(psnr)}))
-PY
-    log "$(tail -1 "$results")"
-}
-
-# --- 1. thumbworker ------------------------------------------------------------------------------------------
-log "thumbworker"
-tw=(bench "$corpus" --rendition "t=$width,quality=$quality" --duration "$seconds" --json)
-one=$(taskset -c 0 "$thumbworker" "${tw[@]}" --concurrency 1)
-two=$("$thumbworker" "${tw[@]}" --concurrency "$workers")
-mkdir -p "$work/out-thumbworker"
-THUMBWORKER_OUTPUT_KEY_TEMPLATE='{stem}.{ext}' "$thumbworker" process "${files[@]}" -o "$work/out-thumbworker" \
-    --rendition "t=$width,quality=$quality" >/dev/null
-record "thumbworker (\`bench\`, inputs in memory, threads)" "$one" "$two" "$work/out-thumbworker"
-# All cores again with one process per core: threads in one process trail processes (benchmarks/scaling.sh).
-pids=()
-for ((index = 0; index < workers; index++)); do
-    "$thumbworker" "${tw[@]}" --concurrency 1 > "$work/thumbworker-process.$index" &
-    pids+=("$!")
-done
-wait "${pids[@]}"
-two=$("$py" - "$work"/thumbworker-process.* <<'PY'
-import json, sys
-runs = [json.load(open(path)) for path in sys.argv[1:]]
-print(json.dumps({'images_per_second': sum(run['images_per_second'] for run in runs),
-                  'peak_rss_bytes': max(run['peak_rss_bytes'] for run in runs)}))
-PY
+# --- the contestants, in the table's order -------------------------------------------------------------------
+# Each has a label, an untimed output (outputs KEY DIR: one file per input, for PSNR and bytes/img) and a timed run
+# (run KEY one|all: one JSON document with images_per_second and peak_rss_bytes).
+names=(tw tw-libvips tw-procs c)
+[[ -z "$pyvips_py" ]] || names+=(pyvips)
+names+=(vt vtb im pillow)
+[[ -z "$simd_py" ]] || names+=(simd)
+declare -A label=(
+    [tw]="thumbworker (\`bench\`, TurboJPEG decode, inputs in memory, threads)"
+    [tw-libvips]="thumbworker, libvips JPEG loader (\`THUMBWORKER_IMAGING_JPEG_DECODER=libvips\`, threads)"
+    [tw-procs]="thumbworker (\`bench\`, TurboJPEG decode, one process per core)"
+    [c]="C libvips loop (\`vips_thumbnail_buffer\` + \`vips_jpegsave_buffer\`, in memory, threads)"
+    [pyvips]="pyvips $pyvips_version, libvips 8.18 (\`thumbnail_buffer\` + \`jpegsave_buffer\`, in memory, processes)"
+    [vt]="vipsthumbnail, one process per image"
+    [vtb]="vipsthumbnail, batch of ${#files[@]} (whole set per process, repeated)"
+    [im]="ImageMagick \`convert -define jpeg:size=640x524 -thumbnail 320x\`, one process per image"
+    [pillow]="Pillow $pillow_version (\`draft\` + \`thumbnail\` LANCZOS, in memory, processes)"
+    [simd]="Pillow-SIMD $pillow_simd_version (AVX2) (\`draft\` + \`thumbnail\` LANCZOS, in memory, processes)"
 )
-record "thumbworker (\`bench\`, inputs in memory, one process per core)" "$one" "$two" "$work/out-thumbworker"
+# The decoder is named even for the default, so a THUMBWORKER_IMAGING_JPEG_DECODER in the caller's environment
+# cannot turn the first row into the second.
+declare -A decoder=([tw]=turbojpeg [tw-libvips]=libvips [tw-procs]=turbojpeg)
+# Command-line tools: one process per image ({in} → {out}), or the whole set per process with --batch.
+declare -A template=(
+    [vt]="vipsthumbnail {in} -s $width -o {outdir}/%s.jpg[Q=$quality]"
+    [vtb]="vipsthumbnail {all} -s $width -o {outdir}/%s.jpg[Q=$quality]"
+    [im]="$convert -define jpeg:size=$((2 * width))x524 {in} -thumbnail ${width}x -quality $quality {out}"
+)
+# In-memory Python loops: the interpreter and sidebyside.py's subcommand.
+declare -A python=([pyvips]="$pyvips_py" [pillow]="$py" [simd]="$simd_py")
+declare -A subcommand=([pyvips]=pyvips [pillow]=pillow [simd]=pillow)
+# The inputs as files, not the folder: exactly the ones every other contestant gets (a stray image in the folder
+# would otherwise join thumbworker's set only).
+tw=(bench "${files[@]}" --rendition "t=$width,quality=$quality" --duration "$seconds" --json)
 
-# --- 2. C loop over vips_thumbnail_buffer + vips_jpegsave_buffer ----------------------------------------------
-log "C libvips loop"
-one=$(taskset -c 0 "$work/thumbnail_loop" -t 1 -d "$seconds" -w "$width" -q "$quality" "${files[@]}")
-two=$("$work/thumbnail_loop" -t "$workers" -d "$seconds" -w "$width" -q "$quality" "${files[@]}")
-mkdir -p "$work/out-c"
-"$work/thumbnail_loop" -o "$work/out-c" -w "$width" -q "$quality" "${files[@]}"
-record "C libvips loop (\`vips_thumbnail_buffer\` + \`vips_jpegsave_buffer\`, in memory, threads)" "$one" "$two" "$work/out-c"
+batch_flag() { [[ $1 != vtb ]] || echo --batch; }   # procloop's --batch for the batch row
 
-# --- 3 and 4. command-line tools, one process per image (or per set with --batch) -----------------------------
-command_line() {  # name, output folder, command template, [--batch]
-    local one two
-    log "$1"
-    one=$(taskset -c 0 "$py" "$helper" procloop ${4:-} --duration "$seconds" --workers 1 --output "$2" "$3" "${files[@]}")
-    two=$("$py" "$helper" procloop ${4:-} --duration "$seconds" --workers "$workers" --output "$2" "$3" "${files[@]}")
-    record "$1" "$one" "$two" "$2"
+outputs() {  # key, folder
+    mkdir -p "$2"
+    case $1 in
+        tw | tw-libvips)
+            THUMBWORKER_IMAGING_JPEG_DECODER=${decoder[$1]} THUMBWORKER_OUTPUT_KEY_TEMPLATE='{stem}.{ext}' \
+                "$thumbworker" process "${files[@]}" -o "$2" --rendition "t=$width,quality=$quality" >/dev/null ;;
+        c) "$work/thumbnail_loop" -o "$2" -w "$width" -q "$quality" "${files[@]}" ;;
+        pyvips | pillow | simd)
+            "${python[$1]}" "$helper" "${subcommand[$1]}" --output "$2" --width "$width" --quality "$quality" \
+                "${files[@]}" ;;
+        # --duration 0: only procloop's warm-up pass, which makes each output once.
+        vt | vtb | im)
+            # shellcheck disable=SC2046  # batch_flag: nothing or one word
+            "$py" "$helper" procloop $(batch_flag "$1") --duration 0 --workers 1 --output "$2" "${template[$1]}" \
+                "${files[@]}" >/dev/null ;;
+    esac
 }
-command_line "vipsthumbnail, one process per image" "$work/out-vt" \
-    "vipsthumbnail {in} -s $width -o {outdir}/%s.jpg[Q=$quality]"
-command_line "vipsthumbnail, batch of ${#files[@]} (whole set per process, repeated)" "$work/out-vtb" \
-    "vipsthumbnail {all} -s $width -o {outdir}/%s.jpg[Q=$quality]" --batch
-command_line "ImageMagick \`convert -define jpeg:size=640x524 -thumbnail 320x\`, one process per image" "$work/out-im" \
-    "$convert -define jpeg:size=$((2 * width))x524 {in} -thumbnail ${width}x -quality $quality {out}"
 
-# --- 5. Pillow and Pillow-SIMD -------------------------------------------------------------------------------
-pillow() {  # python, name, output folder
-    local one two
-    log "$2"
-    one=$(taskset -c 0 "$1" "$helper" pillow --duration "$seconds" --procs 1 --width "$width" --quality "$quality" "${files[@]}")
-    two=$("$1" "$helper" pillow --duration "$seconds" --procs "$workers" --width "$width" --quality "$quality" "${files[@]}")
-    mkdir -p "$3"
-    "$1" "$helper" pillow --output "$3" --width "$width" --quality "$quality" "${files[@]}"
-    record "$2 (\`draft\` + \`thumbnail\` LANCZOS, in memory, processes)" "$one" "$two" "$3"
+run() {  # key, cores (one: one worker pinned to core 0; all: $workers workers) → the run's JSON on stdout
+    local key=$1 n=$workers pin=()
+    [[ $2 != one ]] || { n=1; pin=(taskset -c 0); }
+    case $key in
+        tw | tw-libvips)
+            THUMBWORKER_IMAGING_JPEG_DECODER=${decoder[$key]} "${pin[@]}" "$thumbworker" "${tw[@]}" \
+                --concurrency "$n" ;;
+        tw-procs)  # threads in one process trail processes (benchmarks/scaling.sh): n processes side by side, summed
+            local pids=() index
+            rm -f "$work"/process.*
+            for ((index = 0; index < n; index++)); do
+                THUMBWORKER_IMAGING_JPEG_DECODER=${decoder[$key]} "$thumbworker" "${tw[@]}" --concurrency 1 \
+                    > "$work/process.$index" &
+                pids+=("$!")
+            done
+            wait "${pids[@]}"
+            "$py" "$helper" combine "$work"/process.* ;;
+        c) "${pin[@]}" "$work/thumbnail_loop" -t "$n" -d "$seconds" -w "$width" -q "$quality" "${files[@]}" ;;
+        pyvips | pillow | simd)
+            "${pin[@]}" "${python[$key]}" "$helper" "${subcommand[$key]}" --duration "$seconds" --procs "$n" \
+                --width "$width" --quality "$quality" "${files[@]}" ;;
+        vt | vtb | im)
+            # shellcheck disable=SC2046  # batch_flag: nothing or one word
+            "${pin[@]}" "$py" "$helper" procloop $(batch_flag "$key") --duration "$seconds" --workers "$n" \
+                --output "$work/out-$key" "${template[$key]}" "${files[@]}" ;;
+    esac
 }
-pillow "$py" "Pillow $pillow_version" "$work/out-pillow"
-[[ -n "$simd_py" ]] && pillow "$simd_py" "Pillow-SIMD $pillow_simd_version (AVX2)" "$work/out-pillow-simd"
+
+# --- outputs, PSNR and bytes/img (once per contestant, not timed) --------------------------------------------
+contestants="$work/contestants.jsonl"
+: > "$contestants"
+for key in "${names[@]}"; do
+    folder="$work/out-$key"
+    [[ $key != tw-procs ]] || folder="$work/out-tw"   # the same program and settings as the first row
+    [[ $key == tw-procs ]] || outputs "$key" "$folder"
+    "$py" "$helper" psnr --key "$key" --label "${label[$key]}" "$work/reference" "$folder" >> "$contestants"
+    log "$(tail -1 "$contestants")"
+done
+
+# --- rounds --------------------------------------------------------------------------------------------------
+runs="$work/runs.jsonl"
+: > "$runs"
+measure() {  # key, round, cores (one | all)
+    local line what="round $(($2 + 1)), $1, $workers workers"
+    [[ $3 != one ]] || what="round $(($2 + 1)), $1, 1 core"
+    # A run that fails is repeated once, with a log line: the two-thread C loop on Debian's libvips 8.14 has been
+    # seen to abort, rarely (glibc's heap check; 8.15.5's changelog fixes threadpool and thread-exit races). A second
+    # failure ends the benchmark.
+    if ! run "$1" "$3" > "$work/run.out"; then
+        log "$what: the run failed; repeating it once"
+        run "$1" "$3" > "$work/run.out"
+    fi
+    line=$("$py" "$helper" record --key "$1" --round "$2" --cores "$3" < "$work/run.out")
+    echo "$line" >> "$runs"
+    log "$what: $line"
+}
+for ((round = 0; round < rounds; round++)); do
+    for ((i = 0; i < ${#names[@]}; i++)); do
+        key=${names[(i + round) % ${#names[@]}]}
+        # One process per core is an all-cores configuration only; on one core it would be the first row again.
+        [[ $key == tw-procs ]] || measure "$key" "$round" one
+        measure "$key" "$round" all
+    done
+done
 
 # --- table ---------------------------------------------------------------------------------------------------
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/machine.txt"
@@ -157,4 +228,4 @@ echo '```'
 cat "$work/machine.txt"
 echo '```'
 echo
-"$py" "$helper" table "$results"
+"$py" "$helper" table --reference c --workers "$workers" "$contestants" "$runs"
