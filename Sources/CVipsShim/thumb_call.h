@@ -17,6 +17,10 @@ __attribute__((visibility("hidden"))) ThumbCall thumb_call_begin(ThumbVipsError 
 /* Ends a call: on failure, reads libvips' text into *error; returns 0 or -1. */
 __attribute__((visibility("hidden"))) int thumb_call_end(ThumbCall call, int status, ThumbVipsError *error);
 
+/* Whether the calling thread's stop switch is pulled, libvips' error then set to say so: for work libvips does not
+ * evaluate, such as a TurboJPEG decode, checked before it starts. */
+__attribute__((visibility("hidden"))) int thumb_stop_pulled(void);
+
 /* vips_thumbnail_image with every option of the pass (inside a call already). */
 __attribute__((visibility("hidden"))) int thumb_thumbnail_decoded(VipsImage *in, VipsImage **out,
                                                                   const ThumbVipsThumbnailOptions *options);

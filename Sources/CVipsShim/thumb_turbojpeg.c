@@ -78,9 +78,15 @@ int thumb_vips_thumbnail_jpeg_turbo(const void *data, size_t length, int shrink,
         return 1;
     }
     ThumbCall call = thumb_call_begin(error);
+    if (thumb_stop_pulled()) {
+        return thumb_call_end(call, -1, error);
+    }
     VipsImage *header = vips_image_new_from_buffer(data, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
     if (!header) {
-        vips_error_clear();
+        /* libvips' loader reads the header again and says what is wrong with it; alone, this text goes first. */
+        if (call.alone) {
+            vips_error_clear();
+        }
         thumb_call_end(call, 0, error);
         return 1;
     }

@@ -277,6 +277,20 @@ void thumb_vips_stop_pull(ThumbVipsStop *stop) {
 
 void thumb_vips_stop_attach(ThumbVipsStop *stop) { attached_stop = stop; }
 
+int thumb_stop_pulled(void) {
+    ThumbVipsStop *stop = attached_stop;
+    if (!stop) {
+        return 0;
+    }
+    pthread_mutex_lock(&stop->lock);
+    int pulled = stop->pulled;
+    pthread_mutex_unlock(&stop->lock);
+    if (pulled) {
+        vips_error("thumbworker", "the job was stopped");
+    }
+    return pulled;
+}
+
 /* Registers `in` as evaluating under the thread's switch; -1, with libvips' error set, when it was pulled. */
 static int evaluation_begin(VipsImage *in) {
     ThumbVipsStop *stop = attached_stop;

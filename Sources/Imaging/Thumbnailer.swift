@@ -53,6 +53,17 @@ package struct Thumbnailer: Sendable {
         }
     }
 
+    /// The memory budget's estimate for rendering `source` into `renditions`: the decode's
+    /// (``SourceInfo/estimatedDecodeBytes(framesWanted:)``) and, for a JPEG that TurboJPEG decodes, its whole scaled
+    /// image, three bytes a pixel (libvips' loader makes it a few rows at a time).
+    package func estimatedMemory(of source: SourceInfo, renditions: [RenditionSpec]) -> Int {
+        let decode = source.estimatedDecodeBytes(framesWanted: Self.framesWanted(by: renditions))
+        guard source.format == .jpeg, settings.jpegDecoder == .turbojpeg else { return decode }
+        let shrink = Int(
+            TurboJPEGDecode.shrink(for: DecodeStep.sharedBox(for: renditions, source: source), source: source))
+        return decode + 3 * (source.width / shrink) * (source.height / shrink)
+    }
+
     /// Makes every rendition of one upload; `inspected` skips the header check when the caller already made it
     /// with `inspect(data, framesWanted: framesWanted(by: renditions))`.
     ///

@@ -130,7 +130,8 @@ int thumb_vips_thumbnail_buffer(const void *data, size_t length, VipsImage **out
  *  rather than by libvips' loader, then resized, turned upright and converted in the same pass (the decode is done
  *  when this returns; the rest is lazy). Returns 1, with nothing made, when TurboJPEG does not take the file: not
  *  8-bit RGB or grey (CMYK), a header libvips reads otherwise, or damage libjpeg would warn about (a truncated
- *  file); thumb_vips_thumbnail_buffer is then what decides. */
+ *  file, or stray bytes libvips' loader tolerates: those are decoded twice); thumb_vips_thumbnail_buffer is then
+ *  what decides. Fails at once when the thread's stop switch is pulled (the decode itself cannot be interrupted). */
 int thumb_vips_thumbnail_jpeg_turbo(const void *data, size_t length, int shrink, VipsImage **out,
                                     const ThumbVipsThumbnailOptions *options, ThumbVipsError *error);
 

@@ -34,7 +34,7 @@ package struct ThumbnailPipeline: Sendable {
             return (try thumbnailer.inspect(data, framesWanted: framesWanted), start.secondsUntilNow(ContinuousClock()))
         }
         let (source, inspectSeconds) = try inspected.mapError(WorkerError.init(imaging:)).get()
-        let reserved = await memoryBudget?.acquire(source.estimatedDecodeBytes(framesWanted: framesWanted))
+        let reserved = await memoryBudget?.acquire(thumbnailer.estimatedMemory(of: source, renditions: renditions))
         let rendered = await pool.runStoppable { () throws(ImagingError) in
             try thumbnailer.render(data, renditions: renditions, inspected: source)
         }

@@ -63,6 +63,55 @@ struct TurboJPEGDecodeTests {
         }
     }
 
+    @Test("the memory budget counts TurboJPEG's whole scaled image, at the shrink the renditions allow")
+    func memoryEstimate() throws {
+        let info = try source(of: "landscape.jpg")
+        let turbo = try thumbnailer { $0.jpegDecoder = .turbojpeg }
+        let libvips = try thumbnailer { $0.jpegDecoder = .libvips }
+        let decode = info.estimatedDecodeBytes(framesWanted: 1)
+        #expect(libvips.estimatedMemory(of: info, renditions: [rendition(1024)]) == decode)
+        #expect(turbo.estimatedMemory(of: info, renditions: [rendition(1024)]) == decode + 600 * 400 * 3)
+        #expect(turbo.estimatedMemory(of: info, renditions: [rendition(70)]) == decode + 150 * 100 * 3)
+        let png = try source(of: "alpha.png")
+        #expect(
+            turbo.estimatedMemory(of: png, renditions: [rendition(70)]) == png.estimatedDecodeBytes(framesWanted: 1))
+    }
+
+    @Test("a JPEG with stray bytes libjpeg warns about is declined, and libvips' loader still renders it")
+    func warningOnlyFile() throws {
+        var data = try Testdata.bytes("landscape.jpg")
+        // Two bytes between the header's last segment and the start of scan: "extraneous bytes before marker".
+        let scan = try #require(data.indices.first { data[$0] == 0xFF && data[$0 + 1] == 0xDA })
+        data.insert(contentsOf: [0x12, 0x34], at: scan)
+        let info = try Thumbnailer().inspect(data)
+        let declined = try data.withBytes { buffer throws(ImagingError) in
+            try TurboJPEGDecode.decode(buffer, options: widthBox(150), source: info, failure: "test")
+        }
+        #expect(declined == nil)
+        let made = try thumbnailer { $0.jpegDecoder = .turbojpeg }.render(data, renditions: [rendition(150)])
+        let expected = try thumbnailer { $0.jpegDecoder = .libvips }.render(data, renditions: [rendition(150)])
+        #expect(try DecodedImage(made.renditions[0].data).rgba == DecodedImage(expected.renditions[0].data).rgba)
+    }
+
+    @Test("a pulled stop switch fails the TurboJPEG decode before it starts")
+    func stopSwitch() throws {
+        let info = try source(of: "landscape.jpg")
+        let stop = try #require(thumb_vips_stop_new())
+        defer { thumb_vips_stop_free(stop) }
+        thumb_vips_stop_pull(stop)
+        thumb_vips_stop_attach(stop)
+        defer { thumb_vips_stop_attach(nil) }
+        do {
+            _ = try Testdata.bytes("landscape.jpg").withBytes { buffer throws(ImagingError) in
+                try TurboJPEGDecode.decode(buffer, options: widthBox(150), source: info, failure: "stopped test")
+            }
+            Issue.record("the decode ran with its stop switch pulled")
+        } catch let error as ImagingError {
+            #expect(error.message == "stopped test")
+            #expect(error.libvipsMessage?.contains("the job was stopped") == true)
+        }
+    }
+
     @Test(
         "the shrink is libvips' own: the largest DCT scale that leaves a factor of two for the reduce",
         arguments: [
