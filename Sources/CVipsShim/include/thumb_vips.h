@@ -81,6 +81,9 @@ typedef struct {
 /** Starts libvips once per process and blocks its untrusted loaders; 0 on success. */
 int thumb_vips_start(const char *program_name, const ThumbVipsStartOptions *options, ThumbVipsError *error);
 
+/** Whether libvips runs its ORC vector code (thumb_vips_start turns it off: see there). */
+int thumb_vips_vector_enabled(void);
+
 /** Allows or blocks one loader class (and its subclasses) by name, e.g. "VipsForeignLoadSvg". */
 void thumb_vips_set_loader_blocked(const char *class_name, int blocked);
 
