@@ -286,6 +286,9 @@ void thumb_vips_stop_pull(ThumbVipsStop *stop) {
 
 void thumb_vips_stop_attach(ThumbVipsStop *stop) { attached_stop = stop; }
 
+/* Sets libvips' error to say the job's stop switch was pulled. */
+static void report_stopped(void) { vips_error("thumbworker", "the job was stopped"); }
+
 int thumb_stop_pulled(void) {
     ThumbVipsStop *stop = attached_stop;
     if (!stop) {
@@ -295,7 +298,7 @@ int thumb_stop_pulled(void) {
     int pulled = stop->pulled;
     pthread_mutex_unlock(&stop->lock);
     if (pulled) {
-        vips_error("thumbworker", "the job was stopped");
+        report_stopped();
     }
     return pulled;
 }
@@ -313,7 +316,7 @@ static int evaluation_begin(VipsImage *in) {
     }
     pthread_mutex_unlock(&stop->lock);
     if (pulled) {
-        vips_error("thumbworker", "the job was stopped");
+        report_stopped();
         return -1;
     }
     return 0;

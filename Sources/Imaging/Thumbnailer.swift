@@ -58,7 +58,7 @@ package struct Thumbnailer: Sendable {
     /// image, three bytes a pixel (libvips' loader makes it a few rows at a time).
     package func estimatedMemory(of source: SourceInfo, renditions: [RenditionSpec]) -> Int {
         let decode = source.estimatedDecodeBytes(framesWanted: Self.framesWanted(by: renditions))
-        guard source.format == .jpeg, settings.jpegDecoder == .turbojpeg else { return decode }
+        guard TurboJPEGDecode.applies(to: source, with: settings.jpegDecoder) else { return decode }
         let shrink = Int(
             TurboJPEGDecode.shrink(for: DecodeStep.sharedBox(for: renditions, source: source), source: source))
         return decode + 3 * (source.width / shrink) * (source.height / shrink)

@@ -46,7 +46,7 @@ enum DecodeStep {
         _ buffer: UnsafeRawBufferPointer, options: ThumbVipsThumbnailOptions, source: SourceInfo,
         jpegDecoder: JPEGDecoder, failure: String
     ) throws(ImagingError) -> VipsImage {
-        if source.format == .jpeg, jpegDecoder == .turbojpeg,
+        if TurboJPEGDecode.applies(to: source, with: jpegDecoder),
             let decoded = try TurboJPEGDecode.decode(buffer, options: options, source: source, failure: failure)
         {
             return decoded

@@ -13,6 +13,11 @@ package enum JPEGDecoder: String, Sendable, Hashable, CaseIterable {
 /// Step 2 for JPEG uploads on ``JPEGDecoder/turbojpeg``: the decode done by TurboJPEG, the rest of the pass
 /// (resize, upright, colour) by libvips as for any other decode.
 enum TurboJPEGDecode {
+    /// Whether `source` goes to TurboJPEG first with `decoder` chosen: a JPEG, on ``JPEGDecoder/turbojpeg``.
+    static func applies(to source: SourceInfo, with decoder: JPEGDecoder) -> Bool {
+        source.format == .jpeg && decoder == .turbojpeg
+    }
+
     /// The DCT shrink (8, 4, 2 or 1) libvips' `vips_thumbnail` shrink-on-load picks for this box: the largest that
     /// still leaves at least a factor of two for its lanczos3 reduce. `source` is the upright size; the factor is the
     /// same as libvips computes on the stored size with the box turned.
