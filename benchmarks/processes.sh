@@ -22,10 +22,12 @@ ls "$corpus"/*.jpg >/dev/null 2>&1 || benchmarks/make-corpus.sh benchmarks/corpu
 files=("$PWD/$corpus"/*.jpg)
 release_thumbworker processes
 
-# One drain of a fresh queue with N processes; prints the seconds it took.
+# One drain of a fresh queue with N processes in round R; prints the seconds it took. Each drain has a folder of its
+# own, all removed at the end: deleting the last drain's thousands of files just before would make ext4 search past
+# the recently freed inodes on every file this one creates, kernel time that a lone process hides on the idle core.
 drain() {
-    local processes=$1 folder="$work/run-$1"
-    rm -rf "$folder" && mkdir -p "$folder/in"
+    local processes=$1 folder="$work/run-$2-$1"
+    mkdir -p "$folder/in"
     for index in $(seq "$uploads"); do
         ln -s "${files[$((index % ${#files[@]}))]}" "$folder/in/$index.jpg"
     done
@@ -62,7 +64,7 @@ echo "uploads: $uploads per drain, $rounds rounds, local backends, concurrency 1
 declare -A total steady
 for round in $(seq "$rounds"); do
     for processes in 1 2; do
-        times=$(drain "$processes")
+        times=$(drain "$processes" "$round")
         read -r seconds steady_seconds <<<"$times"
         echo "round $round, $processes process(es): $seconds s to exit, $steady_seconds s first to last thumbnail"
         total[$processes]=$(awk -v a="${total[$processes]:-0}" -v b="$seconds" 'BEGIN { print a + b }')

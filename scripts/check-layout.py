@@ -11,8 +11,12 @@ import re
 import subprocess
 import sys
 
-# Modules every target may import: the standard library and Foundation.
-STANDARD = {"Foundation", "FoundationEssentials", "FoundationXML", "Synchronization", "Dispatch", "Glibc", "Musl", "Darwin"}
+# Modules every target may import: the standard library and Foundation (CoreFoundation is where Swift on Linux
+# declares the fields of C records such as `stat`).
+STANDARD = {
+    "Foundation", "FoundationEssentials", "FoundationXML", "CoreFoundation", "Synchronization", "Dispatch", "Glibc",
+    "Musl", "Darwin",
+}
 
 # The modules each source target may use, beyond STANDARD.
 ALLOWED = {

@@ -199,3 +199,91 @@ final class LocalFolderStoreTests: Sendable {
         #expect(try await store.head(bucket: "photos", key: "in/a.jpg") != nil)
     }
 }
+
+/// Reading and writing single objects: atomic replacement, missing folders made, and errors that say what to do.
+@Suite("LocalFolderStore reads and writes files")
+final class LocalFolderStoreFileTests: Sendable {
+    /// A new folder per test, removed after it: the store's root.
+    let root: URL
+    /// The store with bucket folders and metadata under `root`.
+    let store: LocalFolderStore
+
+    /// Makes the test's root.
+    init() throws {
+        root = try TemporaryFolder.make()
+        store = LocalFolderStore(root: root.path)
+    }
+
+    /// Removes the test's root.
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// An upload of `body` to `key` in the bucket `photos`.
+    static func upload(_ key: String, _ body: [UInt8]) -> ObjectUpload {
+        ObjectUpload(
+            bucket: "photos", key: key, body: body, contentType: "image/webp", cacheControl: "max-age=60",
+            metadata: ["source": "a.jpg"])
+    }
+
+    /// The names in `folder`, hidden ones included.
+    func names(in folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path).sorted()
+    }
+
+    @Test("a put makes the missing folders, replaces the old file whole, and leaves no temporary file behind")
+    func putReplaces() async throws {
+        let first = try await store.put(Self.upload("in/deep/er/a.webp", [1, 2, 3]))
+        let second = try await store.put(Self.upload("in/deep/er/a.webp", Array(repeating: 7, count: 100_000)))
+        #expect(first != second)
+        let bytes = try await store.get(bucket: "photos", key: "in/deep/er/a.webp", maxBytes: 1 << 20)
+        #expect(bytes == Array(repeating: 7, count: 100_000))
+        #expect(try names(in: "photos/in/deep/er") == ["a.webp"])
+        let head = try #require(try await store.head(bucket: "photos", key: "in/deep/er/a.webp"))
+        #expect(head.size == 100_000)
+        #expect(head.eTag == second)
+        #expect(head.metadata == ["source": "a.jpg"])
+    }
+
+    @Test("a temporary file left by a process that died mid-write is not listed")
+    func temporaryNotListed() async throws {
+        try await store.put(Self.upload("a.webp", [1]))
+        let leftover = root.appendingPathComponent("photos/.b.webp.1234.partial")
+        try Data([1, 2]).write(to: leftover)
+        let page = try await store.list(bucket: "photos", prefix: "", after: nil, limit: 10)
+        #expect(page.objects.map(\.key) == ["a.webp"])
+    }
+
+    @Test("get: a missing file is notFound, a folder is refused, a file over the limit is tooLarge before reading")
+    func getErrors() async throws {
+        try await store.put(Self.upload("in/a.webp", Array(repeating: 1, count: 5000)))
+        let missing = await #expect(throws: WorkerError.self) {
+            try await self.store.get(bucket: "photos", key: "in/b.webp", maxBytes: 1 << 20)
+        }
+        #expect(missing?.code == .notFound)
+        #expect(missing?.message.contains("in/b.webp does not exist") == true, "\(missing?.message ?? "")")
+        let folder = await #expect(throws: WorkerError.self) {
+            try await self.store.get(bucket: "photos", key: "in", maxBytes: 1 << 20)
+        }
+        #expect(folder?.code == .inputUnreadable)
+        #expect(folder?.message.contains("it is a folder") == true, "\(folder?.message ?? "")")
+        let large = await #expect(throws: WorkerError.self) {
+            try await self.store.get(bucket: "photos", key: "in/a.webp", maxBytes: 4999)
+        }
+        #expect(large?.code == .tooLarge)
+        #expect(large?.message.contains("5000 bytes; the limit is 4999") == true, "\(large?.message ?? "")")
+        #expect(try await store.get(bucket: "photos", key: "in/a.webp", maxBytes: 5000).count == 5000)
+    }
+
+    @Test("a put where a file stands in place of a folder fails with outputUnwritable naming the path")
+    func putBlocked() async throws {
+        try await store.put(Self.upload("in", [1]))
+        let error = await #expect(throws: WorkerError.self) {
+            try await self.store.put(Self.upload("in/a.webp", [2]))
+        }
+        #expect(error?.code == .outputUnwritable)
+        #expect(error?.message.contains("cannot write") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("Not a directory") == true, "\(error?.message ?? "")")
+        #expect(try await store.get(bucket: "photos", key: "in", maxBytes: 10) == [1])
+    }
+}

@@ -21,15 +21,16 @@ private func s3Event(bucket: String = "uploads", key: String) -> String {
 /// The worker's parts wired to in-memory fakes.
 private struct Harness {
     let uploads = InMemoryObjectStore()
-    let queue = InMemoryQueue()
+    let queue: InMemoryQueue
     let notifier: RecordingNotifier
     let handler: MessageHandler
     var settings: ConsumerSettings
 
     init(
         notifier: RecordingNotifier = RecordingNotifier(), store: InMemoryObjectStore? = nil,
-        configure: (inout ConsumerSettings) -> Void = { _ in }
+        exactQueue: Bool = false, configure: (inout ConsumerSettings) -> Void = { _ in }
     ) throws {
+        queue = InMemoryQueue(emptyReceiveIsExact: exactQueue)
         var settings = ConsumerSettings()
         settings.wait = .milliseconds(20)
         configure(&settings)
@@ -322,5 +323,24 @@ struct QueueConsumerTests {
         try await testGracefulShutdown { _ in try await consumer.run() }
         #expect(queue.messages.deletedIDs == [id], "the consumer did not stop while a message was visible")
         #expect(harness.notifier.events.map(\.source.key) == ["late.jpg"])
+    }
+
+    @Test(
+        "with stopsWhenIdle, a queue whose empty receives are exact is asked for short looks, not the long poll",
+        .timeLimit(.minutes(1)), arguments: [true, false])
+    func idleDrainLooksBriefly(exact: Bool) async throws {
+        let harness = try Harness(exactQueue: exact) {
+            $0.stopsWhenIdle = true
+            $0.wait = .seconds(20)
+        }
+        harness.uploads.add("uploads", "cat.jpg", try Testdata.bytes("landscape.jpg"))
+        let id = harness.queue.add(body: s3Event(key: "cat.jpg"))
+        let consumer = QueueConsumer(
+            queue: harness.queue, handler: harness.handler, settings: harness.settings, logger: .quiet)
+        try await testGracefulShutdown { _ in try await consumer.run() }
+        #expect(harness.queue.deletedIDs == [id], "the message was handled before the consumer stopped")
+        let expected: Duration = exact ? QueueConsumer.idleDrainWait : .seconds(20)
+        #expect(!harness.queue.receiveWaits.isEmpty)
+        #expect(harness.queue.receiveWaits.allSatisfy { $0 == expected }, "waits: \(harness.queue.receiveWaits)")
     }
 }

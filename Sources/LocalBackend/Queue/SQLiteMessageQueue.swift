@@ -51,6 +51,9 @@ package struct SQLiteMessageQueue: MessageQueue {
         }
     }
 
+    /// Every receive looks at every message in the file.
+    package var emptyReceiveIsExact: Bool { true }
+
     /// Takes up to `maxMessages` visible messages, oldest first, polling until `wait` has passed if none is visible.
     ///
     /// Cancelling the task ends the wait at once with no messages; a transaction cut short by it hides none.

@@ -16,62 +16,62 @@ package struct LocalFolderStore: ObjectStore {
     /// A store of files; `root` turns on bucket folders and metadata.
     package init(root: String? = nil) {
         self.root = root
+        rootFolder = root.map { URL(fileURLWithPath: $0).path }
     }
+
+    /// `root` as an absolute path, resolved once: every object's path is built from it by joining names.
+    private let rootFolder: String?
 
     /// The file's size (and, with a root, its metadata), or nil when there is no such file; a folder is refused.
     package func head(bucket: String, key: String) async throws(WorkerError) -> StoredObject? {
         let path = try path(bucket: bucket, key: key)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
-        if attributes[.type] as? FileAttributeType == .typeDirectory {
-            throw Self.folderRefused(path)
-        }
-        guard attributes[.type] as? FileAttributeType == .typeRegular,
-            let size = (attributes[.size] as? NSNumber)?.intValue
-        else { return nil }
-        let sidecar = root.flatMap { Self.readSidecar(Self.sidecarPath(root: $0, bucket: bucket, key: key)) }
-        return StoredObject(size: size, eTag: sidecar?.eTag, metadata: sidecar?.metadata ?? [:])
+        guard let status = LocalFile.status(path) else { return nil }
+        guard status.kind != .folder else { throw Self.folderRefused(path) }
+        guard status.kind == .regular else { return nil }
+        let sidecar = rootFolder.flatMap { Self.readSidecar(Self.sidecarPath(root: $0, bucket: bucket, key: key)) }
+        return StoredObject(size: status.size, eTag: sidecar?.eTag, metadata: sidecar?.metadata ?? [:])
     }
 
     /// Reads the file, refusing it before reading when it is larger than `maxBytes`.
     package func get(bucket: String, key: String, maxBytes: Int) async throws(WorkerError) -> [UInt8] {
         let path = try path(bucket: bucket, key: key)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw WorkerError(.notFound, "\(path) does not exist")
+        do {
+            return try LocalFile.read(path) { status throws(LocalFile.Failure) in
+                if status.kind == .regular, status.size > maxBytes {
+                    throw LocalFile.Failure(path: path, code: EFBIG)
+                }
+            }
+        } catch {
+            switch error.code {
+            case _ where error.isMissing: throw WorkerError(.notFound, "\(path) does not exist")
+            case EISDIR: throw Self.folderRefused(path)
+            case EFBIG:
+                let size = LocalFile.status(path)?.size ?? 0
+                throw WorkerError(
+                    .tooLarge, "the file is \(size) bytes; the limit is \(maxBytes) (limits.max_input_bytes)")
+            default: throw WorkerError(.inputUnreadable, "cannot read \(path): \(error.reason); check its permissions")
+            }
         }
-        if isFolder.boolValue {
-            throw Self.folderRefused(path)
-        }
-        if let object = try await head(bucket: bucket, key: key), object.size > maxBytes {
-            throw WorkerError(
-                .tooLarge, "the file is \(object.size) bytes; the limit is \(maxBytes) (limits.max_input_bytes)")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw WorkerError(.inputUnreadable, "cannot read \(path): check its permissions")
-        }
-        return [UInt8](data)
     }
 
-    /// Writes the file atomically, creating the folders on its path; with a root, also its metadata.
+    /// Writes the file atomically and durably, creating the folders on its path; with a root, also its metadata.
     @discardableResult
     package func put(_ upload: ObjectUpload) async throws(WorkerError) -> String? {
-        let url = URL(fileURLWithPath: try path(bucket: upload.bucket, key: upload.key))
+        let path = try path(bucket: upload.bucket, key: upload.key)
         let eTag = Insecure.MD5.hash(data: upload.body).map { String(format: "%02x", $0) }.joined()
         do {
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(upload.body).write(to: url, options: .atomic)
-            if let root {
-                let sidecar = URL(fileURLWithPath: Self.sidecarPath(root: root, bucket: upload.bucket, key: upload.key))
-                try FileManager.default.createDirectory(
-                    at: sidecar.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try LocalFile.writeAtomically(upload.body, to: path)
+            if let rootFolder {
                 let facts = Sidecar(
                     contentType: upload.contentType, cacheControl: upload.cacheControl,
                     metadata: upload.metadata, eTag: eTag)
-                try JSONEncoder().encode(facts).write(to: sidecar, options: .atomic)
+                let sidecar = Self.sidecarPath(root: rootFolder, bucket: upload.bucket, key: upload.key)
+                try LocalFile.writeAtomically([UInt8](try JSONEncoder().encode(facts)), to: sidecar)
             }
+        } catch let failure as LocalFile.Failure {
+            throw WorkerError(.outputUnwritable, "cannot write \(failure.path): \(failure.reason)")
         } catch {
-            throw WorkerError(.outputUnwritable, "cannot write \(url.path): \(error.localizedDescription)")
+            throw WorkerError(.outputUnwritable, "cannot write \(path): \(error)")
         }
         return root == nil ? nil : eTag
     }
@@ -97,7 +97,8 @@ package struct LocalFolderStore: ObjectStore {
                     walk.skipDescendants()
                 }
             case .typeRegular?
-            where key.utf8.starts(with: prefix.utf8) && after.map({ Self.precedes($0, key) }) ?? true:
+            where key.utf8.starts(with: prefix.utf8) && after.map({ Self.precedes($0, key) }) ?? true
+                && !LocalFile.isTemporary(key):
                 keys.append(key)
             default:
                 break
@@ -106,13 +107,13 @@ package struct LocalFolderStore: ObjectStore {
         keys.sort(by: Self.precedes)
         let pageSize = max(limit, 0)
         let objects = keys.prefix(pageSize).compactMap { key -> ListedObject? in
-            let path = URL(fileURLWithPath: folder).appendingPathComponent(key).path
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                let size = (attributes[.size] as? NSNumber)?.intValue
-            else { return nil }  // deleted since the walk
-            let sidecar = root.flatMap { Self.readSidecar(Self.sidecarPath(root: $0, bucket: bucket, key: key)) }
+            guard let status = LocalFile.status("\(folder)/\(key)") else { return nil }  // deleted since the walk
+            let sidecar = rootFolder.flatMap {
+                Self.readSidecar(Self.sidecarPath(root: $0, bucket: bucket, key: key))
+            }
             return ListedObject(
-                key: key, size: size, eTag: sidecar?.eTag, lastModified: attributes[.modificationDate] as? Date)
+                key: key, size: status.size, eTag: sidecar?.eTag,
+                lastModified: Date(timeIntervalSince1970: status.modified))
         }
         return ObjectListing(objects: objects, isTruncated: keys.count > pageSize)
     }
@@ -126,7 +127,7 @@ package struct LocalFolderStore: ObjectStore {
             throw Self.folderRefused(path)
         }
         do {
-            for file in [path] + (root.map { [Self.sidecarPath(root: $0, bucket: bucket, key: key)] } ?? [])
+            for file in [path] + (rootFolder.map { [Self.sidecarPath(root: $0, bucket: bucket, key: key)] } ?? [])
             where FileManager.default.fileExists(atPath: file) {
                 try FileManager.default.removeItem(atPath: file)
             }
@@ -142,25 +143,25 @@ package struct LocalFolderStore: ObjectStore {
 
     /// The file of an object; keys that would leave their bucket (`..`) are refused.
     private func path(bucket: String, key: String) throws(WorkerError) -> String {
-        guard let root else {
+        guard let rootFolder else {
             return bucket.isEmpty ? key : URL(fileURLWithPath: bucket).appendingPathComponent(key).path
         }
         let parts = ([bucket] + key.split(separator: "/").map(String.init))
         guard !key.isEmpty, parts.allSatisfy(Self.isUsableName) else {
             throw WorkerError(.inputUnreadable, "'\(bucket)/\(key)' is not a usable bucket and key for the local store")
         }
-        return parts.reduce(URL(fileURLWithPath: root)) { $0.appendingPathComponent($1) }.path
+        return ([rootFolder] + parts).joined(separator: "/")
     }
 
     /// The folder of a bucket (under the root, or the bucket path itself without one); a `notFound` error when
     /// there is no such folder, as S3 answers `NoSuchBucket`.
     private func existingBucketFolder(_ bucket: String) throws(WorkerError) -> String {
         let folder: String
-        if let root {
+        if let rootFolder {
             guard Self.isUsableName(bucket) else {
                 throw WorkerError(.inputUnreadable, "'\(bucket)' is not a usable bucket name for the local store")
             }
-            folder = URL(fileURLWithPath: root).appendingPathComponent(bucket).path
+            folder = "\(rootFolder)/\(bucket)"
         } else {
             folder = bucket.isEmpty ? "." : bucket
         }
@@ -189,14 +190,15 @@ package struct LocalFolderStore: ObjectStore {
 
     /// The metadata file of an object in a bucket under `root`.
     private static func sidecarPath(root: String, bucket: String, key: String) -> String {
-        URL(fileURLWithPath: root).appendingPathComponent(bucket).appendingPathComponent(sidecarFolder)
-            .appendingPathComponent(key + ".json").path
+        "\(root)/\(bucket)/\(sidecarFolder)/\(key).json"
     }
 
     private static let sidecarFolder = ".thumbworker-meta"
 
     private static func readSidecar(_ path: String) -> Sidecar? {
-        FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(Sidecar.self, from: $0) }
+        (try? LocalFile.read(path) { _ throws(LocalFile.Failure) in }).flatMap {
+            try? JSONDecoder().decode(Sidecar.self, from: Data($0))
+        }
     }
 
     /// What S3 would know about an object besides its bytes.

@@ -222,6 +222,16 @@ package struct QueueConsumer: Service, CustomStringConvertible {
                 + "queue.retry_max_seconds)\(next)")
     }
 
+    /// The wait of each receive: the long poll of the settings; but a consumer that stops when idle, on a queue whose
+    /// empty receives are exact, looks again every `idleDrainWait` instead, so that a drained queue ends the run at once
+    /// rather than after a last long poll (hidden messages are still waited for, one short look at a time).
+    package var receiveWait: Duration {
+        settings.stopsWhenIdle && queue.emptyReceiveIsExact ? min(settings.wait, Self.idleDrainWait) : settings.wait
+    }
+
+    /// How long one receive of a consumer draining an exact queue waits.
+    package static let idleDrainWait = Duration.milliseconds(100)
+
     /// One receive, after `pause` when receives have been failing; what it brings, or why it failed.
     private func receive(capacity: Int, after pause: Duration?) async -> Event {
         // Shutdown may have begun since the state asked for this receive: a long poll now would only hide messages.
@@ -232,9 +242,9 @@ package struct QueueConsumer: Service, CustomStringConvertible {
             if Task.isShuttingDownGracefully { return .received([], .zero) }
         }
         let start = ContinuousClock.now
+        let wait = receiveWait
         let receive = { @Sendable in
-            try await queue.receive(
-                maxMessages: capacity, wait: settings.wait, visibilityTimeout: settings.visibilityTimeout)
+            try await queue.receive(maxMessages: capacity, wait: wait, visibilityTimeout: settings.visibilityTimeout)
         }
         do {
             // An SQS long poll is let finish on shutdown (what it brings is released at once): cancelled, it could

@@ -25,11 +25,18 @@ package protocol MessageQueue: Sendable {
     /// Whether a receive cancelled while it waits may still take messages on the server, which then stay hidden for the
     /// visibility timeout (an SQS long poll does); a consumer that is shutting down lets such a receive finish.
     var abandonedReceiveMayHideMessages: Bool { get }
+    /// Whether an empty receive proves that no message was visible at that moment (the local queue looks at every
+    /// message; an SQS short poll samples some of its servers), so a consumer that stops when idle need not wait out a
+    /// long poll to know the queue is drained.
+    var emptyReceiveIsExact: Bool { get }
 }
 
 extension MessageQueue {
     /// A queue in this process gives nothing to a receive that was cancelled.
     package var abandonedReceiveMayHideMessages: Bool { false }
+
+    /// A queue is not assumed to answer empty receives exactly.
+    package var emptyReceiveIsExact: Bool { false }
 
     /// One change after the other, for queues without a batch call (a local queue's calls cost no round trip).
     package func changeVisibility(_ changes: [(message: QueueMessage, timeout: Duration)]) async throws(WorkerError)

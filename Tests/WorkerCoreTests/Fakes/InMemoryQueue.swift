@@ -9,6 +9,15 @@ final class InMemoryQueue: MessageQueue {
         var deleted: [String] = []
         var visibility: [(id: String, timeout: Duration)] = []
         var receives = 0
+        var waits: [Duration] = []
+    }
+
+    /// Whether the queue says its empty receives are exact, as the local queue does.
+    let emptyReceiveIsExact: Bool
+
+    /// An empty queue; `emptyReceiveIsExact` is what it tells the consumer.
+    init(emptyReceiveIsExact: Bool = false) {
+        self.emptyReceiveIsExact = emptyReceiveIsExact
     }
 
     private let state = Mutex(State())
@@ -17,6 +26,8 @@ final class InMemoryQueue: MessageQueue {
     var deletedIDs: [String] { state.withLock { $0.deleted } }
     var visibilityChanges: [(id: String, timeout: Duration)] { state.withLock { $0.visibility } }
     var waitingCount: Int { state.withLock { $0.waiting.count } }
+    /// The wait each receive asked for, in order.
+    var receiveWaits: [Duration] { state.withLock { $0.waits } }
 
     /// Returns once `count` messages were deleted.
     func waitForDeletes(_ count: Int) async {
@@ -39,6 +50,7 @@ final class InMemoryQueue: MessageQueue {
     {
         let taken = state.withLock { state -> [QueueMessage] in
             state.receives += 1
+            state.waits.append(wait)
             let taken = Array(state.waiting.prefix(maxMessages))
             state.waiting.removeFirst(taken.count)
             return taken
