@@ -36,6 +36,7 @@ let package = Package(
             providers: [.apt(["libvips-dev"])]
         ),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CAffinity"),
         .target(
             name: "CVipsShim",
             dependencies: ["CVips"],
@@ -146,6 +147,7 @@ let package = Package(
             name: "thumbworker",
             dependencies: [
                 "CMalloc",
+                "CAffinity",
                 "WorkerCore",
                 "Backfill",
                 "WorkerAWS",

@@ -152,7 +152,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         let launch = ChildLaunch(
             executable: URL(filePath: "/proc/self/exe").resolvingSymlinksInPath(), arguments: arguments,
-            environment: environment, ports: try HostShare.freePorts(count))
+            environment: environment, ports: try HostShare.freePorts(count),
+            cpus: configuration.pinProcesses
+                ? CPUAffinity.childCPUs(count: count, usableCPUs: HostShare.usableCPUs()) : nil)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ResourceService("HTTPClient") { try? await client.shutdown() })
@@ -163,7 +165,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         logger.info(
             "thumbworker supervisor started",
-            metadata: ["thumb.processes": "\(count)", "thumb.arguments": "\(arguments.joined(separator: " "))"])
+            metadata: [
+                "thumb.processes": "\(count)", "thumb.arguments": "\(arguments.joined(separator: " "))",
+                "thumb.cpus": "\(launch.cpus.map { $0.map(String.init).joined(separator: ",") } ?? "any")",
+            ])
         services.append(
             .init(
                 service: Supervisor(launch: launch, stopsWhenIdle: exitWhenIdle, logger: logger),

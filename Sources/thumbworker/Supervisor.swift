@@ -93,6 +93,8 @@ struct ChildLaunch: Sendable {
     let environment: [String: String]
     /// Each child's metrics port on 127.0.0.1, by child index.
     let ports: [Int]
+    /// The CPU each child is bound to, by child index, or nil to let the scheduler place them.
+    var cpus: [Int]? = nil
 
     /// Child `index`'s environment: the shared one and its metrics port.
     func environment(of index: Int) -> [String: String] {
@@ -123,7 +125,11 @@ final class ChildTable: @unchecked Sendable {
             exited.yield(process.terminationReason == .uncaughtSignal ? 128 + status : status)
             exited.finish()
         }
-        try process.run()
+        if let cpu = launch.cpus?[index] {
+            try CPUAffinity.whileBound(to: cpu) { try process.run() }
+        } else {
+            try process.run()
+        }
         let stopNow = lock.withLock { () -> Bool in
             running[index] = process
             return stopping

@@ -212,4 +212,39 @@ struct SupervisorTests {
         #expect(!budget.allowsRestart(at: start + .seconds(30)))
         #expect(budget.allowsRestart(at: start + .seconds(61)), "the oldest restart left the window")
     }
+
+    /// The `Cpus_allowed_list` line of a process started from this thread: what it inherited.
+    static func inheritedCPUList() throws -> String {
+        let process = Process()
+        process.executableURL = URL(filePath: "/bin/cat")
+        process.arguments = ["/proc/self/status"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let line = text.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
+        return String(try #require(line).dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces))
+    }
+
+    @Test("a child started while bound runs on that CPU alone; the starting thread gets its mask back")
+    func boundChild() throws {
+        let allowed = try #require(CPUAffinity.allowedCPUs())
+        try #require(!allowed.isEmpty)
+        let cpu = try #require(allowed.last)
+        #expect(try CPUAffinity.whileBound(to: cpu) { try Self.inheritedCPUList() } == "\(cpu)")
+        #expect(CPUAffinity.allowedCPUs() == allowed)
+        #expect(try CPUAffinity.whileBound(to: -1) { CPUAffinity.allowedCPUs() } == allowed, "refused: unbound")
+    }
+
+    @Test("children are bound one per CPU only when the mask has exactly as many CPUs and no quota is lower")
+    func childCPUs() throws {
+        let allowed = try #require(CPUAffinity.allowedCPUs())
+        #expect(CPUAffinity.childCPUs(count: allowed.count + 1, usableCPUs: allowed.count + 1) == nil)
+        #expect(CPUAffinity.childCPUs(count: 1, usableCPUs: 1) == nil, "one child has nothing to trade places with")
+        if allowed.count > 1 {
+            #expect(CPUAffinity.childCPUs(count: allowed.count, usableCPUs: allowed.count) == allowed)
+            #expect(CPUAffinity.childCPUs(count: allowed.count, usableCPUs: allowed.count - 1) == nil)
+        }
+    }
 }

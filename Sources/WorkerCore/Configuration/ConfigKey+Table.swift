@@ -52,6 +52,7 @@ extension ConfigKey {
         .choice("imaging", "jpeg_decoder", \.imaging.jpegDecoder),
         .integer("imaging", "concurrency", in: 0...1024, \.concurrency),
         .integer("imaging", "processes", in: 0...1024, \.processes),
+        .flag("imaging", "pin_processes", \.pinProcesses),
         .megabytes("imaging", "memory_budget_mb", in: 0...1_048_576, \.memoryBudgetBytes),
         .integer("imaging.quality", "jpeg", in: 1...100, \.imaging.quality.jpeg),
         .integer("imaging.quality", "webp", in: 1...100, \.imaging.quality.webp),

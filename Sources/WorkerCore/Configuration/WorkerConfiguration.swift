@@ -15,6 +15,8 @@ package struct WorkerConfiguration: Sendable {
     package var concurrency: Int
     /// Worker processes `run` starts under one supervisor; 0 means one per CPU the process may use.
     package var processes = 1
+    /// Whether the supervisor binds each process to a CPU of its own when it may use exactly as many CPUs.
+    package var pinProcesses = true
     /// The memory, in bytes, that decodes in flight may take together by their header estimate; 0 turns it off.
     package var memoryBudgetBytes = 1024 << 20
     /// The queue and the consumer's pacing.
