@@ -4,8 +4,9 @@ import TestSupport
 import Testing
 import WorkerCore
 
-/// Listing and deleting in folders as buckets, with S3's order of keys and its forgiving delete.
-@Suite("LocalFolderStore lists and deletes as S3 does")
+/// Folders as buckets: reads and atomic writes, and listing and deleting with S3's order of keys and its forgiving
+/// delete.
+@Suite("LocalFolderStore reads, writes, lists and deletes as S3 does")
 final class LocalFolderStoreTests: Sendable {
     /// A new folder per test, removed after it: the store's root.
     let root: URL
@@ -201,24 +202,7 @@ final class LocalFolderStoreTests: Sendable {
 }
 
 /// Reading and writing single objects: atomic replacement, missing folders made, and errors that say what to do.
-@Suite("LocalFolderStore reads and writes files")
-final class LocalFolderStoreFileTests: Sendable {
-    /// A new folder per test, removed after it: the store's root.
-    let root: URL
-    /// The store with bucket folders and metadata under `root`.
-    let store: LocalFolderStore
-
-    /// Makes the test's root.
-    init() throws {
-        root = try TemporaryFolder.make()
-        store = LocalFolderStore(root: root.path)
-    }
-
-    /// Removes the test's root.
-    deinit {
-        try? FileManager.default.removeItem(at: root)
-    }
-
+extension LocalFolderStoreTests {
     /// An upload of `body` to `key` in the bucket `photos`.
     static func upload(_ key: String, _ body: [UInt8]) -> ObjectUpload {
         ObjectUpload(
