@@ -125,11 +125,7 @@ final class ChildTable: @unchecked Sendable {
             exited.yield(process.terminationReason == .uncaughtSignal ? 128 + status : status)
             exited.finish()
         }
-        if let cpu = launch.cpus?[index] {
-            try CPUAffinity.whileBound(to: cpu) { try process.run() }
-        } else {
-            try process.run()
-        }
+        try CPUAffinity.whileBound(to: launch.cpus?[index]) { try process.run() }
         let stopNow = lock.withLock { () -> Bool in
             running[index] = process
             return stopping

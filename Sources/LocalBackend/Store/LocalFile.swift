@@ -34,6 +34,8 @@ enum LocalFile {
         var path: String
         /// The system's error number.
         var code: Int32
+        /// The file's size, when `EFBIG` refused it for being larger than the reader's limit.
+        var size: Int? = nil
         /// The system's words for `code`.
         var reason: String { String(cString: strerror(code)) }
         /// Whether the path, or a folder on it, does not exist.
@@ -47,16 +49,17 @@ enum LocalFile {
         return Status(info)
     }
 
-    /// The whole file, read through one descriptor; `check` sees its status first and may refuse it.
-    static func read(_ path: String, check: (Status) throws(Failure) -> Void) throws(Failure) -> [UInt8] {
+    /// The whole file, read through one descriptor; a file over `maxBytes` is refused with `EFBIG` before reading, a
+    /// folder or a device with `EISDIR`.
+    static func read(_ path: String, maxBytes: Int = .max) throws(Failure) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw Failure(path: path, code: errno) }
         defer { close(descriptor) }
         var info = Glibc.stat()
         guard fstat(descriptor, &info) == 0 else { throw Failure(path: path, code: errno) }
         let status = Status(info)
-        try check(status)
         guard status.kind == .regular else { throw Failure(path: path, code: EISDIR) }
+        guard status.size <= maxBytes else { throw Failure(path: path, code: EFBIG, size: status.size) }
         var bytes = [UInt8](repeating: 0, count: status.size)
         var filled = 0
         while filled < bytes.count {
@@ -108,7 +111,7 @@ enum LocalFile {
     private static let temporarySuffix = ".partial"
 
     /// Creates `folder` and the folders above it that are missing.
-    static func makeFolders(_ folder: String) throws(Failure) {
+    private static func makeFolders(_ folder: String) throws(Failure) {
         if mkdir(folder, 0o755) == 0 { return }
         switch errno {
         case EEXIST:

@@ -36,19 +36,15 @@ package struct LocalFolderStore: ObjectStore {
     package func get(bucket: String, key: String, maxBytes: Int) async throws(WorkerError) -> [UInt8] {
         let path = try path(bucket: bucket, key: key)
         do {
-            return try LocalFile.read(path) { status throws(LocalFile.Failure) in
-                if status.kind == .regular, status.size > maxBytes {
-                    throw LocalFile.Failure(path: path, code: EFBIG)
-                }
-            }
+            return try LocalFile.read(path, maxBytes: maxBytes)
         } catch {
             switch error.code {
             case _ where error.isMissing: throw WorkerError(.notFound, "\(path) does not exist")
             case EISDIR: throw Self.folderRefused(path)
             case EFBIG:
-                let size = LocalFile.status(path)?.size ?? 0
                 throw WorkerError(
-                    .tooLarge, "the file is \(size) bytes; the limit is \(maxBytes) (limits.max_input_bytes)")
+                    .tooLarge,
+                    "the file is \(error.size ?? 0) bytes; the limit is \(maxBytes) (limits.max_input_bytes)")
             default: throw WorkerError(.inputUnreadable, "cannot read \(path): \(error.reason); check its permissions")
             }
         }
@@ -196,7 +192,7 @@ package struct LocalFolderStore: ObjectStore {
     private static let sidecarFolder = ".thumbworker-meta"
 
     private static func readSidecar(_ path: String) -> Sidecar? {
-        (try? LocalFile.read(path) { _ throws(LocalFile.Failure) in }).flatMap {
+        (try? LocalFile.read(path)).flatMap {
             try? JSONDecoder().decode(Sidecar.self, from: Data($0))
         }
     }
