@@ -10,8 +10,10 @@
 # (and the 1-core figure of every round). Each contestant's output, made once and not timed, is compared (PSNR)
 # with a reference made by a lanczos3 resize of the full-size decode. Prints a markdown table.
 #
-# Usage: [RELEASE_BINARY=path] benchmarks/compare.sh [SECONDS per contestant and run, default 10] [ROUNDS, default 3]
-#        [WORKERS for the all-cores run, default: nproc]
+# Usage: [RELEASE_BINARY=path] [CONTESTANTS="tw pyvips ..."] benchmarks/compare.sh [SECONDS per contestant and run,
+#        default 10] [ROUNDS, default 3] [WORKERS for the all-cores run, default: nproc]
+# CONTESTANTS: only these keys (tw tw-libvips tw-procs pyvips vt vtb im pillow simd) and the C loop, for more rounds.
+# WIDTH: the rendition's width instead of 320 (for the PSNR of other DCT shrinks).
 # RELEASE_BINARY: a thumbworker release binary already built (else a release build is made).
 # Installs what it needs: Debian packages (libvips-dev, libvips-tools, imagemagick, python3-venv), and
 # Pillow + numpy (pinned below) in benchmarks/.venv, Pillow-SIMD (built with AVX2) in benchmarks/.venv-simd, and
@@ -27,7 +29,7 @@ pillow_simd_version=12.1.1.post0
 numpy_version=1.26.4
 pyvips_version=3.2.0
 pyvips_binary_version=8.18.7
-width=320
+width=${WIDTH:-320}
 quality=80
 corpus=benchmarks/corpus/2725x2225
 
@@ -109,6 +111,13 @@ names=(tw tw-libvips tw-procs c)
 [[ -z "$pyvips_py" ]] || names+=(pyvips)
 names+=(vt vtb im pillow)
 [[ -z "$simd_py" ]] || names+=(simd)
+if [[ -n "${CONTESTANTS:-}" ]]; then
+    # A subset, for more rounds in the same time; the C loop stays, as every ratio's reference.
+    wanted=" c $CONTESTANTS "
+    kept=()
+    for key in "${names[@]}"; do [[ $wanted != *" $key "* ]] || kept+=("$key"); done
+    names=("${kept[@]}")
+fi
 declare -A label=(
     [tw]="thumbworker (\`bench\`, TurboJPEG decode, inputs in memory, threads)"
     [tw-libvips]="thumbworker, libvips JPEG loader (\`THUMBWORKER_IMAGING_JPEG_DECODER=libvips\`, threads)"
@@ -117,7 +126,7 @@ declare -A label=(
     [pyvips]="pyvips $pyvips_version, libvips 8.18 (\`thumbnail_buffer\` + \`jpegsave_buffer\`, in memory, processes)"
     [vt]="vipsthumbnail, one process per image"
     [vtb]="vipsthumbnail, batch of ${#files[@]} (whole set per process, repeated)"
-    [im]="ImageMagick \`convert -define jpeg:size=640x524 -thumbnail 320x\`, one process per image"
+    [im]="ImageMagick \`convert -define jpeg:size=$((2 * width))x524 -thumbnail ${width}x\`, one process per image"
     [pillow]="Pillow $pillow_version (\`draft\` + \`thumbnail\` LANCZOS, in memory, processes)"
     [simd]="Pillow-SIMD $pillow_simd_version (AVX2) (\`draft\` + \`thumbnail\` LANCZOS, in memory, processes)"
 )

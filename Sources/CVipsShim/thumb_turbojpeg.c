@@ -1,9 +1,12 @@
-/* The JPEG decode on libjpeg-turbo's TurboJPEG API: one tjDecompress2 call at a DCT scale, into a buffer libvips
- * wraps without copying, in place of libvips' sequential JPEG loader. The pixels are the ones libvips' loader makes
- * at the same shrink (both are libjpeg-turbo underneath); what is saved is the loader's pipeline around libjpeg. */
+/* The JPEG decode on libjpeg-turbo's TurboJPEG API, in place of libvips' sequential JPEG loader: one
+ * tjDecompressToYUVPlanes call at a DCT scale, each plane resampled straight to the thumbnail's size, and only then
+ * converted to RGB, into a buffer libvips wraps without copying. What is saved is the loader's pipeline around
+ * libjpeg, libvips 8.14's scalar reduce, and the colour conversion and chroma upsampling of the large image. */
 #include "thumb_call.h"
 
-#include <string.h>
+#include "thumb_resample.h"
+
+#include <math.h>
 #include <turbojpeg.h>
 
 /* Frees the decoded pixels once the image wrapping them is closed. */
@@ -28,37 +31,160 @@ static void copy_fields(VipsImage *from, VipsImage *to) {
     g_strfreev(names);
 }
 
-/* Decodes at 1/shrink into a new image carrying the header's fields; NULL when TurboJPEG declines the file or meets
- * anything it would only warn about (the libvips loader then decides what the file is worth). */
-static VipsImage *decode(tjhandle decoder, const void *data, size_t length, VipsImage *header, int shrink) {
-    int bands = vips_image_get_bands(header);
-    int width, height, subsampling, colourspace;
-    if (header->BandFmt != VIPS_FORMAT_UCHAR || !(bands == 3 || bands == 1) ||
-        tjDecompressHeader3(decoder, data, length, &width, &height, &subsampling, &colourspace) ||
-        colourspace == TJCS_CMYK || colourspace == TJCS_YCCK || width != header->Xsize || height != header->Ysize) {
-        return NULL;
+/* The size vips_thumbnail resizes a `width` × `height` image to for `options` (the box turned when the picture will be
+ * turned upright: `swap`), as libvips 8.14 computes it; zero when it would not shrink both axes. */
+static int thumbnail_size(const ThumbVipsThumbnailOptions *options, int swap, int width, int height, int *out_width,
+                          int *out_height) {
+    int box_width = swap ? options->height : options->width, box_height = swap ? options->width : options->height;
+    double horizontal = (double)width / box_width, vertical = (double)height / box_height;
+    if (options->size != VIPS_SIZE_FORCE) {
+        /* One factor for both axes: the axis that fits the box, or, when cropping, the one that fills it. */
+        double common = options->crop != VIPS_INTERESTING_NONE ? VIPS_MIN(horizontal, vertical)
+                                                               : VIPS_MAX(horizontal, vertical);
+        horizontal = vertical = common;
     }
+    if (options->size == VIPS_SIZE_UP) {
+        horizontal = VIPS_MIN(1, horizontal);
+        vertical = VIPS_MIN(1, vertical);
+    } else if (options->size == VIPS_SIZE_DOWN) {
+        horizontal = VIPS_MAX(1, horizontal);
+        vertical = VIPS_MAX(1, vertical);
+    }
+    horizontal = VIPS_MIN(horizontal, width);
+    vertical = VIPS_MIN(vertical, height);
+    if (horizontal <= 1 || vertical <= 1) {
+        return 0;
+    }
+    *out_width = VIPS_MAX(1, (int)rint(width / horizontal));
+    *out_height = VIPS_MAX(1, (int)rint(height / vertical));
+    return 1;
+}
+
+/* JFIF's YCbCr to RGB (libjpeg's constants, 16-bit fixed point) from three resampled planes of one size, in 1/16 of
+ * a level, into packed RGB: the chroma's offset, the products and one rounding at the end. */
+static void ycbcr_to_rgb(int16_t *const planes[3], size_t count, uint8_t *rgb) {
+    const int centre = 128 << THUMB_FINE_BITS, shift = 16 + THUMB_FINE_BITS, half = 1 << (shift - 1);
+    for (size_t i = 0; i < count; i++) {
+        int y = planes[0][i] * 65536 + half, cb = planes[1][i] - centre, cr = planes[2][i] - centre;
+        int red = (y + 91881 * cr) >> shift;
+        int green = (y - 22554 * cb - 46802 * cr) >> shift;
+        int blue = (y + 116130 * cb) >> shift;
+        rgb[3 * i] = (uint8_t)VIPS_CLIP(0, red, 255);
+        rgb[3 * i + 1] = (uint8_t)VIPS_CLIP(0, green, 255);
+        rgb[3 * i + 2] = (uint8_t)VIPS_CLIP(0, blue, 255);
+    }
+}
+
+/* One resampled plane, in 1/16 of a level, rounded to whole levels. */
+static void fine_to_grey(const int16_t *plane, size_t count, uint8_t *grey) {
+    for (size_t i = 0; i < count; i++) {
+        grey[i] = (uint8_t)((plane[i] + (1 << (THUMB_FINE_BITS - 1))) >> THUMB_FINE_BITS);
+    }
+}
+
+/* A decoded image's YCbCr planes (or its one grey plane), in one allocation. */
+typedef struct {
+    ThumbPlane planes[3];
+    int count;
+    uint8_t *samples;
+} DecodedPlanes;
+
+/* Decodes a `width` × `height` JPEG at 1/shrink into planes; 0, or -1 when memory runs out or TurboJPEG fails or
+ * warns (the planes then hold nothing to free). */
+static int decode_planes(tjhandle decoder, const void *data, size_t length, int width, int height, int subsampling,
+                         int shrink, DecodedPlanes *decoded) {
     tjscalingfactor scale = {1, shrink};
     int scaled_width = TJSCALED(width, scale), scaled_height = TJSCALED(height, scale);
-    size_t size = (size_t)scaled_width * scaled_height * bands;
-    void *pixels = g_try_malloc(size);
-    if (!pixels) {
-        return NULL;
+    decoded->count = subsampling == TJSAMP_GRAY ? 1 : 3;
+    unsigned char *starts[3];
+    int strides[3];
+    size_t size = 0;
+    for (int plane = 0; plane < decoded->count; plane++) {
+        ThumbPlane *each = &decoded->planes[plane];
+        each->width = each->stride = strides[plane] = tjPlaneWidth(plane, scaled_width, subsampling);
+        each->height = tjPlaneHeight(plane, scaled_height, subsampling);
+        if (each->width < 1 || each->height < 1) {
+            return -1;
+        }
+        size += (size_t)each->width * each->height;
     }
-    if (tjDecompress2(decoder, data, length, pixels, scaled_width, 0, scaled_height, bands == 1 ? TJPF_GRAY : TJPF_RGB,
-                      TJFLAG_STOPONWARNING)) {
+    if (!(decoded->samples = g_try_malloc(size))) {
+        return -1;
+    }
+    size_t offset = 0;
+    for (int plane = 0; plane < decoded->count; plane++) {
+        starts[plane] = decoded->planes[plane].pixels = decoded->samples + offset;
+        offset += (size_t)decoded->planes[plane].width * decoded->planes[plane].height;
+    }
+    if (tjDecompressToYUVPlanes(decoder, data, length, starts, scaled_width, strides, scaled_height,
+                                TJFLAG_STOPONWARNING)) {
+        g_free(decoded->samples);
+        return -1;
+    }
+    return 0;
+}
+
+/* The planes resampled to `out_width` × `out_height`, the picture covering `extent_width` × `extent_height` luma
+ * samples, as packed RGB (or grey) to free with g_free; NULL when memory runs out. */
+static uint8_t *resample_to_pixels(const DecodedPlanes *decoded, int subsampling, double extent_width,
+                                   double extent_height, int out_width, int out_height) {
+    size_t out_size = (size_t)out_width * out_height;
+    uint8_t *pixels = g_try_malloc(out_size * decoded->count);
+    int16_t *fine = g_try_malloc(out_size * decoded->count * sizeof(int16_t));
+    int16_t *resampled[3] = {NULL, NULL, NULL};
+    int failed = !pixels || !fine;
+    for (int plane = 0; !failed && plane < decoded->count; plane++) {
+        resampled[plane] = fine + plane * out_size;
+    }
+    failed = failed || thumb_resample_planes(decoded->planes, 1, extent_width, extent_height, resampled, out_width,
+                                             out_height);
+    if (!failed && decoded->count == 3) {
+        /* A chroma sample spans tjMCUWidth / 8 luma samples across and tjMCUHeight / 8 down. */
+        int across = tjMCUWidth[subsampling] / 8, down = tjMCUHeight[subsampling] / 8;
+        failed = thumb_resample_planes(&decoded->planes[1], 2, extent_width / across, extent_height / down,
+                                       &resampled[1], out_width, out_height);
+    }
+    if (!failed && decoded->count == 3) {
+        ycbcr_to_rgb(resampled, out_size, pixels);
+    } else if (!failed) {
+        fine_to_grey(resampled[0], out_size, pixels);
+    }
+    g_free(fine);
+    if (failed) {
         g_free(pixels);
         return NULL;
     }
-    /* libjpeg rounds a scaled side up, its last pixel only partly picture; libvips' loader leaves that pixel out, and
-     * so does this decode, keeping the scale of the rest exact: rows packed to the narrower width, in place. */
-    int kept_width = VIPS_MAX(1, width / shrink), kept_height = VIPS_MAX(1, height / shrink);
-    size_t kept_row = (size_t)kept_width * bands, scaled_row = (size_t)scaled_width * bands;
-    for (int row = 1; kept_row != scaled_row && row < kept_height; row++) {
-        memmove((char *)pixels + row * kept_row, (char *)pixels + row * scaled_row, kept_row);
+    return pixels;
+}
+
+/* Decodes at 1/shrink to YCbCr planes and resamples them straight to the size the thumbnail pass would resize to (or,
+ * when it would not shrink, to the size libvips' loader gives), into packed pixels carrying the header's fields. The
+ * colour conversion and chroma upsampling are done on the small image only. NULL when TurboJPEG declines the file or
+ * meets anything it would only warn about (the libvips loader then decides what the file is worth). */
+static VipsImage *decode(tjhandle decoder, const void *data, size_t length, VipsImage *header, int shrink,
+                         const ThumbVipsThumbnailOptions *options) {
+    int bands = vips_image_get_bands(header);
+    int width, height, subsampling, colourspace;
+    DecodedPlanes decoded;
+    if (header->BandFmt != VIPS_FORMAT_UCHAR || !(bands == 3 || bands == 1) ||
+        tjDecompressHeader3(decoder, data, length, &width, &height, &subsampling, &colourspace) ||
+        !(colourspace == TJCS_YCbCr || colourspace == TJCS_GRAY) || subsampling < 0 || subsampling == TJSAMP_411 ||
+        (subsampling == TJSAMP_GRAY) != (bands == 1) || width != header->Xsize || height != header->Ysize ||
+        decode_planes(decoder, data, length, width, height, subsampling, shrink, &decoded)) {
+        return NULL;
     }
-    VipsImage *image = vips_image_new_from_memory(pixels, kept_row * kept_height, kept_width, kept_height, bands,
-                                                  VIPS_FORMAT_UCHAR);
+    /* libvips' loader leaves out a scaled image's partial last column and row; a shrinking resample keeps their share
+     * of the picture, so the scale of the rest is exact. */
+    int kept_width = VIPS_MAX(1, width / shrink), kept_height = VIPS_MAX(1, height / shrink);
+    int out_width = kept_width, out_height = kept_height;
+    int shrinks = thumbnail_size(options, options->auto_rotate && vips_image_get_orientation_swap(header), kept_width,
+                                 kept_height, &out_width, &out_height);
+    uint8_t *pixels = resample_to_pixels(&decoded, subsampling, shrinks ? (double)width / shrink : kept_width,
+                                         shrinks ? (double)height / shrink : kept_height, out_width, out_height);
+    g_free(decoded.samples);
+    VipsImage *image = pixels ? vips_image_new_from_memory(pixels, (size_t)out_width * out_height * bands, out_width,
+                                                           out_height, bands, VIPS_FORMAT_UCHAR)
+                              : NULL;
     if (!image) {
         g_free(pixels);
         return NULL;
@@ -91,7 +217,7 @@ int thumb_vips_thumbnail_jpeg_turbo(const void *data, size_t length, int shrink,
         return 1;
     }
     tjhandle decoder = tjInitDecompress();
-    VipsImage *decoded = decoder ? decode(decoder, data, length, header, shrink) : NULL;
+    VipsImage *decoded = decoder ? decode(decoder, data, length, header, shrink, options) : NULL;
     if (decoder) {
         tjDestroy(decoder);
     }

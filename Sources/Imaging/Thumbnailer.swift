@@ -55,7 +55,8 @@ package struct Thumbnailer: Sendable {
 
     /// The memory budget's estimate for rendering `source` into `renditions`: the decode's
     /// (``SourceInfo/estimatedDecodeBytes(framesWanted:)``) and, for a JPEG that TurboJPEG decodes, its whole scaled
-    /// image, three bytes a pixel (libvips' loader makes it a few rows at a time).
+    /// image at three bytes a pixel: its YCbCr planes take that at 4:4:4, half at 4:2:0 (libvips' loader makes it a
+    /// few rows at a time).
     package func estimatedMemory(of source: SourceInfo, renditions: [RenditionSpec]) -> Int {
         let decode = source.estimatedDecodeBytes(framesWanted: Self.framesWanted(by: renditions))
         guard TurboJPEGDecode.applies(to: source, with: settings.jpegDecoder) else { return decode }

@@ -98,6 +98,16 @@ struct DecodedImage: CustomTestStringConvertible {
         }
     }
 
+    /// The peak signal-to-noise ratio of the red, green and blue channels against `reference`, an image of the same
+    /// size, in dB (infinity when they are equal).
+    func psnr(against reference: DecodedImage) -> Double {
+        let channels = stride(from: 0, to: min(rgba.count, reference.rgba.count), by: 4).flatMap { offset in
+            (0..<3).map { Double(rgba[offset + $0]) - Double(reference.rgba[offset + $0]) }
+        }
+        let meanSquare = channels.reduce(0) { $0 + $1 * $1 } / Double(max(1, channels.count))
+        return 10 * log10(255 * 255 / meanSquare)
+    }
+
     /// Whether the image shows the quadrants picture upright: red, green / blue, white.
     var showsUprightQuadrants: Bool {
         isColour(atX: 0.25, y: 0.25, 255, 0, 0) && isColour(atX: 0.75, y: 0.25, 0, 255, 0)

@@ -2,16 +2,17 @@ import CVipsShim
 
 /// Which decoder turns JPEG uploads into pixels (`imaging.jpeg_decoder`).
 package enum JPEGDecoder: String, Sendable, Hashable, CaseIterable {
-    /// libjpeg-turbo's TurboJPEG API at the DCT scale libvips would pick, into a buffer libvips wraps: the same pixels
-    /// as libvips' loader, without its sequential pipeline around libjpeg. Files it does not take (CMYK, damage
-    /// libjpeg warns about) go to libvips' loader.
+    /// libjpeg-turbo's TurboJPEG API at the DCT scale libvips would pick, to YCbCr planes that the shim resamples
+    /// (lanczos3, SSE2) straight to the size libvips' thumbnail would make and only then turns into RGB, in a buffer
+    /// libvips wraps: libvips' sizes, as sharp or sharper, without its loader's pipeline or its scalar reduce. Files it
+    /// does not take (CMYK, 4:1:1 chroma, damage libjpeg warns about) go to libvips' loader.
     case turbojpeg
     /// libvips' own JPEG loader for every JPEG.
     case libvips
 }
 
-/// Step 2 for JPEG uploads on ``JPEGDecoder/turbojpeg``: the decode done by TurboJPEG, the rest of the pass
-/// (resize, upright, colour) by libvips as for any other decode.
+/// Step 2 for JPEG uploads on ``JPEGDecoder/turbojpeg``: the decode and the reduce done by TurboJPEG and the shim,
+/// the rest of the pass (upright, colour, crop) by libvips as for any other decode.
 enum TurboJPEGDecode {
     /// Whether `source` goes to TurboJPEG first with `decoder` chosen: a JPEG, on ``JPEGDecoder/turbojpeg``.
     static func applies(to source: SourceInfo, with decoder: JPEGDecoder) -> Bool {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Imaging
 
-@Suite("Step 2 on TurboJPEG: the same renditions as libvips' JPEG loader, or libvips' loader decides")
+@Suite("Step 2 on TurboJPEG: libvips' sizes and pictures, at least as sharp, or libvips' loader decides")
 struct TurboJPEGDecodeTests {
     /// Where the 26 cases of renders run: not on Swift's cooperative threads, which the suite's servers need meanwhile.
     static let pool = ImagingPool(threadCount: 2)
@@ -17,7 +17,7 @@ struct TurboJPEGDecodeTests {
     ]
 
     @Test(
-        "every upright, grey, tagged or progressive JPEG comes out pixel for pixel as libvips' loader makes it",
+        "every upright, grey, tagged or progressive JPEG comes out at libvips' sizes and within 33 dB of its loader's pixels",
         arguments: [
             "landscape.jpg", "progressive.jpg", "grey.jpg", "profile-p3.jpg", "wide.jpg",
             "orientation-1.jpg", "orientation-2.jpg", "orientation-3.jpg", "orientation-4.jpg",
@@ -38,12 +38,61 @@ struct TurboJPEGDecodeTests {
         for (made, expected) in zip(turbo.renditions, libvips.renditions) {
             let (madePixels, expectedPixels) = (try DecodedImage(made.data), try DecodedImage(expected.data))
             #expect(made.width == expected.width && made.height == expected.height, Comment(rawValue: made.name))
-            let differing = zip(madePixels.rgba, expectedPixels.rgba).count { $0 != $1 }
-            #expect(
-                madePixels.rgba.count == expectedPixels.rgba.count && differing == 0,
-                Comment(rawValue: "\(file) \(made.name) \(made.width)×\(made.height): \(differing) bytes differ"))
+            let psnr = madePixels.psnr(against: expectedPixels)
+            // A turn, a flip, a shift or swapped colours would fall far below: the two differ in resampling only.
+            #expect(psnr > 33, Comment(rawValue: "\(file) \(made.name) \(made.width)×\(made.height): \(psnr) dB"))
         }
-        #expect(turbo.placeholder == libvips.placeholder)
+    }
+
+    @Test(
+        "on a photograph, every DCT shrink's rendition is as close to a full-size lanczos3 as libvips' loader's, or closer"
+    )
+    func atLeastAsSharp() async throws {
+        let data = try Testdata.bytes("seeding-crop.jpg")
+        // 1024×768: DCT shrinks 1, 2, 4 and 8 in turn, each to a whole height.
+        let renditions = [320, 152, 72, 40].map { (width: Int) in rendition(width, name: "\(width)") }
+        let turboThumbnailer = try thumbnailer { $0.jpegDecoder = .turbojpeg }
+        let libvipsThumbnailer = try thumbnailer { $0.jpegDecoder = .libvips }
+        let (turbo, libvips, references) = try await Self.pool.run { () throws(ImagingError) in
+            let turbo = try turboThumbnailer.render(data, renditions: renditions, strategy: .decodePerRendition)
+            let references = try turbo.renditions.map { made throws(ImagingError) in
+                try Self.fullSizeLanczos3(data, width: made.width, height: made.height)
+            }
+            return (
+                turbo, try libvipsThumbnailer.render(data, renditions: renditions, strategy: .decodePerRendition),
+                references
+            )
+        }.get()
+        for ((made, expected), reference) in zip(zip(turbo.renditions, libvips.renditions), references) {
+            let (madePixels, expectedPixels) = (try DecodedImage(made.data), try DecodedImage(expected.data))
+            #expect(expectedPixels.width == reference.width && expectedPixels.height == reference.height)
+            let (ours, theirs) = (madePixels.psnr(against: reference), expectedPixels.psnr(against: reference))
+            // Within 0.05 dB: where the two resample the same geometry they differ by JPEG rounding only (±0.01 dB);
+            // a kernel not widened, or a wrong extent, loses tenths.
+            #expect(
+                ours >= theirs - 0.05, Comment(rawValue: "\(made.width) px: \(ours) dB against libvips' \(theirs) dB"))
+        }
+    }
+
+    /// `data` decoded at full size by libvips' loader and reduced by libvips' lanczos3 to exactly `width` × `height`,
+    /// each axis by its own factor: the reference.
+    static func fullSizeLanczos3(_ data: [UInt8], width: Int, height: Int) throws(ImagingError) -> DecodedImage {
+        var options = widthBox(width)
+        options.height = Int32(height)
+        options.size = Int32(VIPS_SIZE_FORCE.rawValue)
+        let reduced = try data.withBytes { buffer throws(ImagingError) in
+            let full = try VipsImage.make(.corrupt, "the reference cannot be decoded") {
+                thumb_vips_open_header(buffer.baseAddress, buffer.count, $0, $1)
+            }
+            return try VipsImage.make(.corrupt, "the reference cannot be reduced") {
+                thumb_vips_thumbnail_image(full.pointer, $0, &options, $1)
+            }.materialized(.corrupt, "the reference cannot be reduced")
+        }
+        do {
+            return try DecodedImage(pixelsOf: reduced.pointer)
+        } catch {
+            throw ImagingError(.corrupt, "the reference's pixels cannot be read")
+        }
     }
 
     @Test("the decode is TurboJPEG's for plain JPEGs, and declined for CMYK and damaged ones")
@@ -57,6 +106,22 @@ struct TurboJPEGDecodeTests {
                 try TurboJPEGDecode.decode(buffer, options: widthBox(150), source: info, failure: "test")
             }
             #expect((made != nil) == taken, Comment(rawValue: file))
+        }
+    }
+
+    @Test("a JPEG a few pixels across, narrower than the kernel, comes out at libvips' sizes and close to its pixels")
+    func tinyJPEG() throws {
+        let tiny = try thumbnailer().render(Testdata.bytes("landscape.jpg"), renditions: [rendition(7)])
+        let data = try #require(tiny.renditions.first).data
+        for spec in [rendition(2), rendition(1, 1) { $0.fit = .cover }, rendition(1024)] {
+            let (made, expected) = (
+                try thumbnailer { $0.jpegDecoder = .turbojpeg }.render(data, renditions: [spec]).renditions[0],
+                try thumbnailer { $0.jpegDecoder = .libvips }.render(data, renditions: [spec]).renditions[0]
+            )
+            #expect(made.width == expected.width && made.height == expected.height)
+            let psnr = try DecodedImage(made.data).psnr(against: DecodedImage(expected.data))
+            // A kernel cut to the image (only its first inputs read) gave 6 dB here: one corner's colour.
+            #expect(psnr > 25, Comment(rawValue: "\(made.width)×\(made.height): \(psnr) dB"))
         }
     }
 
