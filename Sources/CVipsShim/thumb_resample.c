@@ -174,18 +174,30 @@ static void horizontal_row(const int16_t *row, const Filter *filter, int out_wid
     }
 }
 
-int thumb_resample_planes(const ThumbPlane *in, int count, double extent_width, double extent_height,
+int thumb_resample_planes(const ThumbPlane *in, int count, int channels, double extent_width, double extent_height,
                           int16_t *const *out, int out_width, int out_height) {
     Filter vertical = {0}, horizontal = {0};
-    int16_t *row = malloc(sizeof(int16_t) * (size_t)in[0].width);
+    size_t samples = (size_t)in[0].width * channels;
+    /* A vertical pass's row, then (interleaved only) the same split into one run per channel. */
+    int16_t *row = malloc(sizeof(int16_t) * samples * (channels > 1 ? 2 : 1));
     int status = !row || filter_make(&vertical, in[0].height, extent_height, out_height, 2) ||
                          filter_make(&horizontal, in[0].width, extent_width, out_width, 8)
                      ? -1
                      : 0;
     for (int plane = 0; status == 0 && plane < count; plane++) {
+        /* The vertical pass runs down every byte column alike, interleaved or not. */
+        ThumbPlane columns = in[plane];
+        columns.width = (int)samples;
+        int16_t *split = channels > 1 ? row + samples : row;
         for (int y = 0; y < out_height; y++) {
-            vertical_row(&in[plane], &vertical, y, row);
-            horizontal_row(row, &horizontal, out_width, out[plane] + (size_t)y * out_width);
+            vertical_row(&columns, &vertical, y, row);
+            for (size_t i = 0; channels > 1 && i < samples; i++) {
+                split[(i % channels) * in[plane].width + i / channels] = row[i];
+            }
+            for (int channel = 0; channel < channels; channel++) {
+                horizontal_row(split + (size_t)channel * in[plane].width, &horizontal, out_width,
+                               out[plane * channels + channel] + (size_t)y * out_width);
+            }
         }
     }
     free(row);

@@ -6,59 +6,7 @@
 
 #include "thumb_resample.h"
 
-#include <math.h>
 #include <turbojpeg.h>
-
-/* Frees the decoded pixels once the image wrapping them is closed. */
-static void free_pixels(VipsImage *image, void *pixels) {
-    (void)image;
-    g_free(pixels);
-}
-
-/* Copies onto `to` every field of `from` that `to` lacks (EXIF, orientation, ICC profile, resolution unit...). */
-static void copy_fields(VipsImage *from, VipsImage *to) {
-    char **names = vips_image_get_fields(from);
-    for (char **name = names; *name; name++) {
-        if (vips_image_get_typeof(to, *name)) {
-            continue;
-        }
-        GValue value = G_VALUE_INIT;
-        if (!vips_image_get(from, *name, &value)) {
-            vips_image_set(to, *name, &value);
-            g_value_unset(&value);
-        }
-    }
-    g_strfreev(names);
-}
-
-/* The size vips_thumbnail resizes a `width` × `height` image to for `options` (the box turned when the picture will be
- * turned upright: `swap`), as libvips 8.14 computes it; zero when it would not shrink both axes. */
-static int thumbnail_size(const ThumbVipsThumbnailOptions *options, int swap, int width, int height, int *out_width,
-                          int *out_height) {
-    int box_width = swap ? options->height : options->width, box_height = swap ? options->width : options->height;
-    double horizontal = (double)width / box_width, vertical = (double)height / box_height;
-    if (options->size != VIPS_SIZE_FORCE) {
-        /* One factor for both axes: the axis that fits the box, or, when cropping, the one that fills it. */
-        double common = options->crop != VIPS_INTERESTING_NONE ? VIPS_MIN(horizontal, vertical)
-                                                               : VIPS_MAX(horizontal, vertical);
-        horizontal = vertical = common;
-    }
-    if (options->size == VIPS_SIZE_UP) {
-        horizontal = VIPS_MIN(1, horizontal);
-        vertical = VIPS_MIN(1, vertical);
-    } else if (options->size == VIPS_SIZE_DOWN) {
-        horizontal = VIPS_MAX(1, horizontal);
-        vertical = VIPS_MAX(1, vertical);
-    }
-    horizontal = VIPS_MIN(horizontal, width);
-    vertical = VIPS_MIN(vertical, height);
-    if (horizontal <= 1 || vertical <= 1) {
-        return 0;
-    }
-    *out_width = VIPS_MAX(1, (int)rint(width / horizontal));
-    *out_height = VIPS_MAX(1, (int)rint(height / vertical));
-    return 1;
-}
 
 /* JFIF's YCbCr to RGB (libjpeg's constants, 16-bit fixed point) from three resampled planes of one size, in 1/16 of
  * a level, into packed RGB: the chroma's offset, the products and one rounding at the end. */
@@ -72,13 +20,6 @@ static void ycbcr_to_rgb(int16_t *const planes[3], size_t count, uint8_t *rgb) {
         rgb[3 * i] = (uint8_t)VIPS_CLIP(0, red, 255);
         rgb[3 * i + 1] = (uint8_t)VIPS_CLIP(0, green, 255);
         rgb[3 * i + 2] = (uint8_t)VIPS_CLIP(0, blue, 255);
-    }
-}
-
-/* One resampled plane, in 1/16 of a level, rounded to whole levels. */
-static void fine_to_grey(const int16_t *plane, size_t count, uint8_t *grey) {
-    for (size_t i = 0; i < count; i++) {
-        grey[i] = (uint8_t)((plane[i] + (1 << (THUMB_FINE_BITS - 1))) >> THUMB_FINE_BITS);
     }
 }
 
@@ -136,18 +77,18 @@ static uint8_t *resample_to_pixels(const DecodedPlanes *decoded, int subsampling
     for (int plane = 0; !failed && plane < decoded->count; plane++) {
         resampled[plane] = fine + plane * out_size;
     }
-    failed = failed || thumb_resample_planes(decoded->planes, 1, extent_width, extent_height, resampled, out_width,
+    failed = failed || thumb_resample_planes(decoded->planes, 1, 1, extent_width, extent_height, resampled, out_width,
                                              out_height);
     if (!failed && decoded->count == 3) {
         /* A chroma sample spans tjMCUWidth / 8 luma samples across and tjMCUHeight / 8 down. */
         int across = tjMCUWidth[subsampling] / 8, down = tjMCUHeight[subsampling] / 8;
-        failed = thumb_resample_planes(&decoded->planes[1], 2, extent_width / across, extent_height / down,
+        failed = thumb_resample_planes(&decoded->planes[1], 2, 1, extent_width / across, extent_height / down,
                                        &resampled[1], out_width, out_height);
     }
     if (!failed && decoded->count == 3) {
         ycbcr_to_rgb(resampled, out_size, pixels);
     } else if (!failed) {
-        fine_to_grey(resampled[0], out_size, pixels);
+        thumb_fine_to_8bit(resampled, 1, out_size, pixels);
     }
     g_free(fine);
     if (failed) {
@@ -177,24 +118,12 @@ static VipsImage *decode(tjhandle decoder, const void *data, size_t length, Vips
      * of the picture, so the scale of the rest is exact. */
     int kept_width = VIPS_MAX(1, width / shrink), kept_height = VIPS_MAX(1, height / shrink);
     int out_width = kept_width, out_height = kept_height;
-    int shrinks = thumbnail_size(options, options->auto_rotate && vips_image_get_orientation_swap(header), kept_width,
-                                 kept_height, &out_width, &out_height);
+    int swap = options->auto_rotate && vips_image_get_orientation_swap(header);
+    int shrinks = thumb_thumbnail_size(options, swap, kept_width, kept_height, &out_width, &out_height);
     uint8_t *pixels = resample_to_pixels(&decoded, subsampling, shrinks ? (double)width / shrink : kept_width,
                                          shrinks ? (double)height / shrink : kept_height, out_width, out_height);
     g_free(decoded.samples);
-    VipsImage *image = pixels ? vips_image_new_from_memory(pixels, (size_t)out_width * out_height * bands, out_width,
-                                                           out_height, bands, VIPS_FORMAT_UCHAR)
-                              : NULL;
-    if (!image) {
-        g_free(pixels);
-        return NULL;
-    }
-    g_signal_connect(image, "postclose", G_CALLBACK(free_pixels), pixels);
-    image->Type = bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
-    image->Xres = header->Xres;
-    image->Yres = header->Yres;
-    copy_fields(header, image);
-    return image;
+    return pixels ? thumb_wrap_pixels(pixels, out_width, out_height, header) : NULL;
 }
 
 int thumb_vips_thumbnail_jpeg_turbo(const void *data, size_t length, int shrink, VipsImage **out,

@@ -183,7 +183,12 @@ int thumb_thumbnail_decoded(VipsImage *in, VipsImage **out, const ThumbVipsThumb
 int thumb_vips_thumbnail_image(VipsImage *in, VipsImage **out, const ThumbVipsThumbnailOptions *options,
                                ThumbVipsError *error) {
     ThumbCall call = thumb_call_begin(error);
-    return thumb_call_end(call, thumb_thumbnail_decoded(in, out, options), error);
+    VipsImage *reduced = thumb_reduce_in_memory(in, options);
+    int status = thumb_thumbnail_decoded(reduced ? reduced : in, out, options);
+    if (reduced) {
+        g_object_unref(reduced);
+    }
+    return thumb_call_end(call, status, error);
 }
 
 int thumb_vips_to_8bit(VipsImage *in, VipsImage **out, ThumbVipsError *error) {

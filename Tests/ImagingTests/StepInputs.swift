@@ -50,3 +50,14 @@ extension DecodedImage {
         try self.init(pixelsOf: image.pointer)
     }
 }
+
+extension DecodedImage {
+    /// Reads the pixels of an image a step made, failing as the steps fail.
+    static func of(_ image: Imaging.VipsImage) throws(ImagingError) -> DecodedImage {
+        do {
+            return try DecodedImage(pixelsOf: image.pointer)
+        } catch {
+            throw ImagingError(.corrupt, "the image's pixels cannot be read")
+        }
+    }
+}

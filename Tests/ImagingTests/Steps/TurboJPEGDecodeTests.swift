@@ -88,11 +88,7 @@ struct TurboJPEGDecodeTests {
                 thumb_vips_thumbnail_image(full.pointer, $0, &options, $1)
             }.materialized(.corrupt, "the reference cannot be reduced")
         }
-        do {
-            return try DecodedImage(pixelsOf: reduced.pointer)
-        } catch {
-            throw ImagingError(.corrupt, "the reference's pixels cannot be read")
-        }
+        return try DecodedImage.of(reduced)
     }
 
     @Test("the decode is TurboJPEG's for plain JPEGs, and declined for CMYK and damaged ones")
