@@ -191,8 +191,10 @@ int thumb_resample_planes(const ThumbPlane *in, int count, int channels, double 
         int16_t *split = channels > 1 ? row + samples : row;
         for (int y = 0; y < out_height; y++) {
             vertical_row(&columns, &vertical, y, row);
-            for (size_t i = 0; channels > 1 && i < samples; i++) {
-                split[(i % channels) * in[plane].width + i / channels] = row[i];
+            for (int x = 0, i = 0; channels > 1 && x < in[plane].width; x++) {
+                for (int channel = 0; channel < channels; channel++, i++) {
+                    split[(size_t)channel * in[plane].width + x] = row[i];
+                }
             }
             for (int channel = 0; channel < channels; channel++) {
                 horizontal_row(split + (size_t)channel * in[plane].width, &horizontal, out_width,
