@@ -40,6 +40,9 @@ let package = Package(
         .target(
             name: "CVipsShim",
             dependencies: ["CVips"],
+            // The resampler's loops are optimised in debug builds too: at -O0 they made the debug tests' renders
+            // several times slower than libvips' own (optimised) code around them.
+            cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("turbojpeg")]
         ),
         .target(

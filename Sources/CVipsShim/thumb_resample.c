@@ -1,9 +1,11 @@
 /* Lanczos3 resampling of one 8-bit plane in two separable passes, vertical then horizontal, in 14-bit fixed point
  * whose intermediate and output keep a sixteenth of a level (libvips' and Pillow's reduce round to whole levels
  * between the passes), so neither the second pass nor the colour conversion after it works on rounded values. Each
- * output sample's weights are computed once per axis; the passes multiply two taps at a time with SSE2's pmaddwd
- * where the compiler targets it. */
+ * output sample's weights are computed once per axis; the passes multiply pairs of taps with pmaddwd, in AVX2's
+ * 256-bit registers where the processor has them (checked at run time) and SSE2's otherwise. */
 #include "thumb_resample.h"
+
+#include "thumb_vips.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,6 +13,9 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 /* Fixed-point weights: 1.0 is 1 << WEIGHT_BITS. */
@@ -98,17 +103,69 @@ static int filter_make(Filter *filter, int size, double extent, int out_size, in
     return 0;
 }
 
+/* Whether the passes may use AVX2 (thumb_vips_resample_allow_avx2). */
+static int avx2_allowed = 1;
+
+int thumb_vips_resample_allow_avx2(int allowed) {
+    return __atomic_exchange_n(&avx2_allowed, allowed, __ATOMIC_RELAXED);
+}
+
+/* Whether this call's passes use AVX2: allowed, and the processor has it. */
+static int use_avx2(void) {
+#if defined(__x86_64__)
+    return __atomic_load_n(&avx2_allowed, __ATOMIC_RELAXED) && __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
+
 /* A fixed-point sum shifted right by `shift`, clamped to the fine range. */
 static inline int16_t fine_sample(int sum, int shift) {
     int value = sum >> shift;
     return (int16_t)(value < 0 ? 0 : (value > THUMB_FINE_MAX ? THUMB_FINE_MAX : value));
 }
 
+#if defined(__x86_64__)
+/* The vertical pass over the columns of `row` that fill whole runs of 16, with AVX2: each 16-bit pair of a register
+ * one column's samples in two rows, against the two rows' weights. Returns the first column not done. */
+__attribute__((target("avx2"))) static int vertical_columns_avx2(const ThumbPlane *in, const Filter *filter,
+                                                                 int row, int16_t *out) {
+    const int16_t *weights = filter->weights + (size_t)row * filter->taps;
+    const uint8_t *top = in->pixels + (size_t)filter->first[row] * in->stride;
+    const __m256i zero = _mm256_setzero_si256(), ceiling = _mm256_set1_epi16(THUMB_FINE_MAX);
+    int x = 0;
+    for (; x + 16 <= in->width; x += 16) {
+        __m256i low = _mm256_set1_epi32(FINE_ROUNDING), high = low;
+        for (int k = 0; k < filter->taps; k += 2) {
+            int pair = k + 1 < filter->taps;
+            const uint8_t *upper = top + (size_t)k * in->stride, *lower = pair ? upper + in->stride : upper;
+            uint16_t upper_weight = (uint16_t)weights[k], lower_weight = pair ? (uint16_t)weights[k + 1] : 0;
+            __m256i both = _mm256_set1_epi32((int)(upper_weight | (uint32_t)lower_weight << 16));
+            __m256i a = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(upper + x)));
+            __m256i b = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(lower + x)));
+            low = _mm256_add_epi32(low, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), both));
+            high = _mm256_add_epi32(high, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), both));
+        }
+        low = _mm256_srai_epi32(low, WEIGHT_BITS - THUMB_FINE_BITS);
+        high = _mm256_srai_epi32(high, WEIGHT_BITS - THUMB_FINE_BITS);
+        /* The unpacks and the pack both work within 128-bit lanes, so the columns come out in order. */
+        __m256i packed = _mm256_min_epi16(_mm256_max_epi16(_mm256_packs_epi32(low, high), zero), ceiling);
+        _mm256_storeu_si256((__m256i *)(out + x), packed);
+    }
+    return x;
+}
+#endif
+
 /* One output row of the vertical pass, in 1/16 of a level: the weighted sum, down each column, of `taps` input rows. */
-static void vertical_row(const ThumbPlane *in, const Filter *filter, int row, int16_t *out) {
+static void vertical_row(const ThumbPlane *in, const Filter *filter, int row, int avx2, int16_t *out) {
     const int16_t *weights = filter->weights + (size_t)row * filter->taps;
     const uint8_t *top = in->pixels + (size_t)filter->first[row] * in->stride;
     int x = 0;
+#if defined(__x86_64__)
+    if (avx2) {
+        x = vertical_columns_avx2(in, filter, row, out);
+    }
+#endif
 #if defined(__SSE2__)
     const __m128i zero = _mm_setzero_si128(), ceiling = _mm_set1_epi16(THUMB_FINE_MAX);
     for (; x + 16 <= in->width; x += 16) {
@@ -119,17 +176,17 @@ static void vertical_row(const ThumbPlane *in, const Filter *filter, int row, in
         for (int k = 0; k < filter->taps; k += 2) {
             int pair = k + 1 < filter->taps;
             const uint8_t *upper = top + (size_t)k * in->stride, *lower = pair ? upper + in->stride : upper;
-            /* Two rows' samples interleaved as 16-bit pairs, against their two weights, also interleaved. */
+            /* The two rows' weights, interleaved as the samples will be. */
             uint16_t upper_weight = (uint16_t)weights[k], lower_weight = pair ? (uint16_t)weights[k + 1] : 0;
             __m128i both = _mm_set1_epi32((int)(upper_weight | (uint32_t)lower_weight << 16));
             __m128i a = _mm_loadu_si128((const __m128i *)(upper + x));
             __m128i b = _mm_loadu_si128((const __m128i *)(lower + x));
-            __m128i a_low = _mm_unpacklo_epi8(a, zero), a_high = _mm_unpackhi_epi8(a, zero);
-            __m128i b_low = _mm_unpacklo_epi8(b, zero), b_high = _mm_unpackhi_epi8(b, zero);
-            sums[0] = _mm_add_epi32(sums[0], _mm_madd_epi16(_mm_unpacklo_epi16(a_low, b_low), both));
-            sums[1] = _mm_add_epi32(sums[1], _mm_madd_epi16(_mm_unpackhi_epi16(a_low, b_low), both));
-            sums[2] = _mm_add_epi32(sums[2], _mm_madd_epi16(_mm_unpacklo_epi16(a_high, b_high), both));
-            sums[3] = _mm_add_epi32(sums[3], _mm_madd_epi16(_mm_unpackhi_epi16(a_high, b_high), both));
+            /* The two rows' bytes interleaved, then widened: each 16-bit pair one column's two samples. */
+            __m128i low = _mm_unpacklo_epi8(a, b), high = _mm_unpackhi_epi8(a, b);
+            sums[0] = _mm_add_epi32(sums[0], _mm_madd_epi16(_mm_unpacklo_epi8(low, zero), both));
+            sums[1] = _mm_add_epi32(sums[1], _mm_madd_epi16(_mm_unpackhi_epi8(low, zero), both));
+            sums[2] = _mm_add_epi32(sums[2], _mm_madd_epi16(_mm_unpacklo_epi8(high, zero), both));
+            sums[3] = _mm_add_epi32(sums[3], _mm_madd_epi16(_mm_unpackhi_epi8(high, zero), both));
         }
         for (int part = 0; part < 4; part++) {
             sums[part] = _mm_srai_epi32(sums[part], WEIGHT_BITS - THUMB_FINE_BITS);
@@ -150,24 +207,97 @@ static void vertical_row(const ThumbPlane *in, const Filter *filter, int row, in
     }
 }
 
+#if defined(__SSE2__)
+/* The four sums of the 32-bit lanes of `a`, `b`, `c` and `d`, in that order. */
+static inline __m128i sum_lanes4(__m128i a, __m128i b, __m128i c, __m128i d) {
+    __m128i ab = _mm_add_epi32(_mm_unpacklo_epi32(a, b), _mm_unpackhi_epi32(a, b));
+    __m128i cd = _mm_add_epi32(_mm_unpacklo_epi32(c, d), _mm_unpackhi_epi32(c, d));
+    return _mm_add_epi32(_mm_unpacklo_epi64(ab, cd), _mm_unpackhi_epi64(ab, cd));
+}
+
+/* Four outputs' fixed-point sums rounded to 1/16 of a level, clamped and stored at `out`. */
+static inline void store_four(__m128i sums, int16_t *out) {
+    sums = _mm_srai_epi32(_mm_add_epi32(sums, _mm_set1_epi32(ROUNDING)), WEIGHT_BITS);
+    __m128i packed = _mm_packs_epi32(sums, sums);
+    packed = _mm_min_epi16(_mm_max_epi16(packed, _mm_setzero_si128()), _mm_set1_epi16(THUMB_FINE_MAX));
+    _mm_storel_epi64((__m128i *)out, packed);
+}
+
+/* Output sample `x`'s window of `row` against its weights, eight taps at a time (taps a multiple of eight). */
+static inline __m128i window_sums(const int16_t *row, const Filter *filter, int x) {
+    const int16_t *weights = filter->weights + (size_t)x * filter->taps, *window = row + filter->first[x];
+    __m128i sums = _mm_setzero_si128();
+    for (int k = 0; k < filter->taps; k += 8) {
+        __m128i samples = _mm_loadu_si128((const __m128i *)(window + k));
+        sums = _mm_add_epi32(sums, _mm_madd_epi16(samples, _mm_loadu_si128((const __m128i *)(weights + k))));
+    }
+    return sums;
+}
+
+/* The horizontal pass four outputs at a time with SSE2; returns the first output not done. */
+static int horizontal_fours_sse2(const int16_t *row, const Filter *filter, int out_width, int16_t *out) {
+    int x = 0;
+    for (; x + 4 <= out_width; x += 4) {
+        store_four(sum_lanes4(window_sums(row, filter, x), window_sums(row, filter, x + 1),
+                              window_sums(row, filter, x + 2), window_sums(row, filter, x + 3)),
+                   out + x);
+    }
+    return x;
+}
+#endif
+
+#if defined(__x86_64__)
+/* Output sample `x`'s window of `row` against its weights, sixteen taps at a time and the last eight alone (taps a
+ * multiple of eight), folded to four 32-bit lanes. */
+__attribute__((target("avx2"))) static inline __m128i window_sums_avx2(const int16_t *row, const Filter *filter,
+                                                                       int x) {
+    const int16_t *weights = filter->weights + (size_t)x * filter->taps, *window = row + filter->first[x];
+    __m256i wide = _mm256_setzero_si256();
+    int k = 0;
+    for (; k + 16 <= filter->taps; k += 16) {
+        __m256i samples = _mm256_loadu_si256((const __m256i *)(window + k));
+        wide = _mm256_add_epi32(wide, _mm256_madd_epi16(samples, _mm256_loadu_si256((const __m256i *)(weights + k))));
+    }
+    __m128i sums = _mm_add_epi32(_mm256_castsi256_si128(wide), _mm256_extracti128_si256(wide, 1));
+    if (k < filter->taps) {
+        __m128i samples = _mm_loadu_si128((const __m128i *)(window + k));
+        sums = _mm_add_epi32(sums, _mm_madd_epi16(samples, _mm_loadu_si128((const __m128i *)(weights + k))));
+    }
+    return sums;
+}
+
+/* The horizontal pass four outputs at a time with AVX2; returns the first output not done. */
+__attribute__((target("avx2"))) static int horizontal_fours_avx2(const int16_t *row, const Filter *filter,
+                                                                 int out_width, int16_t *out) {
+    int x = 0;
+    for (; x + 4 <= out_width; x += 4) {
+        store_four(sum_lanes4(window_sums_avx2(row, filter, x), window_sums_avx2(row, filter, x + 1),
+                              window_sums_avx2(row, filter, x + 2), window_sums_avx2(row, filter, x + 3)),
+                   out + x);
+    }
+    return x;
+}
+#endif
+
 /* One output row of the horizontal pass, from and to 1/16 of a level: each output sample the weighted sum of its
  * window of `row`. */
-static void horizontal_row(const int16_t *row, const Filter *filter, int out_width, int16_t *out) {
-    for (int x = 0; x < out_width; x++) {
+static void horizontal_row(const int16_t *row, const Filter *filter, int out_width, int avx2, int16_t *out) {
+    int x = 0;
+#if defined(__x86_64__)
+    if (filter->taps % 8 == 0) {
+        x = avx2 ? horizontal_fours_avx2(row, filter, out_width, out)
+                 : horizontal_fours_sse2(row, filter, out_width, out);
+    }
+#elif defined(__SSE2__)
+    if (filter->taps % 8 == 0) {
+        x = horizontal_fours_sse2(row, filter, out_width, out);
+    }
+#endif
+    for (; x < out_width; x++) {
         const int16_t *weights = filter->weights + (size_t)x * filter->taps;
         const int16_t *window = row + filter->first[x];
-        int k = 0, sum = ROUNDING;
-#if defined(__SSE2__)
-        __m128i sums = _mm_setzero_si128();
-        for (; k + 8 <= filter->taps; k += 8) {
-            __m128i samples = _mm_loadu_si128((const __m128i *)(window + k));
-            sums = _mm_add_epi32(sums, _mm_madd_epi16(samples, _mm_loadu_si128((const __m128i *)(weights + k))));
-        }
-        sums = _mm_add_epi32(sums, _mm_shuffle_epi32(sums, _MM_SHUFFLE(1, 0, 3, 2)));
-        sums = _mm_add_epi32(sums, _mm_shuffle_epi32(sums, _MM_SHUFFLE(2, 3, 0, 1)));
-        sum += _mm_cvtsi128_si32(sums);
-#endif
-        for (; k < filter->taps; k++) {
+        int sum = ROUNDING;
+        for (int k = 0; k < filter->taps; k++) {
             sum += weights[k] * window[k];
         }
         out[x] = fine_sample(sum, WEIGHT_BITS);
@@ -177,6 +307,7 @@ static void horizontal_row(const int16_t *row, const Filter *filter, int out_wid
 int thumb_resample_planes(const ThumbPlane *in, int count, int channels, double extent_width, double extent_height,
                           int16_t *const *out, int out_width, int out_height) {
     Filter vertical = {0}, horizontal = {0};
+    int avx2 = use_avx2();
     size_t samples = (size_t)in[0].width * channels;
     /* A vertical pass's row, then (interleaved only) the same split into one run per channel. */
     int16_t *row = malloc(sizeof(int16_t) * samples * (channels > 1 ? 2 : 1));
@@ -190,14 +321,15 @@ int thumb_resample_planes(const ThumbPlane *in, int count, int channels, double 
         columns.width = (int)samples;
         int16_t *split = channels > 1 ? row + samples : row;
         for (int y = 0; y < out_height; y++) {
-            vertical_row(&columns, &vertical, y, row);
-            for (int x = 0, i = 0; channels > 1 && x < in[plane].width; x++) {
-                for (int channel = 0; channel < channels; channel++, i++) {
-                    split[(size_t)channel * in[plane].width + x] = row[i];
+            vertical_row(&columns, &vertical, y, avx2, row);
+            for (int channel = 0; channels > 1 && channel < channels; channel++) {
+                int16_t *run = split + (size_t)channel * in[plane].width;
+                for (int x = 0; x < in[plane].width; x++) {
+                    run[x] = row[(size_t)x * channels + channel];
                 }
             }
             for (int channel = 0; channel < channels; channel++) {
-                horizontal_row(split + (size_t)channel * in[plane].width, &horizontal, out_width,
+                horizontal_row(split + (size_t)channel * in[plane].width, &horizontal, out_width, avx2,
                                out[plane * channels + channel] + (size_t)y * out_width);
             }
         }

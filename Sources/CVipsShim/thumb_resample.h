@@ -1,5 +1,5 @@
 /* Lanczos3 resampling of one 8-bit plane, for the TurboJPEG decode: what libvips 8.14's reduce does in its pipeline,
- * done in one call on a buffer, with SSE2 where the machine has it. */
+ * done in one call on a buffer, with AVX2 or SSE2 where the machine has them. */
 #ifndef THUMB_RESAMPLE_H
 #define THUMB_RESAMPLE_H
 

@@ -84,6 +84,10 @@ int thumb_vips_start(const char *program_name, const ThumbVipsStartOptions *opti
 /** Whether libvips runs its ORC vector code (thumb_vips_start turns it off: see there). */
 int thumb_vips_vector_enabled(void);
 
+/** Lets the shim's resampler use AVX2 where the processor has it (1, the default) or keeps it to SSE2 (0); returns the
+ *  previous setting. Both give the same samples: tests compare them. */
+int thumb_vips_resample_allow_avx2(int allowed);
+
 /** Allows or blocks one loader class (and its subclasses) by name, e.g. "VipsForeignLoadSvg". */
 void thumb_vips_set_loader_blocked(const char *class_name, int blocked);
 
