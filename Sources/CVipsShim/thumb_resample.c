@@ -223,32 +223,46 @@ static inline void store_four(__m128i sums, int16_t *out) {
     _mm_storel_epi64((__m128i *)out, packed);
 }
 
-/* Output sample `x`'s window of `row` against its weights, eight taps at a time (taps a multiple of eight). */
-static inline __m128i window_sums(const int16_t *row, const Filter *filter, int x) {
-    const int16_t *weights = filter->weights + (size_t)x * filter->taps, *window = row + filter->first[x];
-    __m128i sums = _mm_setzero_si128();
-    for (int k = 0; k < filter->taps; k += 8) {
+/* `sums` plus the products of a window's samples and weights from tap `k` on, eight at a time (taps a multiple of
+ * eight). */
+static inline __m128i add_eights(const int16_t *window, const int16_t *weights, int k, int taps, __m128i sums) {
+    for (; k < taps; k += 8) {
         __m128i samples = _mm_loadu_si128((const __m128i *)(window + k));
         sums = _mm_add_epi32(sums, _mm_madd_epi16(samples, _mm_loadu_si128((const __m128i *)(weights + k))));
     }
     return sums;
 }
 
-/* The horizontal pass four outputs at a time with SSE2; returns the first output not done. */
-static int horizontal_fours_sse2(const int16_t *row, const Filter *filter, int out_width, int16_t *out) {
+/* Output sample `x`'s window of `row` against its weights, eight taps at a time, in four 32-bit lanes. */
+static inline __m128i window_sums(const int16_t *row, const Filter *filter, int x) {
+    const int16_t *weights = filter->weights + (size_t)x * filter->taps, *window = row + filter->first[x];
+    return add_eights(window, weights, 0, filter->taps, _mm_setzero_si128());
+}
+
+/* The horizontal pass four outputs at a time, each window summed by `sums`; returns the first output not done.
+ * Always inlined, so each caller gets its own copy with `sums` inlined for its instruction set. */
+static inline __attribute__((always_inline)) int horizontal_fours(const int16_t *row, const Filter *filter,
+                                                                  int out_width, int16_t *out,
+                                                                  __m128i (*sums)(const int16_t *, const Filter *,
+                                                                                  int)) {
     int x = 0;
     for (; x + 4 <= out_width; x += 4) {
-        store_four(sum_lanes4(window_sums(row, filter, x), window_sums(row, filter, x + 1),
-                              window_sums(row, filter, x + 2), window_sums(row, filter, x + 3)),
+        store_four(sum_lanes4(sums(row, filter, x), sums(row, filter, x + 1), sums(row, filter, x + 2),
+                              sums(row, filter, x + 3)),
                    out + x);
     }
     return x;
 }
+
+/* The horizontal pass four outputs at a time with SSE2; returns the first output not done. */
+static int horizontal_fours_sse2(const int16_t *row, const Filter *filter, int out_width, int16_t *out) {
+    return horizontal_fours(row, filter, out_width, out, window_sums);
+}
 #endif
 
 #if defined(__x86_64__)
-/* Output sample `x`'s window of `row` against its weights, sixteen taps at a time and the last eight alone (taps a
- * multiple of eight), folded to four 32-bit lanes. */
+/* Output sample `x`'s window of `row` against its weights, sixteen taps at a time and the last eight alone, in four
+ * 32-bit lanes. */
 __attribute__((target("avx2"))) static inline __m128i window_sums_avx2(const int16_t *row, const Filter *filter,
                                                                        int x) {
     const int16_t *weights = filter->weights + (size_t)x * filter->taps, *window = row + filter->first[x];
@@ -258,24 +272,14 @@ __attribute__((target("avx2"))) static inline __m128i window_sums_avx2(const int
         __m256i samples = _mm256_loadu_si256((const __m256i *)(window + k));
         wide = _mm256_add_epi32(wide, _mm256_madd_epi16(samples, _mm256_loadu_si256((const __m256i *)(weights + k))));
     }
-    __m128i sums = _mm_add_epi32(_mm256_castsi256_si128(wide), _mm256_extracti128_si256(wide, 1));
-    if (k < filter->taps) {
-        __m128i samples = _mm_loadu_si128((const __m128i *)(window + k));
-        sums = _mm_add_epi32(sums, _mm_madd_epi16(samples, _mm_loadu_si128((const __m128i *)(weights + k))));
-    }
-    return sums;
+    __m128i folded = _mm_add_epi32(_mm256_castsi256_si128(wide), _mm256_extracti128_si256(wide, 1));
+    return add_eights(window, weights, k, filter->taps, folded);
 }
 
 /* The horizontal pass four outputs at a time with AVX2; returns the first output not done. */
 __attribute__((target("avx2"))) static int horizontal_fours_avx2(const int16_t *row, const Filter *filter,
                                                                  int out_width, int16_t *out) {
-    int x = 0;
-    for (; x + 4 <= out_width; x += 4) {
-        store_four(sum_lanes4(window_sums_avx2(row, filter, x), window_sums_avx2(row, filter, x + 1),
-                              window_sums_avx2(row, filter, x + 2), window_sums_avx2(row, filter, x + 3)),
-                   out + x);
-    }
-    return x;
+    return horizontal_fours(row, filter, out_width, out, window_sums_avx2);
 }
 #endif
 

@@ -18,13 +18,34 @@ func rendition(
     return spec
 }
 
-/// Renders one rendition of a testdata file through every step, and decodes the output.
+/// Where the imaging tests render and read pixels: not on Swift's cooperative threads, which the servers of the suites
+/// running beside them need meanwhile (renders held there starved the metrics server's test past its deadline).
+let renderingPool = ImagingPool(threadCount: 2)
+
+/// Runs `work` (renders, pixel reads) on the rendering pool; returns what it returns, or throws what it throws. The
+/// test's expectations stay outside `work`: on a pool thread there is no current test to record them against.
+func offCooperativeThreads<Success: Sendable>(
+    _ work: @escaping @Sendable () throws -> Success
+) async throws -> Success {
+    try await renderingPool.run { () throws(ImagingError) in Result { try work() } }.get().get()
+}
+
+extension Thumbnailer {
+    /// `render` on the rendering pool.
+    func rendered(
+        _ data: [UInt8], renditions: [RenditionSpec], strategy: DecodeStrategy = .decodeOnce
+    ) async throws -> RenderResult {
+        try await offCooperativeThreads { try render(data, renditions: renditions, strategy: strategy) }
+    }
+}
+
+/// Renders one rendition of a testdata file through every step, and decodes the output, on the rendering pool.
 func renderOne(
     _ file: String, _ spec: RenditionSpec, settings: (inout ImagingSettings) -> Void = { _ in }
-) throws -> (RenderResult, DecodedImage) {
-    let result = try thumbnailer(settings).render(Testdata.bytes(file), renditions: [spec])
+) async throws -> (RenderResult, DecodedImage) {
+    let result = try await thumbnailer(settings).rendered(Testdata.bytes(file), renditions: [spec])
     let output = try #require(result.renditions.first)
-    return (result, try DecodedImage(output.data))
+    return (result, try await DecodedImage.offCooperativeThreads(output.data))
 }
 
 extension Array where Element == UInt8 {

@@ -8,8 +8,8 @@ struct ColourStepTests {
     @Test(
         "CMYK inputs, with and without a profile, become sRGB with the right hues",
         arguments: ["cmyk-profile.jpg", "cmyk-noprofile.jpg"])
-    func cmyk(_ file: String) throws {
-        let (result, image) = try renderOne(file, rendition(150))
+    func cmyk(_ file: String) async throws {
+        let (result, image) = try await renderOne(file, rendition(150))
         #expect(result.source.format == .jpeg)
         let red = image.pixel(atX: 0.25, y: 0.25)
         let green = image.pixel(atX: 0.75, y: 0.25)
@@ -21,8 +21,8 @@ struct ColourStepTests {
     }
 
     @Test("8- and 16-bit greyscale stay black and white", arguments: ["grey.png", "grey16.png"])
-    func greyscale(_ file: String) throws {
-        let (_, image) = try renderOne(file, rendition(150))
+    func greyscale(_ file: String) async throws {
+        let (_, image) = try await renderOne(file, rendition(150))
         #expect(image.isColour(atX: 0.25, y: 0.5, 0, 0, 0, tolerance: 8))
         #expect(image.isColour(atX: 0.75, y: 0.5, 255, 255, 255, tolerance: 8))
     }

@@ -11,8 +11,8 @@ struct DecodeStepTests {
             "landscape.jpg", "progressive.jpg", "photo.webp", "photo.tiff", "photo.gif", "photo.avif",
             "photo.heic", "deep16.png",
         ])
-    func inputFormats(_ file: String) throws {
-        let (_, image) = try renderOne(file, rendition(150))
+    func inputFormats(_ file: String) async throws {
+        let (_, image) = try await renderOne(file, rendition(150))
         #expect(image.width == 150 && image.height == 100)
         #expect(image.showsUprightQuadrants)
     }

@@ -5,11 +5,11 @@ import Testing
 @Suite("Step 8, encode: format, metadata and quality")
 struct EncodeStepTests {
     @Test("auto picks PNG for transparent results and JPEG for opaque ones")
-    func autoFormat() throws {
-        let (transparent, image) = try renderOne("alpha.png", rendition(200) { $0.format = .auto })
+    func autoFormat() async throws {
+        let (transparent, image) = try await renderOne("alpha.png", rendition(200) { $0.format = .auto })
         #expect(transparent.renditions[0].format == .png)
         #expect(image.pixel(atX: 0.75, y: 0.5).alpha == 0)
-        let (opaque, _) = try renderOne("landscape.jpg", rendition(200) { $0.format = .auto })
+        let (opaque, _) = try await renderOne("landscape.jpg", rendition(200) { $0.format = .auto })
         #expect(opaque.renditions[0].format == .jpeg)
         #expect(sniffedFormat(opaque.renditions[0].data) == .jpeg)
     }
@@ -19,8 +19,8 @@ struct EncodeStepTests {
         arguments: [
             (RenditionSpec.Format.jpeg, ImageFormat.jpeg), (.png, .png), (.webp, .webp), (.avif, .avif), (.gif, .gif),
         ])
-    func outputFormats(_ output: RenditionSpec.Format, _ format: ImageFormat) throws {
-        let (result, image) = try renderOne("landscape.jpg", rendition(90) { $0.format = output })
+    func outputFormats(_ output: RenditionSpec.Format, _ format: ImageFormat) async throws {
+        let (result, image) = try await renderOne("landscape.jpg", rendition(90) { $0.format = output })
         #expect(result.renditions[0].format == format)
         #expect(sniffedFormat(result.renditions[0].data) == format)
         #expect(image.width == 90 && image.height == 60)
@@ -28,31 +28,33 @@ struct EncodeStepTests {
     }
 
     @Test("WebP keeps the alpha channel")
-    func webpAlpha() throws {
-        let (_, image) = try renderOne("alpha.png", rendition(200) { $0.format = .webp })
+    func webpAlpha() async throws {
+        let (_, image) = try await renderOne("alpha.png", rendition(200) { $0.format = .webp })
         #expect(image.pixel(atX: 0.75, y: 0.5).alpha == 0)
         #expect(image.pixel(atX: 0.25, y: 0.5).alpha == 255)
     }
 
     @Test("metadata is stripped by default and kept on request")
-    func metadata() throws {
+    func metadata() async throws {
         let exif = Array("Exif".utf8)
-        let stripped = try renderOne("orientation-6.jpg", rendition(120)).0.renditions[0].data
+        let stripped = try await renderOne("orientation-6.jpg", rendition(120)).0.renditions[0].data
         #expect(!stripped.contains(subsequence: exif))
-        let kept = try renderOne("orientation-6.jpg", rendition(120) { $0.metadata = .all }).0.renditions[0].data
+        let kept = try await renderOne("orientation-6.jpg", rendition(120) { $0.metadata = .all }).0.renditions[0].data
         #expect(kept.contains(subsequence: exif))
         let profile = Array("ICC_PROFILE".utf8)
         #expect(!stripped.contains(subsequence: profile))
-        let iccOnly = try renderOne("cmyk-profile.jpg", rendition(120) { $0.metadata = .icc }).0.renditions[0].data
+        let iccOnly = try await renderOne("cmyk-profile.jpg", rendition(120) { $0.metadata = .icc }).0.renditions[0]
+            .data
         #expect(iccOnly.contains(subsequence: profile))
-        let defaultMetadata = try renderOne("cmyk-profile.jpg", rendition(120)).0.renditions[0].data
+        let defaultMetadata = try await renderOne("cmyk-profile.jpg", rendition(120)).0.renditions[0].data
         #expect(!defaultMetadata.contains(subsequence: profile))
     }
 
     @Test("progressive JPEG uses the progressive frame marker")
-    func progressive() throws {
-        let baseline = try renderOne("landscape.jpg", rendition(120)).0.renditions[0].data
-        let progressive = try renderOne("landscape.jpg", rendition(120) { $0.progressive = true }).0.renditions[0].data
+    func progressive() async throws {
+        let baseline = try await renderOne("landscape.jpg", rendition(120)).0.renditions[0].data
+        let progressive = try await renderOne("landscape.jpg", rendition(120) { $0.progressive = true }).0.renditions[0]
+            .data
         #expect(progressive.contains(subsequence: [0xFF, 0xC2]))
         #expect(!baseline.contains(subsequence: [0xFF, 0xC2]))
     }

@@ -5,17 +5,17 @@ import Testing
 @Suite("Step 7, flatten: transparency onto the background for JPEG")
 struct FlattenStepTests {
     @Test("transparency is flattened onto the background for JPEG")
-    func flattening() throws {
-        let (_, white) = try renderOne("alpha.png", rendition(200))
+    func flattening() async throws {
+        let (_, white) = try await renderOne("alpha.png", rendition(200))
         #expect(white.isColour(atX: 0.25, y: 0.5, 255, 0, 0))
         #expect(white.isColour(atX: 0.75, y: 0.5, 255, 255, 255))
-        let (_, black) = try renderOne(
+        let (_, black) = try await renderOne(
             "alpha.png",
             rendition(200) {
                 $0.background = RGBColor(red: 0, green: 0, blue: 0)
             })
         #expect(black.isColour(atX: 0.75, y: 0.5, 0, 0, 0))
-        let (_, configured) = try renderOne(
+        let (_, configured) = try await renderOne(
             "alpha.png", rendition(200),
             settings: {
                 $0.background = RGBColor(red: 0, green: 0, blue: 255)

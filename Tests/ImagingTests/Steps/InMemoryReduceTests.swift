@@ -6,9 +6,6 @@ import Testing
 
 @Suite("Step 5 on buffers: an 8-bit image in memory is reduced by the shim's resampler, as libvips' reduce would")
 struct InMemoryReduceTests {
-    /// Where the full-size decodes and reduces run: not on Swift's cooperative threads.
-    static let pool = ImagingPool(threadCount: 1)
-
     @Test(
         "every fit gives libvips' sizes and pixels within a hair of libvips' own reduce",
         arguments: [
@@ -18,7 +15,7 @@ struct InMemoryReduceTests {
     func asLibvipsReduces(_ file: String, _ spec: RenditionSpec) async throws {
         let data = try Testdata.bytes(file)
         _ = try thumbnailer()  // starts libvips
-        let (ours, theirs) = try await Self.pool.run { () throws(ImagingError) in
+        let (ours, theirs) = try await offCooperativeThreads {
             try data.withBytes { buffer throws(ImagingError) in
                 var options = ResizeStep.box(for: spec)
                 // The same full-size decode, once as libvips' lazy loader gives it and once in memory.
@@ -36,7 +33,7 @@ struct InMemoryReduceTests {
                 }
                 return (try reduce(inMemory), try reduce(lazy))
             }
-        }.get()
+        }
         #expect(ours.width == theirs.width && ours.height == theirs.height)
         let psnr = ours.psnr(against: theirs)
         // Not equal, or the resampler was not used; far apart, or it resampled a different picture or geometry.

@@ -6,8 +6,8 @@ import Testing
 @Suite("Step 3, orient: upright by the EXIF orientation")
 struct OrientStepTests {
     @Test("every EXIF orientation comes out upright", arguments: 1...8)
-    func orientation(_ tag: Int) throws {
-        let (result, image) = try renderOne("orientation-\(tag).jpg", rendition(120))
+    func orientation(_ tag: Int) async throws {
+        let (result, image) = try await renderOne("orientation-\(tag).jpg", rendition(120))
         #expect(result.source.orientation == tag)
         #expect(result.source.width == 600 && result.source.height == 400)
         #expect(image.width == 120 && image.height == 80)

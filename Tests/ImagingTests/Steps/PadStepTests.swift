@@ -5,8 +5,8 @@ import Testing
 @Suite("Step 6, pad: contain renditions centred on exactly their box")
 struct PadStepTests {
     @Test("contain pads to exactly the box with the background")
-    func contain() throws {
-        let (_, image) = try renderOne(
+    func contain() async throws {
+        let (_, image) = try await renderOne(
             "landscape.jpg",
             rendition(200, 200) {
                 $0.fit = .contain

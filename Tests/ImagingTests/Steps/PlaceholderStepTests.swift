@@ -7,14 +7,14 @@ import Testing
 @Suite("Step 9, placeholder: ThumbHash and dominant colour")
 struct PlaceholderStepTests {
     @Test("the placeholder carries a ThumbHash and the dominant colour")
-    func placeholder() throws {
-        let result = try thumbnailer().render(Testdata.bytes("alpha.png"), renditions: [rendition(50)])
+    func placeholder() async throws {
+        let result = try await thumbnailer().rendered(Testdata.bytes("alpha.png"), renditions: [rendition(50)])
         let placeholder = try #require(result.placeholder)
         #expect(placeholder.dominantColor == "#ff0000")
         let hash = try #require(Data(base64Encoded: placeholder.thumbHash))
         #expect(hash.count >= 5)
-        let disabled = try thumbnailer { $0.placeholder = false }
-            .render(Testdata.bytes("alpha.png"), renditions: [rendition(50)])
+        let disabled = try await thumbnailer { $0.placeholder = false }
+            .rendered(Testdata.bytes("alpha.png"), renditions: [rendition(50)])
         #expect(disabled.placeholder == nil)
     }
 
@@ -29,11 +29,12 @@ struct PlaceholderStepTests {
     }
 
     @Test("the placeholder's own small decode, decoding per rendition, finds the same colour as the shared decode")
-    func ownDecodeAgrees() throws {
+    func ownDecodeAgrees() async throws {
         let renditions = [rendition(300)]
         for file in ["alpha.png", "orientation-6.jpg"] {
-            let once = try thumbnailer().render(Testdata.bytes(file), renditions: renditions, strategy: .decodeOnce)
-            let each = try thumbnailer().render(
+            let once = try await thumbnailer().rendered(
+                Testdata.bytes(file), renditions: renditions, strategy: .decodeOnce)
+            let each = try await thumbnailer().rendered(
                 Testdata.bytes(file), renditions: renditions, strategy: .decodePerRendition)
             #expect(once.placeholder?.dominantColor == each.placeholder?.dominantColor, "\(file)")
             #expect(each.timings.placeholder > 0)

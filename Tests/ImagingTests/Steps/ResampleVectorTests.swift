@@ -18,17 +18,14 @@ struct ResampleVectorTests {
         ]
         let thumbnailer = try thumbnailer()
         let grey = try Testdata.bytes("grey.jpg")
-        let render = { @Sendable () throws(ImagingError) -> [[UInt8]] in
-            try
-                (thumbnailer.render(data, renditions: renditions).renditions
-                + thumbnailer.render(grey, renditions: [rendition(51)]).renditions).map(\.data)
+        let render = { @Sendable () throws -> [[UInt8]] in
+            let photo = try thumbnailer.render(data, renditions: renditions).renditions
+            return (photo + (try thumbnailer.render(grey, renditions: [rendition(51)]).renditions)).map(\.data)
         }
-        let pool = ImagingPool(threadCount: 1)
-        defer { pool.shutdown() }
-        let wide = try await pool.run(render).get()
+        let wide = try await offCooperativeThreads(render)
         let previous = thumb_vips_resample_allow_avx2(0)
         defer { thumb_vips_resample_allow_avx2(previous) }
-        let narrow = try await pool.run(render).get()
+        let narrow = try await offCooperativeThreads(render)
         #expect(wide.count == renditions.count + 1)
         // On a processor without AVX2 both runs are SSE2's and this holds trivially.
         #expect(wide == narrow)

@@ -6,22 +6,22 @@ import Testing
 @Suite("Step 5, resize: each rendition's box, fit and crop")
 struct ResizeStepTests {
     @Test("inside fits the box by either side and never enlarges unless asked")
-    func inside() throws {
-        #expect(try renderOne("landscape.jpg", rendition(nil, 50)).1.width == 75)
-        #expect(try renderOne("tall.png", rendition(100, 100)).1.height == 100)
-        let small = try renderOne("landscape.jpg", rendition(1000)).1
+    func inside() async throws {
+        #expect(try await renderOne("landscape.jpg", rendition(nil, 50)).1.width == 75)
+        #expect(try await renderOne("tall.png", rendition(100, 100)).1.height == 100)
+        let small = try await renderOne("landscape.jpg", rendition(1000)).1
         #expect(small.width == 600 && small.height == 400)
-        let enlarged = try renderOne("landscape.jpg", rendition(1000) { $0.upscale = true }).1
+        let enlarged = try await renderOne("landscape.jpg", rendition(1000) { $0.upscale = true }).1
         #expect(enlarged.width == 1000 && enlarged.height == 667)
     }
 
     @Test("cover fills the box and crops the centre; attention and entropy keep the detail, wherever it is")
-    func cover() throws {
-        let (_, image) = try renderOne("wide.jpg", rendition(100, 100) { $0.fit = .cover })
+    func cover() async throws {
+        let (_, image) = try await renderOne("wide.jpg", rendition(100, 100) { $0.fit = .cover })
         #expect(image.width == 100 && image.height == 100)
         #expect(image.showsUprightQuadrants)
         for gravity in [RenditionSpec.Gravity.attention, .entropy] {
-            let (_, cropped) = try renderOne(
+            let (_, cropped) = try await renderOne(
                 "wide.jpg",
                 rendition(100, 100) {
                     $0.fit = .cover
@@ -30,8 +30,8 @@ struct ResizeStepTests {
             #expect(cropped.width == 100 && cropped.height == 100)
         }
         // off-centre.png is flat grey but for a red and yellow checkerboard at its right end.
-        func crop(_ gravity: RenditionSpec.Gravity) throws -> DecodedImage {
-            try renderOne(
+        func crop(_ gravity: RenditionSpec.Gravity) async throws -> DecodedImage {
+            try await renderOne(
                 "off-centre.png",
                 rendition(100, 100) {
                     $0.fit = .cover
@@ -39,12 +39,12 @@ struct ResizeStepTests {
                 }
             ).1
         }
-        let centre = try crop(.centre)
+        let centre = try await crop(.centre)
         #expect(centre.width == 100 && centre.height == 100)
         #expect(centre.meanSaturation < 5, "the centre is grey: \(centre)")
         #expect(centre.isColour(atX: 0.5, y: 0.5, 128, 128, 128, tolerance: 8))
         for gravity in [RenditionSpec.Gravity.attention, .entropy] {
-            let detail = try crop(gravity)
+            let detail = try await crop(gravity)
             #expect(detail.width == 100 && detail.height == 100)
             #expect(detail.meanSaturation > 150, "\(gravity) keeps the checkerboard: \(detail)")
             #expect(detail.hasColour(255, 0, 0) && detail.hasColour(255, 255, 0), "\(gravity): red and yellow")
@@ -52,20 +52,20 @@ struct ResizeStepTests {
     }
 
     @Test("fill stretches to exactly the box")
-    func fill() throws {
-        let (_, image) = try renderOne("landscape.jpg", rendition(200, 50) { $0.fit = .fill })
+    func fill() async throws {
+        let (_, image) = try await renderOne("landscape.jpg", rendition(200, 50) { $0.fit = .fill })
         #expect(image.width == 200 && image.height == 50)
         #expect(image.showsUprightQuadrants)
     }
 
     @Test("animations give their first frame by default and stay animated when asked")
-    func animation() throws {
-        let (first, image) = try renderOne("animated.gif", rendition(60))
+    func animation() async throws {
+        let (first, image) = try await renderOne("animated.gif", rendition(60))
         #expect(first.source.frames == 3)
         #expect(first.renditions[0].frames == 1)
         #expect(image.isColour(atX: 0.5, y: 0.5, 255, 0, 0))
         for format in [RenditionSpec.Format.gif, .webp] {
-            let (animated, _) = try renderOne(
+            let (animated, _) = try await renderOne(
                 "animated.gif",
                 rendition(60) {
                     $0.format = format
@@ -75,7 +75,7 @@ struct ResizeStepTests {
             #expect(animated.renditions[0].width == 60 && animated.renditions[0].height == 40)
             #expect(sniffedFormat(animated.renditions[0].data) == format.fixedFormat)
         }
-        let (capped, _) = try renderOne(
+        let (capped, _) = try await renderOne(
             "animated.webp",
             rendition(60) {
                 $0.format = .webp

@@ -6,9 +6,6 @@ import Testing
 
 @Suite("Step 2 on TurboJPEG: libvips' sizes and pictures, at least as sharp, or libvips' loader decides")
 struct TurboJPEGDecodeTests {
-    /// Where the 26 cases of renders run: not on Swift's cooperative threads, which the suite's servers need meanwhile.
-    static let pool = ImagingPool(threadCount: 2)
-
     /// The renditions compared: the shared decode at every DCT shrink, a crop, a stretch and one decoded on its own.
     static let renditions = [
         rendition(1024), rendition(300, name: "half"), rendition(140, name: "small"), rendition(70, name: "tiny"),
@@ -28,17 +25,17 @@ struct TurboJPEGDecodeTests {
         let data = try Testdata.bytes(file)
         let turboThumbnailer = try thumbnailer { $0.jpegDecoder = .turbojpeg }
         let libvipsThumbnailer = try thumbnailer { $0.jpegDecoder = .libvips }
-        let (turbo, libvips) = try await Self.pool.run { () throws(ImagingError) in
-            (
-                try turboThumbnailer.render(data, renditions: Self.renditions, strategy: strategy),
-                try libvipsThumbnailer.render(data, renditions: Self.renditions, strategy: strategy)
-            )
-        }.get()
+        let (turbo, libvips, psnrs) = try await offCooperativeThreads {
+            let turbo = try turboThumbnailer.render(data, renditions: Self.renditions, strategy: strategy)
+            let libvips = try libvipsThumbnailer.render(data, renditions: Self.renditions, strategy: strategy)
+            let psnrs = try zip(turbo.renditions, libvips.renditions).map { made, expected in
+                try DecodedImage(made.data).psnr(against: DecodedImage(expected.data))
+            }
+            return (turbo, libvips, psnrs)
+        }
         #expect(turbo.renditions.count == Self.renditions.count)
-        for (made, expected) in zip(turbo.renditions, libvips.renditions) {
-            let (madePixels, expectedPixels) = (try DecodedImage(made.data), try DecodedImage(expected.data))
+        for ((made, expected), psnr) in zip(zip(turbo.renditions, libvips.renditions), psnrs) {
             #expect(made.width == expected.width && made.height == expected.height, Comment(rawValue: made.name))
-            let psnr = madePixels.psnr(against: expectedPixels)
             // A turn, a flip, a shift or swapped colours would fall far below: the two differ in resampling only.
             #expect(psnr > 33, Comment(rawValue: "\(file) \(made.name) \(made.width)×\(made.height): \(psnr) dB"))
         }
@@ -53,20 +50,24 @@ struct TurboJPEGDecodeTests {
         let renditions = [320, 152, 72, 40].map { (width: Int) in rendition(width, name: "\(width)") }
         let turboThumbnailer = try thumbnailer { $0.jpegDecoder = .turbojpeg }
         let libvipsThumbnailer = try thumbnailer { $0.jpegDecoder = .libvips }
-        let (turbo, libvips, references) = try await Self.pool.run { () throws(ImagingError) in
+        // Per rendition: whether libvips' size is the reference's, and both PSNRs against the reference.
+        let compared = try await offCooperativeThreads {
             let turbo = try turboThumbnailer.render(data, renditions: renditions, strategy: .decodePerRendition)
-            let references = try turbo.renditions.map { made throws(ImagingError) in
-                try Self.fullSizeLanczos3(data, width: made.width, height: made.height)
+            let libvips = try libvipsThumbnailer.render(data, renditions: renditions, strategy: .decodePerRendition)
+            return try zip(turbo.renditions, libvips.renditions).map { made, expected in
+                let reference = try Self.fullSizeLanczos3(data, width: made.width, height: made.height)
+                let (madePixels, expectedPixels) = (try DecodedImage(made.data), try DecodedImage(expected.data))
+                return (
+                    made: made,
+                    sameSize: expectedPixels.width == reference.width
+                        && expectedPixels.height == reference.height,
+                    ours: madePixels.psnr(against: reference), theirs: expectedPixels.psnr(against: reference)
+                )
             }
-            return (
-                turbo, try libvipsThumbnailer.render(data, renditions: renditions, strategy: .decodePerRendition),
-                references
-            )
-        }.get()
-        for ((made, expected), reference) in zip(zip(turbo.renditions, libvips.renditions), references) {
-            let (madePixels, expectedPixels) = (try DecodedImage(made.data), try DecodedImage(expected.data))
-            #expect(expectedPixels.width == reference.width && expectedPixels.height == reference.height)
-            let (ours, theirs) = (madePixels.psnr(against: reference), expectedPixels.psnr(against: reference))
+        }
+        #expect(compared.count == renditions.count)
+        for (made, sameSize, ours, theirs) in compared {
+            #expect(sameSize)
             // Within 0.05 dB: where the two resample the same geometry they differ by JPEG rounding only (±0.01 dB);
             // a kernel not widened, or a wrong extent, loses tenths.
             #expect(
@@ -106,28 +107,29 @@ struct TurboJPEGDecodeTests {
     }
 
     @Test("a JPEG a few pixels across, narrower than the kernel, comes out at libvips' sizes and close to its pixels")
-    func tinyJPEG() throws {
-        let tiny = try thumbnailer().render(Testdata.bytes("landscape.jpg"), renditions: [rendition(7)])
+    func tinyJPEG() async throws {
+        let tiny = try await thumbnailer().rendered(Testdata.bytes("landscape.jpg"), renditions: [rendition(7)])
         let data = try #require(tiny.renditions.first).data
         for spec in [rendition(2), rendition(1, 1) { $0.fit = .cover }, rendition(1024)] {
             let (made, expected) = (
-                try thumbnailer { $0.jpegDecoder = .turbojpeg }.render(data, renditions: [spec]).renditions[0],
-                try thumbnailer { $0.jpegDecoder = .libvips }.render(data, renditions: [spec]).renditions[0]
+                try await thumbnailer { $0.jpegDecoder = .turbojpeg }.rendered(data, renditions: [spec]).renditions[0],
+                try await thumbnailer { $0.jpegDecoder = .libvips }.rendered(data, renditions: [spec]).renditions[0]
             )
             #expect(made.width == expected.width && made.height == expected.height)
-            let psnr = try DecodedImage(made.data).psnr(against: DecodedImage(expected.data))
+            let psnr = try await DecodedImage.offCooperativeThreads(made.data).psnr(
+                against: DecodedImage.offCooperativeThreads(expected.data))
             // A kernel cut to the image (only its first inputs read) gave 6 dB here: one corner's colour.
             #expect(psnr > 25, Comment(rawValue: "\(made.width)×\(made.height): \(psnr) dB"))
         }
     }
 
     @Test("a CMYK JPEG still gets libvips' conversion, and a truncated one still fails, with TurboJPEG on")
-    func declinedFilesBehaveAsBefore() throws {
-        let (_, red) = try renderOne("cmyk-profile.jpg", rendition(150)) { $0.jpegDecoder = .turbojpeg }
-        let (_, expected) = try renderOne("cmyk-profile.jpg", rendition(150)) { $0.jpegDecoder = .libvips }
+    func declinedFilesBehaveAsBefore() async throws {
+        let (_, red) = try await renderOne("cmyk-profile.jpg", rendition(150)) { $0.jpegDecoder = .turbojpeg }
+        let (_, expected) = try await renderOne("cmyk-profile.jpg", rendition(150)) { $0.jpegDecoder = .libvips }
         #expect(red.rgba == expected.rgba)
-        #expect(throws: ImagingError.self) {
-            try renderOne("truncated.jpg", rendition(150)) { $0.jpegDecoder = .turbojpeg }
+        await #expect(throws: ImagingError.self) {
+            try await renderOne("truncated.jpg", rendition(150)) { $0.jpegDecoder = .turbojpeg }
         }
     }
 
@@ -146,7 +148,7 @@ struct TurboJPEGDecodeTests {
     }
 
     @Test("a JPEG with stray bytes libjpeg warns about is declined, and libvips' loader still renders it")
-    func warningOnlyFile() throws {
+    func warningOnlyFile() async throws {
         var data = try Testdata.bytes("landscape.jpg")
         // Two bytes between the header's last segment and the start of scan: "extraneous bytes before marker".
         let scan = try #require(data.indices.first { data[$0] == 0xFF && data[$0 + 1] == 0xDA })
@@ -156,9 +158,13 @@ struct TurboJPEGDecodeTests {
             try TurboJPEGDecode.decode(buffer, options: widthBox(150), source: info, failure: "test")
         }
         #expect(declined == nil)
-        let made = try thumbnailer { $0.jpegDecoder = .turbojpeg }.render(data, renditions: [rendition(150)])
-        let expected = try thumbnailer { $0.jpegDecoder = .libvips }.render(data, renditions: [rendition(150)])
-        #expect(try DecodedImage(made.renditions[0].data).rgba == DecodedImage(expected.renditions[0].data).rgba)
+        let made = try await thumbnailer { $0.jpegDecoder = .turbojpeg }.rendered(data, renditions: [rendition(150)])
+        let expected = try await thumbnailer { $0.jpegDecoder = .libvips }.rendered(data, renditions: [rendition(150)])
+        let (madePixels, expectedPixels) = (
+            try await DecodedImage.offCooperativeThreads(made.renditions[0].data),
+            try await DecodedImage.offCooperativeThreads(expected.renditions[0].data)
+        )
+        #expect(madePixels.rgba == expectedPixels.rgba)
     }
 
     @Test("a pulled stop switch fails the TurboJPEG decode before it starts")
