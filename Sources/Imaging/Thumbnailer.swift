@@ -174,6 +174,11 @@ package struct Thumbnailer: Sendable {
         }
         let background = rendition.background ?? settings.background
         image = try PadStep.pad(image, to: rendition, background: background, failure: failure)
+        if rendition.format.fixedFormat == nil {
+            // `auto` reads every pixel before the encoder does, and a rendition's own decode is one sequential pass
+            // that cannot be read twice (libvips: "out of order read"), so the pixels go to memory first.
+            image = try image.materialized(.corrupt, failure)
+        }
         let format = try EncodeStep.format(for: rendition, image: image)
         image = try FlattenStep.flatten(image, for: format, background: background, failure: failure)
         // Materialising separates the resize time from the encode time (an image already in memory, such as the shared

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Imaging
@@ -12,6 +13,16 @@ struct EncodeStepTests {
         let (opaque, _) = try await renderOne("landscape.jpg", rendition(200) { $0.format = .auto })
         #expect(opaque.renditions[0].format == .jpeg)
         #expect(sniffedFormat(opaque.renditions[0].data) == .jpeg)
+    }
+
+    @Test("auto decides from the pixels when each rendition decodes the upload on its own, too")
+    func autoFormatPerRendition() async throws {
+        let renditions = [rendition(200, name: "large") { $0.format = .auto }, rendition(90) { $0.format = .auto }]
+        for (file, format) in [("alpha.png", ImageFormat.png), ("landscape.jpg", .jpeg)] {
+            let result = try await thumbnailer().rendered(
+                Testdata.bytes(file), renditions: renditions, strategy: .decodePerRendition)
+            #expect(result.renditions.map(\.format) == [format, format], "\(file)")
+        }
     }
 
     @Test(
