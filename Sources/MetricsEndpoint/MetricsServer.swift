@@ -1,3 +1,4 @@
+import Foundation
 package import Logging
 import NIOCore
 import NIOHTTP1
@@ -26,18 +27,24 @@ package struct MetricsServer: Service, CustomStringConvertible {
     }
 
     /// Binds `host:port` (port 0 picks a free one) to serve `source`; requests are answered once `run()` is called.
+    /// A port another process holds, or an address not on this machine, fails with a ``MetricsServerError``.
     package static func bind(
         host: String, port: Int, source: any MetricsSource, logger: Logger
     ) async throws -> MetricsServer {
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel)
+        let listener: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        do {
+            listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                            wrappingChannelSynchronously: channel)
+                    }
                 }
-            }
+        } catch let error as IOError {
+            throw MetricsServerError(cannotListenOn: "\(host):\(port)", error)
+        }
         guard let boundPort = listener.channel.localAddress?.port else {
             try? await listener.channel.close()
             throw ChannelError.unknownLocalAddress
@@ -115,5 +122,30 @@ package struct MetricsServer: Service, CustomStringConvertible {
         default:
             return (.notFound, text, ByteBuffer(string: "not found\n"))
         }
+    }
+}
+
+/// Why the metrics endpoint could not start.
+package struct MetricsServerError: Error, CustomStringConvertible {
+    /// What went wrong.
+    package enum Code: Sendable {
+        /// The address could not be listened on: the port is taken, or the host is not this machine's.
+        case cannotListen
+    }
+
+    /// What went wrong.
+    package let code: Code
+    /// What happened and what to do, in one line.
+    package let description: String
+    /// The system's error.
+    package let cause: any Error
+
+    /// A failed bind of `address`, in the system's words (NIO's own text nests parentheses that do not pair).
+    init(cannotListenOn address: String, _ cause: IOError) {
+        code = .cannotListen
+        self.cause = cause
+        description =
+            "cannot listen on \(address): \(String(cString: strerror(cause.errnoCode))) (errno \(cause.errnoCode)); "
+            + "set metrics.port to a free port (or 0 for none) and metrics.host to an address of this machine"
     }
 }

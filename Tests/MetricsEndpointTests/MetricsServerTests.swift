@@ -79,6 +79,23 @@ struct MetricsServerTests {
         }
     }
 
+    @Test("a port another server holds fails with the system's reason and what to set, in one line")
+    func portInUse() async throws {
+        try await withServer(registry: PrometheusCollectorRegistry()) { server in
+            let source = RegistrySource(
+                registry: PrometheusCollectorRegistry(), readiness: ReadinessProbe(interval: .zero) { true },
+                beforeScrape: {})
+            let error = try await #require(throws: MetricsServerError.self) {
+                _ = try await MetricsServer.bind(host: "127.0.0.1", port: server.port, source: source, logger: .quiet)
+            }
+            #expect(error.code == .cannotListen)
+            #expect(error.description.hasPrefix("cannot listen on 127.0.0.1:\(server.port): Address already in use ("))
+            #expect(error.description.contains("metrics.port"))
+            let opened = error.description.filter { $0 == "(" }.count
+            #expect(opened == error.description.filter { $0 == ")" }.count, "\(error)")
+        }
+    }
+
     @Test("the probe checks at most once per interval")
     func probeInterval() async throws {
         let checks = Locked(0)
