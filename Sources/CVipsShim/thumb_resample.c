@@ -292,10 +292,6 @@ static void horizontal_row(const int16_t *row, const Filter *filter, int out_wid
         x = avx2 ? horizontal_fours_avx2(row, filter, out_width, out)
                  : horizontal_fours_sse2(row, filter, out_width, out);
     }
-#elif defined(__SSE2__)
-    if (filter->taps % 8 == 0) {
-        x = horizontal_fours_sse2(row, filter, out_width, out);
-    }
 #endif
     for (; x < out_width; x++) {
         const int16_t *weights = filter->weights + (size_t)x * filter->taps;

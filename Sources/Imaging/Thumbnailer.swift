@@ -176,7 +176,8 @@ package struct Thumbnailer: Sendable {
         image = try PadStep.pad(image, to: rendition, background: background, failure: failure)
         if rendition.format.fixedFormat == nil {
             // `auto` reads every pixel before the encoder does, and a rendition's own decode is one sequential pass
-            // that cannot be read twice (libvips: "out of order read"), so the pixels go to memory first.
+            // that cannot be read twice (libvips: "out of order read"), so the pixels go to memory first; from the
+            // shared decode that also saves resizing twice.
             image = try image.materialized(.corrupt, failure)
         }
         let format = try EncodeStep.format(for: rendition, image: image)
