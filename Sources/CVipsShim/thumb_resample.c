@@ -8,6 +8,7 @@
 #include "thumb_vips.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,78 @@ static int use_avx2(void) {
 #else
     return 0;
 #endif
+}
+
+/* A thread's most recent filters, kept for the next image of the same size: uploads to one bucket come in a few
+ * sizes, and building a filter takes a sine a tap. */
+#define KEPT_FILTERS 8
+
+/* One kept filter and what it was made for; `size` 0 marks an empty place. */
+typedef struct {
+    int size;
+    double extent;
+    int out_size;
+    int align;
+    Filter filter;
+} KeptFilter;
+
+/* A thread's kept filters, the oldest at `next`. */
+typedef struct {
+    KeptFilter kept[KEPT_FILTERS];
+    int next;
+} FilterCache;
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_key_once = PTHREAD_ONCE_INIT;
+static int cache_key_made;
+
+/* Frees a thread's kept filters when the thread exits. */
+static void cache_free(void *pointer) {
+    FilterCache *cache = pointer;
+    for (int i = 0; i < KEPT_FILTERS; i++) {
+        filter_free(&cache->kept[i].filter);
+    }
+    free(cache);
+}
+
+/* Makes the key of the threads' caches, once. */
+static void cache_key_make(void) {
+    cache_key_made = pthread_key_create(&cache_key, cache_free) == 0;
+}
+
+/* The filter taking `size` samples (the picture the first `extent`) to `out_size`, `align`ed, from this thread's
+ * cache, made in the oldest place when it is not there (never in `keep`'s). NULL when memory runs out. */
+static const Filter *filter_for(int size, double extent, int out_size, int align, const Filter *keep) {
+    pthread_once(&cache_key_once, cache_key_make);
+    FilterCache *cache = cache_key_made ? pthread_getspecific(cache_key) : NULL;
+    if (!cache) {
+        cache = cache_key_made ? calloc(1, sizeof(FilterCache)) : NULL;
+        if (!cache || pthread_setspecific(cache_key, cache) != 0) {
+            free(cache);
+            return NULL;
+        }
+    }
+    for (int i = 0; i < KEPT_FILTERS; i++) {
+        KeptFilter *kept = &cache->kept[i];
+        if (kept->size == size && kept->extent == extent && kept->out_size == out_size && kept->align == align) {
+            return &kept->filter;
+        }
+    }
+    int place = &cache->kept[cache->next].filter == keep ? (cache->next + 1) % KEPT_FILTERS : cache->next;
+    cache->next = (place + 1) % KEPT_FILTERS;
+    KeptFilter *kept = &cache->kept[place];
+    filter_free(&kept->filter);
+    *kept = (KeptFilter){0};
+    if (filter_make(&kept->filter, size, extent, out_size, align) != 0) {
+        filter_free(&kept->filter);
+        kept->filter = (Filter){0};
+        return NULL;
+    }
+    kept->size = size;
+    kept->extent = extent;
+    kept->out_size = out_size;
+    kept->align = align;
+    return &kept->filter;
 }
 
 /* A fixed-point sum shifted right by `shift`, clamped to the fine range. */
@@ -306,22 +379,20 @@ static void horizontal_row(const int16_t *row, const Filter *filter, int out_wid
 
 int thumb_resample_planes(const ThumbPlane *in, int count, int channels, double extent_width, double extent_height,
                           int16_t *const *out, int out_width, int out_height) {
-    Filter vertical = {0}, horizontal = {0};
     int avx2 = use_avx2();
     size_t samples = (size_t)in[0].width * channels;
     /* A vertical pass's row, then (interleaved only) the same split into one run per channel. */
     int16_t *row = malloc(sizeof(int16_t) * samples * (channels > 1 ? 2 : 1));
-    int status = !row || filter_make(&vertical, in[0].height, extent_height, out_height, 2) ||
-                         filter_make(&horizontal, in[0].width, extent_width, out_width, 8)
-                     ? -1
-                     : 0;
+    const Filter *vertical = filter_for(in[0].height, extent_height, out_height, 2, NULL);
+    const Filter *horizontal = vertical ? filter_for(in[0].width, extent_width, out_width, 8, vertical) : NULL;
+    int status = !row || !horizontal ? -1 : 0;
     for (int plane = 0; status == 0 && plane < count; plane++) {
         /* The vertical pass runs down every byte column alike, interleaved or not. */
         ThumbPlane columns = in[plane];
         columns.width = (int)samples;
         int16_t *split = channels > 1 ? row + samples : row;
         for (int y = 0; y < out_height; y++) {
-            vertical_row(&columns, &vertical, y, avx2, row);
+            vertical_row(&columns, vertical, y, avx2, row);
             for (int channel = 0; channels > 1 && channel < channels; channel++) {
                 int16_t *run = split + (size_t)channel * in[plane].width;
                 for (int x = 0; x < in[plane].width; x++) {
@@ -329,13 +400,11 @@ int thumb_resample_planes(const ThumbPlane *in, int count, int channels, double 
                 }
             }
             for (int channel = 0; channel < channels; channel++) {
-                horizontal_row(split + (size_t)channel * in[plane].width, &horizontal, out_width, avx2,
+                horizontal_row(split + (size_t)channel * in[plane].width, horizontal, out_width, avx2,
                                out[plane * channels + channel] + (size_t)y * out_width);
             }
         }
     }
     free(row);
-    filter_free(&vertical);
-    filter_free(&horizontal);
     return status;
 }
