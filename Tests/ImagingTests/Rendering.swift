@@ -1,6 +1,7 @@
-import Imaging
 import TestSupport
 import Testing
+
+@testable import Imaging
 
 /// A thumbnailer with default settings (libvips started once per process), adjusted by `configure`.
 func thumbnailer(_ configure: (inout ImagingSettings) -> Void = { _ in }) throws -> Thumbnailer {
@@ -28,6 +29,18 @@ func offCooperativeThreads<Success: Sendable>(
     _ work: @escaping @Sendable () throws -> Success
 ) async throws -> Success {
     try await renderingPool.run { () throws(ImagingError) in Result { try work() } }.get().get()
+}
+
+/// The rendering pool's threads as a task executor, for a test whose heavy work runs inside a synchronous callback
+/// that records issues itself (`FuzzRun.measure`): `withTaskExecutorPreference(RenderingThreads())` runs the test's
+/// own task there, so its current test, and every issue recorded, stay with it.
+final class RenderingThreads: TaskExecutor {
+    /// Runs `job` on a rendering pool thread.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let queued = renderingPool.enqueue { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        precondition(queued, "the rendering pool is never shut down")
+    }
 }
 
 extension Thumbnailer {

@@ -31,16 +31,19 @@ func decodedUpright(_ file: String, box: ThumbVipsThumbnailOptions, frames: Int 
 }
 
 /// A testdata file decoded with exactly `options` (whichever steps' fields the caller set) by `jpegDecoder`,
-/// converted to 8 bits and put in memory; a damaged file fails here with `.corrupt` and `failure`.
+/// converted to 8 bits and put in memory; a damaged file fails here with `.corrupt`, `failure` and its own libvips
+/// text, decoded again alone, as the thumbnailer does, when another thread's libvips call overlapped it.
 func decoded(
     _ file: String, options: ThumbVipsThumbnailOptions, jpegDecoder: JPEGDecoder = .turbojpeg,
     failure: String = "test decode"
 ) throws -> Imaging.VipsImage {
     let info = try source(of: file)
     return try Testdata.bytes(file).withBytes { buffer throws(ImagingError) in
-        try ColourStep.convertTo8Bit(
-            DecodeStep.decode(buffer, options: options, source: info, jpegDecoder: jpegDecoder, failure: failure)
-        ).materialized(.corrupt, failure)
+        try LibVips.isolatingFailures { () throws(ImagingError) in
+            try ColourStep.convertTo8Bit(
+                DecodeStep.decode(buffer, options: options, source: info, jpegDecoder: jpegDecoder, failure: failure)
+            ).materialized(.corrupt, failure)
+        }
     }
 }
 

@@ -47,12 +47,11 @@ struct ThumbnailerStrategyTests {
         #expect(once.renditions.map(\.width) == each.renditions.map(\.width))
         #expect(once.renditions.map(\.height) == each.renditions.map(\.height))
         for (cascaded, direct) in zip(once.renditions, each.renditions) {
-            let (a, b) = (
-                try await DecodedImage.offCooperativeThreads(cascaded.data),
-                try await DecodedImage.offCooperativeThreads(direct.data)
-            )
+            let (a, difference) = try await offCooperativeThreads {
+                let (a, b) = (try DecodedImage(cascaded.data), try DecodedImage(direct.data))
+                return (a, zip(a.rgba, b.rgba).map { abs(Int($0) - Int($1)) }.reduce(0, +))
+            }
             #expect(a.showsUprightQuadrants, "\(cascaded.name): \(a)")
-            let difference = zip(a.rgba, b.rgba).map { abs(Int($0) - Int($1)) }.reduce(0, +)
             #expect(Double(difference) / Double(a.rgba.count) < 3, "\(cascaded.name): mean difference per channel")
         }
     }

@@ -31,10 +31,10 @@ struct DecodeStepTests {
     }
 
     @Test("the shared decode comes out at the box's size, upright, with the frames the renditions keep")
-    func sharedDecode() throws {
+    func sharedDecode() async throws {
         let landscape = try source(of: "landscape.jpg")
         let box = DecodeStep.sharedBox(for: [rendition(150), rendition(90)], source: landscape)
-        let image = try DecodedImage(decodedUpright("landscape.jpg", box: box))
+        let image = try await offCooperativeThreads { try DecodedImage(decodedUpright("landscape.jpg", box: box)) }
         #expect(image.width == 150 && image.height == 100)
         #expect(image.showsUprightQuadrants)
 
@@ -48,18 +48,23 @@ struct DecodeStepTests {
         #expect(frames == 2)
         #expect(DecodeStep.sharedFrames(for: [rendition(60)], source: animation) == 1)
         #expect(DecodeStep.sharedFrames(for: [rendition(60) { $0.animated = true }], source: animation) == 3)
-        let stack = try decodedUpright("animated.gif", box: widthBox(120), frames: frames)
+        let (stack, pixels) = try await offCooperativeThreads {
+            let stack = try decodedUpright("animated.gif", box: widthBox(120), frames: frames)
+            return ((width: stack.width, pageHeight: stack.pageHeight, height: stack.height), try DecodedImage(stack))
+        }
         #expect(stack.width == 120 && stack.pageHeight == 80 && stack.height == 160)
-        let pixels = try DecodedImage(stack)
         #expect(pixels.isColour(atX: 0.5, y: 0.25, 255, 0, 0) && pixels.isColour(atX: 0.5, y: 0.75, 0, 255, 0))
     }
 
     @Test("the step's fail-on-error makes a truncated file an error, where libvips alone would fill it with grey")
-    func damageIsAnError() throws {
+    func damageIsAnError() async throws {
         var options = widthBox(600)
         DecodeStep.configure(&options, frames: 1)
         do {
-            _ = try decoded("truncated.jpg", options: options, failure: DecodeStep.failure(source(of: "truncated.jpg")))
+            try await offCooperativeThreads { [options] in
+                _ = try decoded(
+                    "truncated.jpg", options: options, failure: DecodeStep.failure(source(of: "truncated.jpg")))
+            }
             Issue.record("the truncated JPEG decoded")
         } catch let error as ImagingError {
             #expect(error.code == .corrupt)
@@ -67,7 +72,9 @@ struct DecodeStepTests {
             #expect(error.libvipsMessage?.contains("VipsJpeg") == true)
         }
         options.fail_on_error = 0
-        let lenient = try DecodedImage(decoded("truncated.jpg", options: options))
+        let lenient = try await offCooperativeThreads { [options] in
+            try DecodedImage(decoded("truncated.jpg", options: options))
+        }
         #expect(lenient.isColour(atX: 0.25, y: 0.25, 255, 0, 0), "the rows that arrived are there")
         #expect(lenient.isColour(atX: 0.75, y: 0.9, 128, 128, 128), "the rest is grey, not white")
     }

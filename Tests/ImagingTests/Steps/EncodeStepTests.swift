@@ -71,32 +71,49 @@ struct EncodeStepTests {
     }
 
     @Test("a fixed format is kept; auto looks at the pixels: visible transparency makes PNG, an opaque alpha JPEG")
-    func formatChoice() throws {
-        let transparent = try decodedUpright("alpha.png", box: widthBox(100))
-        let opaqueAlpha = try decodedUpright("animated.gif", box: widthBox(60))
-        #expect(opaqueAlpha.hasAlpha, "GIFs load as RGBA, with alpha 255 everywhere here")
+    func formatChoice() async throws {
         let auto = rendition(100) { $0.format = .auto }
-        #expect(try EncodeStep.format(for: auto, image: transparent) == .png)
-        #expect(try EncodeStep.format(for: auto, image: opaqueAlpha) == .jpeg)
-        #expect(try EncodeStep.format(for: rendition(100) { $0.format = .webp }, image: transparent) == .webp)
-        #expect(try EncodeStep.format(for: rendition(100), image: transparent) == .jpeg)
+        let webp = rendition(100) { $0.format = .webp }
+        let chosen = try await offCooperativeThreads {
+            let transparent = try decodedUpright("alpha.png", box: widthBox(100))
+            let opaqueAlpha = try decodedUpright("animated.gif", box: widthBox(60))
+            return (
+                opaqueAlphaHasAlpha: opaqueAlpha.hasAlpha,
+                transparentAuto: try EncodeStep.format(for: auto, image: transparent),
+                opaqueAlphaAuto: try EncodeStep.format(for: auto, image: opaqueAlpha),
+                transparentWebP: try EncodeStep.format(for: webp, image: transparent),
+                transparentDefault: try EncodeStep.format(for: rendition(100), image: transparent)
+            )
+        }
+        #expect(chosen.opaqueAlphaHasAlpha, "GIFs load as RGBA, with alpha 255 everywhere here")
+        #expect(chosen.transparentAuto == .png)
+        #expect(chosen.opaqueAlphaAuto == .jpeg)
+        #expect(chosen.transparentWebP == .webp)
+        #expect(chosen.transparentDefault == .jpeg)
     }
 
     @Test("a rendition without a quality takes the configured default for its format")
-    func defaultQuality() throws {
-        let image = try decodedUpright("off-centre.png", box: widthBox(600))
-        func size(_ format: ImageFormat, jpeg: Int = 80, webp: Int = 80, quality: Int? = nil) throws -> Int {
-            var defaults = QualityDefaults()
-            defaults.jpeg = jpeg
-            defaults.webp = webp
-            let spec = rendition(600) { $0.quality = quality }
-            return try EncodeStep(quality: defaults).encode(image, as: format, rendition: spec).count
+    func defaultQuality() async throws {
+        let (sizes, decoded) = try await offCooperativeThreads {
+            let image = try decodedUpright("off-centre.png", box: widthBox(600))
+            func size(_ format: ImageFormat, jpeg: Int = 80, webp: Int = 80, quality: Int? = nil) throws -> Int {
+                var defaults = QualityDefaults()
+                defaults.jpeg = jpeg
+                defaults.webp = webp
+                let spec = rendition(600) { $0.quality = quality }
+                return try EncodeStep(quality: defaults).encode(image, as: format, rendition: spec).count
+            }
+            let sizes = (
+                jpeg20: try size(.jpeg, jpeg: 20), jpeg95: try size(.jpeg, jpeg: 95),
+                webp20: try size(.webp, webp: 20), webp95: try size(.webp, webp: 95),
+                jpeg20AskingFor95: try size(.jpeg, jpeg: 20, quality: 95)
+            )
+            let png = try EncodeStep(quality: QualityDefaults()).encode(image, as: .png, rendition: rendition(600))
+            return (sizes, try DecodedImage(png))
         }
-        #expect(try size(.jpeg, jpeg: 20) < size(.jpeg, jpeg: 95))
-        #expect(try size(.webp, webp: 20) < size(.webp, webp: 95))
-        #expect(try size(.jpeg, jpeg: 20, quality: 95) == size(.jpeg, jpeg: 95), "the rendition's own quality wins")
-        let decoded = try DecodedImage(
-            EncodeStep(quality: QualityDefaults()).encode(image, as: .png, rendition: rendition(600)))
+        #expect(sizes.jpeg20 < sizes.jpeg95)
+        #expect(sizes.webp20 < sizes.webp95)
+        #expect(sizes.jpeg20AskingFor95 == sizes.jpeg95, "the rendition's own quality wins")
         #expect(decoded.width == 600 && decoded.height == 150)
     }
 }

@@ -26,24 +26,39 @@ struct FlattenStepTests {
     private static let blue = RGBColor(red: 0, green: 0, blue: 255)
 
     @Test("for JPEG the alpha band goes and the transparent half becomes the background")
-    func flattensForJPEG() throws {
-        let transparent = try decodedUpright("alpha.png", box: widthBox(200))
-        let flat = try FlattenStep.flatten(transparent, for: .jpeg, background: Self.blue, failure: "test")
-        #expect(!flat.hasAlpha)
-        let image = try DecodedImage(flat)
+    func flattensForJPEG() async throws {
+        let (flatHasAlpha, image) = try await offCooperativeThreads {
+            let transparent = try decodedUpright("alpha.png", box: widthBox(200))
+            let flat = try FlattenStep.flatten(transparent, for: .jpeg, background: Self.blue, failure: "test")
+            return (flat.hasAlpha, try DecodedImage(flat))
+        }
+        #expect(!flatHasAlpha)
         #expect(image.width == 200 && image.height == 150)
         #expect(image.isColour(atX: 0.25, y: 0.5, 255, 0, 0, tolerance: 0))
         #expect(image.isColour(atX: 0.75, y: 0.5, 0, 0, 255, tolerance: 0))
     }
 
     @Test("formats that keep alpha, and opaque images, are left as they are")
-    func leavesOthersAlone() throws {
-        let transparent = try decodedUpright("alpha.png", box: widthBox(200))
-        for format in [ImageFormat.png, .webp, .avif, .gif] {
-            #expect(
-                try FlattenStep.flatten(transparent, for: format, background: Self.blue, failure: "t") === transparent)
+    func leavesOthersAlone() async throws {
+        // Per format, whether the transparent image came back as it was; and whether the opaque one did for JPEG.
+        let (transparentKept, opaqueKept) = try await offCooperativeThreads {
+            let transparent = try decodedUpright("alpha.png", box: widthBox(200))
+            let transparentKept = try [ImageFormat.png, .webp, .avif, .gif].map { format in
+                (
+                    format,
+                    try FlattenStep.flatten(transparent, for: format, background: Self.blue, failure: "t")
+                        === transparent
+                )
+            }
+            let opaque = try decodedUpright("landscape.jpg", box: widthBox(200))
+            return (
+                transparentKept,
+                try FlattenStep.flatten(opaque, for: .jpeg, background: Self.blue, failure: "test") === opaque
+            )
         }
-        let opaque = try decodedUpright("landscape.jpg", box: widthBox(200))
-        #expect(try FlattenStep.flatten(opaque, for: .jpeg, background: Self.blue, failure: "test") === opaque)
+        for (format, kept) in transparentKept {
+            #expect(kept, "\(format)")
+        }
+        #expect(opaqueKept)
     }
 }

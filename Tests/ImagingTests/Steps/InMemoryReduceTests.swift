@@ -15,7 +15,7 @@ struct InMemoryReduceTests {
     func asLibvipsReduces(_ file: String, _ spec: RenditionSpec) async throws {
         let data = try Testdata.bytes(file)
         _ = try thumbnailer()  // starts libvips
-        let (ours, theirs) = try await offCooperativeThreads {
+        let (ours, theirs, psnr) = try await offCooperativeThreads {
             try data.withBytes { buffer throws(ImagingError) in
                 var options = ResizeStep.box(for: spec)
                 // The same full-size decode, once as libvips' lazy loader gives it and once in memory.
@@ -31,11 +31,11 @@ struct InMemoryReduceTests {
                             thumb_vips_thumbnail_image(image.pointer, $0, &options, $1)
                         }.materialized(.corrupt, "the image cannot be reduced"))
                 }
-                return (try reduce(inMemory), try reduce(lazy))
+                let (ours, theirs) = (try reduce(inMemory), try reduce(lazy))
+                return (ours, theirs, ours.psnr(against: theirs))
             }
         }
         #expect(ours.width == theirs.width && ours.height == theirs.height)
-        let psnr = ours.psnr(against: theirs)
         // Not equal, or the resampler was not used; far apart, or it resampled a different picture or geometry.
         #expect(psnr > 40 && psnr < .infinity, Comment(rawValue: "\(file) \(ours.width)×\(ours.height): \(psnr) dB"))
     }

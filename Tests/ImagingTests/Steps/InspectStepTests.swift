@@ -8,14 +8,15 @@ struct InspectStepTests {
     /// The code a testdata file fails with through every step, nil when it renders.
     private func code(
         of file: String, _ configure: (inout ImagingSettings) -> Void = { _ in }
-    ) throws -> ImagingError.Code? {
+    ) async throws -> ImagingError.Code? {
         var settings = ImagingSettings()
         configure(&settings)
         let data = try Testdata.bytes(file)
-        do throws(ImagingError) {
-            _ = try Thumbnailer(settings: settings).render(data, renditions: [RenditionSpec(name: "t", width: 100)])
+        do {
+            _ = try await Thumbnailer(settings: settings).rendered(
+                data, renditions: [RenditionSpec(name: "t", width: 100)])
             return nil
-        } catch {
+        } catch let error as ImagingError {
             #expect(!error.isRetryable)
             #expect(!error.message.isEmpty)
             return error.code
@@ -69,8 +70,8 @@ struct InspectStepTests {
             ("bomb.png", .tooManyPixels),
             ("vector.svg", .untrustedFormat),
         ])
-    func brokenInputs(_ file: String, _ expected: ImagingError.Code) throws {
-        #expect(try code(of: file) == expected)
+    func brokenInputs(_ file: String, _ expected: ImagingError.Code) async throws {
+        #expect(try await code(of: file) == expected)
     }
 
     @Test("the pixel bomb is refused by its header, before any pixel is decoded")
@@ -88,32 +89,32 @@ struct InspectStepTests {
     }
 
     @Test("limits come from the settings")
-    func configuredLimits() throws {
-        #expect(try code(of: "landscape.jpg") { $0.limits.maxInputBytes = 1000 } == .tooLarge)
-        #expect(try code(of: "landscape.jpg") { $0.limits.maxPixels = 600 * 400 - 1 } == .tooManyPixels)
-        #expect(try code(of: "landscape.jpg") { $0.limits.maxPixels = 600 * 400 } == nil)
-        #expect(try code(of: "many-frames.gif") { $0.limits.maxFrames = 100 } == .tooManyFrames)
-        #expect(try code(of: "alpha.png") { $0.limits.allowedFormats = [.jpeg] } == .unsupportedFormat)
+    func configuredLimits() async throws {
+        #expect(try await code(of: "landscape.jpg") { $0.limits.maxInputBytes = 1000 } == .tooLarge)
+        #expect(try await code(of: "landscape.jpg") { $0.limits.maxPixels = 600 * 400 - 1 } == .tooManyPixels)
+        #expect(try await code(of: "landscape.jpg") { $0.limits.maxPixels = 600 * 400 } == nil)
+        #expect(try await code(of: "many-frames.gif") { $0.limits.maxFrames = 100 } == .tooManyFrames)
+        #expect(try await code(of: "alpha.png") { $0.limits.allowedFormats = [.jpeg] } == .unsupportedFormat)
     }
 
     @Test("an allowed untrusted format is decoded")
-    func allowedSVG() throws {
+    func allowedSVG() async throws {
         var settings = ImagingSettings()
         settings.limits.allowedFormats.insert(.svg)
-        let result = try Thumbnailer(settings: settings)
-            .render(Testdata.bytes("vector.svg"), renditions: [RenditionSpec(name: "t", width: 100)])
-        let image = try DecodedImage(result.renditions[0].data)
+        let result = try await Thumbnailer(settings: settings)
+            .rendered(Testdata.bytes("vector.svg"), renditions: [RenditionSpec(name: "t", width: 100)])
+        let image = try await DecodedImage.offCooperativeThreads(result.renditions[0].data)
         #expect(result.source.format == .svg)
         #expect(image.isColour(atX: 0.5, y: 0.5, 255, 0, 0))
     }
 
     /// libvips picks its loader by the magic bytes too, so the PNG loader gets the JPEG body and cannot read a header.
     @Test("a file whose magic bytes lie is refused as a broken header of the format it claims")
-    func mismatchedContent() throws {
+    func mismatchedContent() async throws {
         var bytes = try Testdata.bytes("landscape.jpg")
         bytes.replaceSubrange(0..<8, with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        let error = try #require(throws: ImagingError.self) {
-            try Thumbnailer().render(bytes, renditions: [RenditionSpec(name: "t", width: 100)])
+        let error = try await #require(throws: ImagingError.self) {
+            try await Thumbnailer().rendered(bytes, renditions: [RenditionSpec(name: "t", width: 100)])
         }
         #expect(error.code == .corrupt)
         #expect(error.message == "the png header cannot be read")

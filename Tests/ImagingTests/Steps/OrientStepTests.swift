@@ -21,16 +21,25 @@ struct OrientStepTests {
     }
 
     @Test("the step's auto-rotate turns the decode upright and drops the tag; without it the picture lies on its side")
-    func autoRotateIsTheStepsOption() throws {
+    func autoRotateIsTheStepsOption() async throws {
+        // orientation-6.jpg decoded with `options` on the rendering pool: the decode's size and tag, and its pixels.
+        func decodedOrientation6(
+            _ options: ThumbVipsThumbnailOptions
+        ) async throws -> (width: Int, height: Int, orientation: Int, pixels: DecodedImage) {
+            try await offCooperativeThreads {
+                let image = try decoded("orientation-6.jpg", options: options)
+                return (image.width, image.height, image.orientation, try DecodedImage(image))
+            }
+        }
         var options = widthBox(120)
         DecodeStep.configure(&options, frames: 1)
-        let sideways = try decoded("orientation-6.jpg", options: options)
+        let sideways = try await decodedOrientation6(options)
         #expect(sideways.width == 120 && sideways.height == 180, "the stored 400×600")
-        #expect(try !DecodedImage(sideways).showsUprightQuadrants)
+        #expect(!sideways.pixels.showsUprightQuadrants)
         OrientStep.configure(&options)
-        let upright = try decoded("orientation-6.jpg", options: options)
+        let upright = try await decodedOrientation6(options)
         #expect(upright.width == 120 && upright.height == 80)
         #expect(upright.orientation == 1)
-        #expect(try DecodedImage(upright).showsUprightQuadrants)
+        #expect(upright.pixels.showsUprightQuadrants)
     }
 }

@@ -21,11 +21,13 @@ struct PadStepTests {
     private static let contain = rendition(200, 200) { $0.fit = .contain }
 
     @Test("the picture sits in the middle, with opaque background above and below, and keeps its own transparency")
-    func padsAround() throws {
-        let fitted = try decodedUpright("alpha.png", box: widthBox(200))
+    func padsAround() async throws {
+        let (fitted, image) = try await offCooperativeThreads {
+            let fitted = try decodedUpright("alpha.png", box: widthBox(200))
+            let padded = try PadStep.pad(fitted, to: Self.contain, background: Self.magenta, failure: "test")
+            return ((width: fitted.width, height: fitted.height), try DecodedImage(padded))
+        }
         #expect(fitted.width == 200 && fitted.height == 150)
-        let padded = try PadStep.pad(fitted, to: Self.contain, background: Self.magenta, failure: "test")
-        let image = try DecodedImage(padded)
         #expect(image.width == 200 && image.height == 200)
         for y in [0.05, 0.95] {
             #expect(
@@ -36,12 +38,19 @@ struct PadStepTests {
     }
 
     @Test("an image that fills its box, or a rendition that is not contain, is left as it is")
-    func leavesOthersAlone() throws {
-        let square = try decodedUpright("landscape.jpg", box: widthBox(200))
-        #expect(try PadStep.pad(square, to: rendition(200), background: Self.magenta, failure: "test") === square)
+    func leavesOthersAlone() async throws {
         let cover = rendition(200, 200) { $0.fit = .cover }
-        #expect(try PadStep.pad(square, to: cover, background: Self.magenta, failure: "test") === square)
         let exact = rendition(200, 133) { $0.fit = .contain }
-        #expect(try PadStep.pad(square, to: exact, background: Self.magenta, failure: "test") === square)
+        // Per rendition, whether the padded image is the decoded one itself.
+        let kept = try await offCooperativeThreads {
+            let square = try decodedUpright("landscape.jpg", box: widthBox(200))
+            let isKept = { (spec: RenditionSpec) throws(ImagingError) in
+                try PadStep.pad(square, to: spec, background: Self.magenta, failure: "test") === square
+            }
+            return (inside: try isKept(rendition(200)), cover: try isKept(cover), exact: try isKept(exact))
+        }
+        #expect(kept.inside)
+        #expect(kept.cover)
+        #expect(kept.exact)
     }
 }

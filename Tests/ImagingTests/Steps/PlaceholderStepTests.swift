@@ -19,10 +19,13 @@ struct PlaceholderStepTests {
     }
 
     @Test("only the first frame counts, even when the decode holds every frame of an animation")
-    func firstFrame() throws {
-        let stack = try decodedUpright("animated.gif", box: widthBox(120), frames: 3)
+    func firstFrame() async throws {
+        let (stack, placeholder) = try await offCooperativeThreads {
+            let stack = try decodedUpright("animated.gif", box: widthBox(120), frames: 3)
+            let placeholder = try PlaceholderStep(background: RGBColor(red: 0, green: 0, blue: 0)).run(stack)
+            return ((height: stack.height, pageHeight: stack.pageHeight), placeholder)
+        }
         #expect(stack.height == 3 * stack.pageHeight)
-        let placeholder = try PlaceholderStep(background: RGBColor(red: 0, green: 0, blue: 0)).run(stack)
         #expect(placeholder.dominantColor == "#ff0000", "the frames are red, green, blue")
         let hash = try #require(Data(base64Encoded: placeholder.thumbHash))
         #expect(hash.count >= 5)

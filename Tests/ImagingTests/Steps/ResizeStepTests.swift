@@ -117,28 +117,51 @@ struct ResizeStepTests {
     }
 
     @Test("a rendition is reduced from the smallest image made so far that is at least twice its size")
-    func cascadeBase() throws {
+    func cascadeBase() async throws {
         let info = try source(of: "landscape.jpg")
-        let decoded = try decodedUpright("landscape.jpg", box: widthBox(600))
-        let medium = try ResizeStep.resize(decoded, to: rendition(320), frames: 1, failure: "test")
-        #expect(medium.width == 320 && medium.height == 213)
-        #expect(ResizeStep.canServeAsBase(medium, for: rendition(320), among: [decoded]))
-        #expect(!ResizeStep.canServeAsBase(medium, for: rendition(320, 320) { $0.fit = .cover }, among: [decoded]))
-        #expect(!ResizeStep.canServeAsBase(decoded, for: rendition(600), among: [decoded]), "no smaller")
-        let bases = [decoded, medium]
-        #expect(ResizeStep.base(for: rendition(150), among: bases, source: info) === medium)
-        #expect(ResizeStep.base(for: rendition(200), among: bases, source: info) === decoded, "needs 400 px")
-        #expect(ResizeStep.base(for: rendition(150) { $0.animated = true }, among: bases, source: info) === decoded)
-        let small = try DecodedImage(ResizeStep.resize(medium, to: rendition(150), frames: 1, failure: "test"))
-        #expect(small.width == 150 && small.height == 100)
-        #expect(small.showsUprightQuadrants)
+        let cover = rendition(320, 320) { $0.fit = .cover }
+        let animated = rendition(150) { $0.animated = true }
+        // What the step decides of the 600 px decode and a 320 px medium made from it, and a 150 px reduced from that.
+        let found = try await offCooperativeThreads {
+            let decoded = try decodedUpright("landscape.jpg", box: widthBox(600))
+            let medium = try ResizeStep.resize(decoded, to: rendition(320), frames: 1, failure: "test")
+            let bases = [decoded, medium]
+            return (
+                medium: (width: medium.width, height: medium.height),
+                mediumServes320: ResizeStep.canServeAsBase(medium, for: rendition(320), among: [decoded]),
+                mediumServesCover: ResizeStep.canServeAsBase(medium, for: cover, among: [decoded]),
+                decodedServes600: ResizeStep.canServeAsBase(decoded, for: rendition(600), among: [decoded]),
+                baseOf150IsMedium: ResizeStep.base(for: rendition(150), among: bases, source: info) === medium,
+                baseOf200IsDecoded: ResizeStep.base(for: rendition(200), among: bases, source: info) === decoded,
+                baseOfAnimatedIsDecoded: ResizeStep.base(for: animated, among: bases, source: info) === decoded,
+                small: try DecodedImage(ResizeStep.resize(medium, to: rendition(150), frames: 1, failure: "test"))
+            )
+        }
+        #expect(found.medium.width == 320 && found.medium.height == 213)
+        #expect(found.mediumServes320)
+        #expect(!found.mediumServesCover)
+        #expect(!found.decodedServes600, "no smaller")
+        #expect(found.baseOf150IsMedium)
+        #expect(found.baseOf200IsDecoded, "needs 400 px")
+        #expect(found.baseOfAnimatedIsDecoded)
+        #expect(found.small.width == 150 && found.small.height == 100)
+        #expect(found.small.showsUprightQuadrants)
     }
 
     @Test("an image that already fits its inside box exactly is the rendition itself")
-    func exactFitIsKept() throws {
-        let decoded = try decodedUpright("landscape.jpg", box: widthBox(150))
-        #expect(try ResizeStep.resize(decoded, to: rendition(150), frames: 1, failure: "test") === decoded)
-        #expect(try ResizeStep.resize(decoded, to: rendition(150, 300), frames: 1, failure: "test") === decoded)
-        #expect(try ResizeStep.resize(decoded, to: rendition(140), frames: 1, failure: "test").width == 140)
+    func exactFitIsKept() async throws {
+        let resized = try await offCooperativeThreads {
+            let decoded = try decodedUpright("landscape.jpg", box: widthBox(150))
+            return (
+                widthFitIsKept: try ResizeStep.resize(decoded, to: rendition(150), frames: 1, failure: "test")
+                    === decoded,
+                boxFitIsKept: try ResizeStep.resize(decoded, to: rendition(150, 300), frames: 1, failure: "test")
+                    === decoded,
+                narrowerWidth: try ResizeStep.resize(decoded, to: rendition(140), frames: 1, failure: "test").width
+            )
+        }
+        #expect(resized.widthFitIsKept)
+        #expect(resized.boxFitIsKept)
+        #expect(resized.narrowerWidth == 140)
     }
 }
