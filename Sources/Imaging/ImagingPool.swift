@@ -14,8 +14,12 @@ package final class ImagingPool: @unchecked Sendable {
     package init(threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.threadCount = max(1, threadCount)
         for index in 0..<self.threadCount {
-            let thread = Thread { [self] in workLoop() }
-            thread.name = "thumbworker-imaging-\(index)"
+            let thread = Thread { [self] in
+                // Named from the thread itself, so the kernel gets the name too (what `top -H`, gdb and /proc show);
+                // Linux keeps 15 characters of it.
+                Thread.current.name = "tw-imaging-\(index)"
+                workLoop()
+            }
             thread.stackSize = 8 << 20
             thread.start()
         }

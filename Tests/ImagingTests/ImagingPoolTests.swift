@@ -34,6 +34,16 @@ struct ImagingPoolTests {
         #expect(most == 2, "jobs running at once, at most")
     }
 
+    @Test("a pool thread's name is what the kernel shows for it (top -H, gdb, /proc): no longer than 15 characters")
+    func threadNameIsShown() async throws {
+        let pool = ImagingPool(threadCount: 1)
+        defer { pool.shutdown() }
+        let shown = try await pool.run { () throws(ImagingError) -> String in
+            (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
+        }.get()
+        #expect(shown == "tw-imaging-0\n")
+    }
+
     @Test("errors thrown on a pool thread reach the caller with their type")
     func errorsPropagate() async throws {
         let pool = ImagingPool(threadCount: 1)
