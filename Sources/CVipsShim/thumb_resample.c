@@ -2,7 +2,8 @@
  * whose intermediate and output keep a sixteenth of a level (libvips' and Pillow's reduce round to whole levels
  * between the passes), so neither the second pass nor the colour conversion after it works on rounded values. Each
  * output sample's weights are computed once per axis; the passes multiply pairs of taps with pmaddwd, in AVX2's
- * 256-bit registers where the processor has them (checked at run time) and SSE2's otherwise. */
+ * 256-bit registers where the processor has them (checked at run time) and SSE2's otherwise. With AVX2 the horizontal
+ * pass runs on blocks of rows transposed, a row a lane, so its windows need no padding and no sums across lanes. */
 #include "thumb_resample.h"
 
 #include "thumb_vips.h"
@@ -25,6 +26,8 @@
 #define ROUNDING (1 << (WEIGHT_BITS - 1))
 /* Half a sixteenth of a level, for the vertical pass's output. */
 #define FINE_ROUNDING (1 << (WEIGHT_BITS - THUMB_FINE_BITS - 1))
+/* The rows the horizontal pass takes at once: with AVX2, one a 16-bit lane of a register. */
+#define BLOCK_ROWS 16
 
 /* The weights of one axis: output sample i reads `taps` input samples from first[i], with weights[i * taps ...]. */
 typedef struct {
@@ -296,74 +299,132 @@ static inline void store_four(__m128i sums, int16_t *out) {
     _mm_storel_epi64((__m128i *)out, packed);
 }
 
-/* `sums` plus the products of a window's samples and weights from tap `k` on, eight at a time (taps a multiple of
- * eight). */
-static inline __m128i add_eights(const int16_t *window, const int16_t *weights, int k, int taps, __m128i sums) {
-    for (; k < taps; k += 8) {
+/* Output sample `x`'s window of `row` against its weights, eight taps at a time, in four 32-bit lanes. */
+static inline __m128i window_sums(const int16_t *row, const Filter *filter, int x) {
+    const int16_t *weights = filter->weights + (size_t)x * filter->taps, *window = row + filter->first[x];
+    __m128i sums = _mm_setzero_si128();
+    for (int k = 0; k < filter->taps; k += 8) {
         __m128i samples = _mm_loadu_si128((const __m128i *)(window + k));
         sums = _mm_add_epi32(sums, _mm_madd_epi16(samples, _mm_loadu_si128((const __m128i *)(weights + k))));
     }
     return sums;
 }
 
-/* Output sample `x`'s window of `row` against its weights, eight taps at a time, in four 32-bit lanes. */
-static inline __m128i window_sums(const int16_t *row, const Filter *filter, int x) {
-    const int16_t *weights = filter->weights + (size_t)x * filter->taps, *window = row + filter->first[x];
-    return add_eights(window, weights, 0, filter->taps, _mm_setzero_si128());
-}
-
-/* The horizontal pass four outputs at a time, each window summed by `sums`; returns the first output not done.
- * Always inlined, so each caller gets its own copy with `sums` inlined for its instruction set. */
-static inline __attribute__((always_inline)) int horizontal_fours(const int16_t *row, const Filter *filter,
-                                                                  int out_width, int16_t *out,
-                                                                  __m128i (*sums)(const int16_t *, const Filter *,
-                                                                                  int)) {
+/* The horizontal pass four outputs at a time with SSE2 (taps a multiple of eight); returns the first output not
+ * done. */
+static int horizontal_fours(const int16_t *row, const Filter *filter, int out_width, int16_t *out) {
     int x = 0;
     for (; x + 4 <= out_width; x += 4) {
-        store_four(sum_lanes4(sums(row, filter, x), sums(row, filter, x + 1), sums(row, filter, x + 2),
-                              sums(row, filter, x + 3)),
+        store_four(sum_lanes4(window_sums(row, filter, x), window_sums(row, filter, x + 1),
+                              window_sums(row, filter, x + 2), window_sums(row, filter, x + 3)),
                    out + x);
     }
     return x;
 }
-
-/* The horizontal pass four outputs at a time with SSE2; returns the first output not done. */
-static int horizontal_fours_sse2(const int16_t *row, const Filter *filter, int out_width, int16_t *out) {
-    return horizontal_fours(row, filter, out_width, out, window_sums);
-}
 #endif
 
 #if defined(__x86_64__)
-/* Output sample `x`'s window of `row` against its weights, sixteen taps at a time and the last eight alone, in four
- * 32-bit lanes. */
-__attribute__((target("avx2"))) static inline __m128i window_sums_avx2(const int16_t *row, const Filter *filter,
-                                                                       int x) {
-    const int16_t *weights = filter->weights + (size_t)x * filter->taps, *window = row + filter->first[x];
-    __m256i wide = _mm256_setzero_si256();
-    int k = 0;
-    for (; k + 16 <= filter->taps; k += 16) {
-        __m256i samples = _mm256_loadu_si256((const __m256i *)(window + k));
-        wide = _mm256_add_epi32(wide, _mm256_madd_epi16(samples, _mm256_loadu_si256((const __m256i *)(weights + k))));
+/* Eight rows of eight samples at `in` (rows `in_stride` apart) stored transposed at `out` (rows `out_stride`
+ * apart): out row j holds column j of the input. */
+static inline void transpose_eight(const int16_t *in, size_t in_stride, int16_t *out, size_t out_stride) {
+    __m128i rows[8], pairs[8], quads[8];
+    for (int i = 0; i < 8; i++) {
+        rows[i] = _mm_loadu_si128((const __m128i *)(in + i * in_stride));
     }
-    __m128i folded = _mm_add_epi32(_mm256_castsi256_si128(wide), _mm256_extracti128_si256(wide, 1));
-    return add_eights(window, weights, k, filter->taps, folded);
+    /* Rows 2i and 2i + 1 interleaved, then four rows, then all eight: each stage doubles the run of one column. */
+    for (int i = 0; i < 4; i++) {
+        pairs[i] = _mm_unpacklo_epi16(rows[2 * i], rows[2 * i + 1]);
+        pairs[i + 4] = _mm_unpackhi_epi16(rows[2 * i], rows[2 * i + 1]);
+    }
+    for (int half = 0; half < 2; half++) {
+        __m128i *from = pairs + 4 * half, *to = quads + 4 * half;
+        to[0] = _mm_unpacklo_epi32(from[0], from[1]);
+        to[1] = _mm_unpackhi_epi32(from[0], from[1]);
+        to[2] = _mm_unpacklo_epi32(from[2], from[3]);
+        to[3] = _mm_unpackhi_epi32(from[2], from[3]);
+    }
+    /* Quads 4h + i and 4h + i + 2 hold columns 4h + 2i and 4h + 2i + 1, of the first four rows and the last four. */
+    for (int half = 0; half < 2; half++) {
+        for (int i = 0; i < 2; i++) {
+            __m128i top = quads[4 * half + i], bottom = quads[4 * half + i + 2];
+            int column = 4 * half + 2 * i;
+            _mm_storeu_si128((__m128i *)(out + column * out_stride), _mm_unpacklo_epi64(top, bottom));
+            _mm_storeu_si128((__m128i *)(out + (column + 1) * out_stride), _mm_unpackhi_epi64(top, bottom));
+        }
+    }
 }
 
-/* The horizontal pass four outputs at a time with AVX2; returns the first output not done. */
-__attribute__((target("avx2"))) static int horizontal_fours_avx2(const int16_t *row, const Filter *filter,
-                                                                 int out_width, int16_t *out) {
-    return horizontal_fours(row, filter, out_width, out, window_sums_avx2);
+/* `rows` (BLOCK_ROWS of `width` samples, `stride` apart) transposed into `columns`: column c's samples, one a row, at
+ * columns[c * BLOCK_ROWS ...]. */
+static void block_to_columns(const int16_t *rows, size_t stride, int width, int16_t *columns) {
+    int c = 0;
+    for (; c + 8 <= width; c += 8) {
+        for (int band = 0; band < BLOCK_ROWS; band += 8) {
+            transpose_eight(rows + band * stride + c, stride, columns + (size_t)c * BLOCK_ROWS + band, BLOCK_ROWS);
+        }
+    }
+    for (; c < width; c++) {
+        for (int r = 0; r < BLOCK_ROWS; r++) {
+            columns[(size_t)c * BLOCK_ROWS + r] = rows[r * stride + c];
+        }
+    }
+}
+
+/* The inverse of block_to_columns for the first `count` rows: `columns` (`width` of them) into rows `stride` apart. */
+static void columns_to_block(const int16_t *columns, int width, int count, int16_t *rows, size_t stride) {
+    int x = 0;
+    for (; count == BLOCK_ROWS && x + 8 <= width; x += 8) {
+        for (int band = 0; band < BLOCK_ROWS; band += 8) {
+            transpose_eight(columns + (size_t)x * BLOCK_ROWS + band, BLOCK_ROWS, rows + band * stride + x, stride);
+        }
+    }
+    for (; x < width; x++) {
+        for (int r = 0; r < count; r++) {
+            rows[r * stride + x] = columns[(size_t)x * BLOCK_ROWS + r];
+        }
+    }
+}
+
+/* The horizontal pass over a block of BLOCK_ROWS rows with AVX2, on the block transposed (`columns`, scratch for
+ * `width` columns, and `sums`, for `out_width`): each 16-bit pair of a register is one row's samples at two taps, so
+ * an output column of all the rows costs one multiply-add per two taps, and no tap is padded beyond an even count.
+ * The first `count` rows of the result go to `out`, rows `out_stride` apart. */
+__attribute__((target("avx2"))) static void horizontal_block_avx2(const int16_t *rows, size_t stride, int width,
+                                                                  const Filter *filter, int out_width, int count,
+                                                                  int16_t *columns, int16_t *sums, int16_t *out,
+                                                                  size_t out_stride) {
+    block_to_columns(rows, stride, width, columns);
+    const __m256i zero = _mm256_setzero_si256(), ceiling = _mm256_set1_epi16(THUMB_FINE_MAX);
+    for (int x = 0; x < out_width; x++) {
+        const int16_t *weights = filter->weights + (size_t)x * filter->taps;
+        const int16_t *window = columns + (size_t)filter->first[x] * BLOCK_ROWS;
+        __m256i low = _mm256_set1_epi32(ROUNDING), high = low;
+        for (int k = 0; k < filter->taps; k += 2) {
+            int pair = k + 1 < filter->taps;
+            __m256i a = _mm256_loadu_si256((const __m256i *)(window + (size_t)k * BLOCK_ROWS));
+            __m256i b = pair ? _mm256_loadu_si256((const __m256i *)(window + (size_t)(k + 1) * BLOCK_ROWS)) : a;
+            uint16_t first_weight = (uint16_t)weights[k], second_weight = pair ? (uint16_t)weights[k + 1] : 0;
+            __m256i both = _mm256_set1_epi32((int)(first_weight | (uint32_t)second_weight << 16));
+            low = _mm256_add_epi32(low, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), both));
+            high = _mm256_add_epi32(high, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), both));
+        }
+        low = _mm256_srai_epi32(low, WEIGHT_BITS);
+        high = _mm256_srai_epi32(high, WEIGHT_BITS);
+        /* As in the vertical pass, the unpacks and the pack keep to 128-bit lanes, so the rows come out in order. */
+        __m256i packed = _mm256_min_epi16(_mm256_max_epi16(_mm256_packs_epi32(low, high), zero), ceiling);
+        _mm256_storeu_si256((__m256i *)(sums + (size_t)x * BLOCK_ROWS), packed);
+    }
+    columns_to_block(sums, out_width, count, out, out_stride);
 }
 #endif
 
 /* One output row of the horizontal pass, from and to 1/16 of a level: each output sample the weighted sum of its
  * window of `row`. */
-static void horizontal_row(const int16_t *row, const Filter *filter, int out_width, int avx2, int16_t *out) {
+static void horizontal_row(const int16_t *row, const Filter *filter, int out_width, int16_t *out) {
     int x = 0;
-#if defined(__x86_64__)
+#if defined(__SSE2__)
     if (filter->taps % 8 == 0) {
-        x = avx2 ? horizontal_fours_avx2(row, filter, out_width, out)
-                 : horizontal_fours_sse2(row, filter, out_width, out);
+        x = horizontal_fours(row, filter, out_width, out);
     }
 #endif
     for (; x < out_width; x++) {
@@ -377,34 +438,59 @@ static void horizontal_row(const int16_t *row, const Filter *filter, int out_wid
     }
 }
 
+/* The horizontal pass over the first `count` of BLOCK_ROWS rows (`rows`, `stride` apart) into `out` (rows
+ * `out_width` apart): with AVX2 on the block transposed in `scratch`, otherwise a row at a time. */
+static void horizontal_rows(const int16_t *rows, size_t stride, int width, const Filter *filter, int out_width,
+                            int count, int avx2, int16_t *scratch, int16_t *out) {
+#if defined(__x86_64__)
+    if (avx2) {
+        int16_t *sums = scratch + (size_t)width * BLOCK_ROWS;
+        horizontal_block_avx2(rows, stride, width, filter, out_width, count, scratch, sums, out, (size_t)out_width);
+        return;
+    }
+#endif
+    for (int r = 0; r < count; r++) {
+        horizontal_row(rows + r * stride, filter, out_width, out + (size_t)r * out_width);
+    }
+}
+
 int thumb_resample_planes(const ThumbPlane *in, int count, int channels, double extent_width, double extent_height,
                           int16_t *const *out, int out_width, int out_height) {
     int avx2 = use_avx2();
-    size_t samples = (size_t)in[0].width * channels;
-    /* A vertical pass's row, then (interleaved only) the same split into one run per channel. */
-    int16_t *row = malloc(sizeof(int16_t) * samples * (channels > 1 ? 2 : 1));
+    int width = in[0].width;
+    size_t samples = (size_t)width * channels;
+    /* A block of the vertical pass's rows; (interleaved only) the same split into one run per channel; the
+     * horizontal pass's transposed block and its sums. Zeroed, so the rows a last short block leaves out are
+     * defined. */
+    size_t block = samples * BLOCK_ROWS, transposed = ((size_t)width + out_width) * BLOCK_ROWS;
+    int16_t *rows = calloc(block * (channels > 1 ? 2 : 1) + transposed, sizeof(int16_t));
+    /* AVX2's transposed pass pads a window to an even count of taps, SSE2's rows to a multiple of eight. */
     const Filter *vertical = filter_for(in[0].height, extent_height, out_height, 2, NULL);
-    const Filter *horizontal = vertical ? filter_for(in[0].width, extent_width, out_width, 8, vertical) : NULL;
-    int status = !row || !horizontal ? -1 : 0;
+    const Filter *horizontal = vertical ? filter_for(width, extent_width, out_width, avx2 ? 2 : 8, vertical) : NULL;
+    int status = !rows || !horizontal ? -1 : 0;
+    int16_t *split = channels > 1 ? rows + block : rows, *scratch = split + block;
     for (int plane = 0; status == 0 && plane < count; plane++) {
         /* The vertical pass runs down every byte column alike, interleaved or not. */
         ThumbPlane columns = in[plane];
         columns.width = (int)samples;
-        int16_t *split = channels > 1 ? row + samples : row;
-        for (int y = 0; y < out_height; y++) {
-            vertical_row(&columns, vertical, y, avx2, row);
-            for (int channel = 0; channels > 1 && channel < channels; channel++) {
-                int16_t *run = split + (size_t)channel * in[plane].width;
-                for (int x = 0; x < in[plane].width; x++) {
-                    run[x] = row[(size_t)x * channels + channel];
+        for (int y = 0; y < out_height; y += BLOCK_ROWS) {
+            int rows_here = out_height - y < BLOCK_ROWS ? out_height - y : BLOCK_ROWS;
+            for (int r = 0; r < rows_here; r++) {
+                int16_t *row = rows + r * samples;
+                vertical_row(&columns, vertical, y + r, avx2, row);
+                for (int channel = 0; channels > 1 && channel < channels; channel++) {
+                    int16_t *run = split + r * samples + (size_t)channel * width;
+                    for (int x = 0; x < width; x++) {
+                        run[x] = row[(size_t)x * channels + channel];
+                    }
                 }
             }
             for (int channel = 0; channel < channels; channel++) {
-                horizontal_row(split + (size_t)channel * in[plane].width, horizontal, out_width, avx2,
-                               out[plane * channels + channel] + (size_t)y * out_width);
+                horizontal_rows(split + (size_t)channel * width, samples, width, horizontal, out_width, rows_here,
+                                avx2, scratch, out[plane * channels + channel] + (size_t)y * out_width);
             }
         }
     }
-    free(row);
+    free(rows);
     return status;
 }
