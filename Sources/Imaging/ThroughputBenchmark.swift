@@ -88,6 +88,32 @@ package struct ThroughputBenchmark: Sendable {
         self.concurrency = max(1, concurrency)
     }
 
+    /// Two strategies measured in alternated passes over the same inputs, so a slow spell of the machine falls on
+    /// both alike.
+    package struct Comparison: Sendable, Codable {
+        /// Each strategy's figures over all its passes, in the order asked.
+        package var reports: [Report]
+        /// For each round (one pass of each strategy), the first strategy's uploads per second over the second's.
+        package var ratios: [Double]
+        /// The median of the rounds' ratios.
+        package var medianRatio: Double
+
+        /// The figures of two strategies and their rounds' ratios.
+        init(reports: [Report], ratios: [Double]) {
+            self.reports = reports
+            self.ratios = ratios
+            let sorted = ratios.sorted()
+            let middle = sorted.count / 2
+            medianRatio =
+                sorted.isEmpty ? 0 : sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case reports, ratios
+            case medianRatio = "median_ratio"
+        }
+    }
+
     /// Renders every input once (warming caches and checking that each input works), then measures a run;
     /// `rendered` is called as each render finishes, with `true` for the warm-up ones.
     package func run(
@@ -97,6 +123,62 @@ package struct ThroughputBenchmark: Sendable {
         let thumbnailer = try Thumbnailer(settings: settings)
         let pool = ImagingPool(threadCount: concurrency)
         defer { pool.shutdown() }
+        let sourcePixels = try await warmUp(inputs, strategy: strategy, thumbnailer, pool) { await rendered(true) }
+        let measured = try await measure(inputs, strategy: strategy, length: length, thumbnailer, pool) {
+            await rendered(false)
+        }
+        return report(strategy, measured, sourcePixels: sourcePixels)
+    }
+
+    /// Warms both strategies up on every input, then alternates them, a whole pass over the inputs each, for
+    /// `length`: that many rounds, or until each strategy has run that many seconds (at least one round);
+    /// `rendered` is called as each render finishes, with its strategy and `true` for the warm-up ones.
+    package func compare(
+        _ inputs: [Input], strategies: (Thumbnailer.DecodeStrategy, Thumbnailer.DecodeStrategy), length: Length,
+        rendered: @Sendable (_ strategy: Thumbnailer.DecodeStrategy, _ warmingUp: Bool) async -> Void = { _, _ in }
+    ) async throws(ImagingError) -> Comparison {
+        let thumbnailer = try Thumbnailer(settings: settings)
+        let pool = ImagingPool(threadCount: concurrency)
+        defer { pool.shutdown() }
+        let order = [strategies.0, strategies.1]
+        var sourcePixels: [Int] = []
+        for strategy in order {
+            sourcePixels = try await warmUp(inputs, strategy: strategy, thumbnailer, pool) {
+                await rendered(strategy, true)
+            }
+        }
+        var totals = order.map { _ in Measured(samples: [], seconds: 0) }
+        var ratios: [Double] = []
+        while true {
+            let finished =
+                switch length {
+                case .rounds(let rounds): ratios.count >= rounds
+                case .seconds(let seconds): !ratios.isEmpty && totals.allSatisfy { $0.seconds >= seconds }
+                }
+            if finished { break }
+            var round: [Measured] = []
+            for strategy in order {
+                round.append(
+                    try await measure(inputs, strategy: strategy, length: .rounds(1), thumbnailer, pool) {
+                        await rendered(strategy, false)
+                    })
+            }
+            // Both passes rendered the same uploads, so the ratio of their speeds is that of their times, inverted.
+            ratios.append(round[1].seconds / round[0].seconds)
+            totals = zip(totals, round).map(+)
+        }
+        return Comparison(
+            reports: zip(order, totals).map { strategy, measured in
+                report(strategy, measured, sourcePixels: sourcePixels)
+            },
+            ratios: ratios)
+    }
+
+    /// Renders every input once with `strategy`; returns each input's source pixels.
+    private func warmUp(
+        _ inputs: [Input], strategy: Thumbnailer.DecodeStrategy, _ thumbnailer: Thumbnailer, _ pool: ImagingPool,
+        rendered: @Sendable () async -> Void
+    ) async throws(ImagingError) -> [Int] {
         let renditions = renditions
         var sourcePixels: [Int] = []
         for input in inputs {
@@ -104,8 +186,17 @@ package struct ThroughputBenchmark: Sendable {
                 try thumbnailer.render(input.data, renditions: renditions, strategy: strategy)
             }.get()
             sourcePixels.append(result.source.width * result.source.height)
-            await rendered(true)
+            await rendered()
         }
+        return sourcePixels
+    }
+
+    /// The renders of one timed run, `concurrency` at once, cycling through the inputs from the first.
+    private func measure(
+        _ inputs: [Input], strategy: Thumbnailer.DecodeStrategy, length: Length, _ thumbnailer: Thumbnailer,
+        _ pool: ImagingPool, rendered: @Sendable () async -> Void
+    ) async throws(ImagingError) -> Measured {
+        let renditions = renditions
         let clock = ContinuousClock()
         let start = clock.now
         let outcomes = await withTaskGroup(
@@ -136,12 +227,17 @@ package struct ThroughputBenchmark: Sendable {
                 }
                 guard let outcome = await group.next() else { break }
                 outcomes.append(outcome)
-                await rendered(false)
+                await rendered()
             }
             return outcomes
         }
         let samples = try outcomes.map { outcome throws(ImagingError) in try outcome.get() }
-        let seconds = start.secondsUntilNow(clock)
+        return Measured(samples: samples, seconds: start.secondsUntilNow(clock))
+    }
+
+    /// The figures of `measured`, renders of `strategy`.
+    private func report(_ strategy: Thumbnailer.DecodeStrategy, _ measured: Measured, sourcePixels: [Int]) -> Report {
+        let (samples, seconds) = (measured.samples, measured.seconds)
         let count = Double(max(1, samples.count))
         let pixels = samples.reduce(0) { $0 + sourcePixels[$1.input] }
         return Report(
@@ -158,6 +254,17 @@ package struct ThroughputBenchmark: Sendable {
                 "placeholder": Percentiles(seconds: samples.map(\.timings.placeholder)),
             ]
         )
+    }
+
+    /// The renders of one or more timed runs and the seconds they took.
+    private struct Measured: Sendable {
+        var samples: [Sample]
+        var seconds: Double
+
+        /// Two runs' renders together, and their seconds added.
+        static func + (left: Measured, right: Measured) -> Measured {
+            Measured(samples: left.samples + right.samples, seconds: left.seconds + right.seconds)
+        }
     }
 
     private struct Sample: Sendable {

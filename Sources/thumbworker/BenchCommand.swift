@@ -14,13 +14,19 @@ struct BenchCommand: AsyncParsableCommand {
     @Argument(help: "Image files, or folders searched recursively for images.")
     var inputs: [String]
 
-    @Option(name: .long, help: "Render every input this many times (instead of --duration).")
+    @Option(
+        name: .long,
+        help: "Render every input this many times (instead of --duration); with --strategy both, alternated rounds.")
     var rounds: Int?
 
-    @Option(name: .long, help: "Seconds to run.")
+    @Option(name: .long, help: "Seconds to run (with --strategy both, each strategy).")
     var duration: Double = 10
 
-    @Option(name: .long, help: "once (decode once for all renditions) | per-rendition (decode for each) | both.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "once (decode once for all renditions) | per-rendition (decode for each) | both (alternated, a pass over "
+                + "the inputs each, and the median ratio of the rounds)."))
     var strategy: StrategyChoice = .once
 
     @Flag(name: .long, help: "Print the report as JSON.")
@@ -60,45 +66,62 @@ struct BenchCommand: AsyncParsableCommand {
             renditions: configuration.renditions, settings: configuration.imaging,
             concurrency: configuration.effectiveConcurrency)
         let length: ThroughputBenchmark.Length = rounds.map { .rounds(max(1, $0)) } ?? .seconds(duration)
-        var reports: [ThroughputBenchmark.Report] = []
-        for strategy in strategy.strategies {
-            // The warm-up renders count too, so the ETA covers the whole run; with --json the report below is the
-            // machine-readable summary, so the display stays quiet.
-            let counters = ["warm-up", "images"]
-            let progress = ProgressDisplay(
-                label: strategy.rawValue, counters: counters, completed: Set(counters),
-                total: rounds.map { (1 + max(1, $0)) * loaded.count }, style: json ? .quiet : .automatic(json: false))
-            do {
-                reports.append(
-                    try await progress.showing {
+        // Alternated strategies count their renders apart.
+        let counters = ["warm-up"] + (strategy == .both ? strategy.strategies.map(\.rawValue) : ["images"])
+        // The warm-up renders count too, so the ETA covers the whole run; with --json the report below is the
+        // machine-readable summary, so the display stays quiet.
+        let progress = ProgressDisplay(
+            label: strategy.rawValue, counters: counters, completed: Set(counters),
+            total: rounds.map { (1 + max(1, $0)) * loaded.count * strategy.strategies.count },
+            style: json ? .quiet : .automatic(json: false))
+        let reports: [ThroughputBenchmark.Report]
+        var comparison: ThroughputBenchmark.Comparison?
+        do {
+            reports = try await progress.showing {
+                guard strategy == .both else {
+                    let strategy = strategy.strategies[0]
+                    return [
                         try await benchmark.run(loaded, strategy: strategy, length: length) { warmingUp in
                             progress.add(to: warmingUp ? "warm-up" : "images")
                         }
-                    })
-            } catch {
-                progress.finish()
-                Terminal.standardError("thumbworker: an input failed during the benchmark: \(error)")
-                throw ExitCode(1)
+                    ]
+                }
+                let compared = try await benchmark.compare(
+                    loaded, strategies: (.decodeOnce, .decodePerRendition), length: length
+                ) { strategy, warmingUp in
+                    progress.add(to: warmingUp ? "warm-up" : strategy.rawValue)
+                }
+                comparison = compared
+                return compared.reports
             }
+        } catch {
             progress.finish()
+            Terminal.standardError("thumbworker: an input failed during the benchmark: \(error)")
+            throw ExitCode(1)
         }
+        progress.finish()
         let machine = MachineDescription.current
         if json {
-            try printJSON(reports, machine: machine, inputCount: loaded.count)
+            try printJSON(reports, comparison: comparison, machine: machine, inputCount: loaded.count)
         } else {
-            printTable(reports, machine: machine, inputCount: loaded.count, concurrency: benchmark.concurrency)
+            printTable(
+                reports, comparison: comparison, machine: machine, inputCount: loaded.count,
+                concurrency: benchmark.concurrency)
         }
     }
 
-    private func printJSON(_ reports: [ThroughputBenchmark.Report], machine: MachineDescription, inputCount: Int) throws
-    {
+    private func printJSON(
+        _ reports: [ThroughputBenchmark.Report], comparison: ThroughputBenchmark.Comparison?,
+        machine: MachineDescription, inputCount: Int
+    ) throws {
         struct Output: Encodable {
             var libvips: String, cores: Int, cpu: String, inputs: Int
             var peakRSSBytes: Int
             var imagesPerSecond: Double
             var runs: [ThroughputBenchmark.Report]
+            var comparison: ThroughputBenchmark.Comparison?
             enum CodingKeys: String, CodingKey {
-                case libvips, cores, cpu, inputs, runs
+                case libvips, cores, cpu, inputs, runs, comparison
                 case peakRSSBytes = "peak_rss_bytes"
                 case imagesPerSecond = "images_per_second"
             }
@@ -106,14 +129,15 @@ struct BenchCommand: AsyncParsableCommand {
         let output = Output(
             libvips: machine.libvips, cores: machine.cores, cpu: machine.cpu, inputs: inputCount,
             peakRSSBytes: MachineDescription.peakResidentBytes(),
-            imagesPerSecond: reports.first?.imagesPerSecond ?? 0, runs: reports)
+            imagesPerSecond: reports.first?.imagesPerSecond ?? 0, runs: reports, comparison: comparison)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         Terminal.standardOutput(String(decoding: try encoder.encode(output), as: UTF8.self))
     }
 
     private func printTable(
-        _ reports: [ThroughputBenchmark.Report], machine: MachineDescription, inputCount: Int, concurrency: Int
+        _ reports: [ThroughputBenchmark.Report], comparison: ThroughputBenchmark.Comparison?,
+        machine: MachineDescription, inputCount: Int, concurrency: Int
     ) {
         Terminal.standardOutput(
             "libvips \(machine.libvips), \(machine.cores) cores (\(machine.cpu)), \(inputCount) inputs, concurrency \(concurrency)"
@@ -139,10 +163,12 @@ struct BenchCommand: AsyncParsableCommand {
             Terminal.standardOutput(
                 zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
         }
-        if reports.count == 2 {
+        if let comparison, let first = reports.first, let second = reports.last {
+            let (low, high) = (comparison.ratios.min() ?? 0, comparison.ratios.max() ?? 0)
             Terminal.standardOutput(
-                "\(reports[0].strategy) / \(reports[1].strategy) = \(Self.format(reports[0].imagesPerSecond / reports[1].imagesPerSecond))×"
-            )
+                "\(first.strategy) / \(second.strategy) = \(Self.format(comparison.medianRatio))× (median of "
+                    + "\(comparison.ratios.count) alternated rounds, each a pass over every input; "
+                    + "\(Self.format(low))–\(Self.format(high))×)")
         }
         Terminal.standardOutput("peak RSS \(MachineDescription.peakResidentBytes() / 1_048_576) MB")
     }

@@ -98,4 +98,17 @@ struct ProcessProgressTests {
         #expect(!result.standardOutput.contains("\r"))
         #expect(result.standardOutput.hasPrefix("once: warm-up 2 · images 4; 6 in "), "\(result.standardOutput)")
     }
+
+    @Test("bench --strategy both: alternated rounds counted per strategy, and the median ratio of the rounds")
+    func benchBoth() async throws {
+        let (folder, inputs) = try Self.copies(2)
+        let result = try await CommandResult(["bench", "--strategy", "both", "--rounds", "2"] + inputs, in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(
+            result.standardOutput.hasPrefix("both: warm-up 4 · once 4 · per-rendition 4; 12 in "),
+            "\(result.standardOutput)")
+        #expect(
+            result.standardOutput.contains("once / per-rendition = ")
+                && result.standardOutput.contains("(median of 2 alternated rounds"), "\(result.standardOutput)")
+    }
 }
