@@ -3,7 +3,8 @@
  * between the passes), so neither the second pass nor the colour conversion after it works on rounded values. Each
  * output sample's weights are computed once per axis; the passes multiply pairs of taps with pmaddwd, in AVX2's
  * 256-bit registers where the processor has them (checked at run time) and SSE2's otherwise. With AVX2 the horizontal
- * pass runs on blocks of rows transposed, a row a lane, so its windows need no padding and no sums across lanes. */
+ * pass runs on blocks of rows transposed, a row a lane, so its windows are padded only to an even count of taps and
+ * no sums are added across lanes. */
 #include "thumb_resample.h"
 
 #include "thumb_vips.h"
@@ -460,8 +461,8 @@ int thumb_resample_planes(const ThumbPlane *in, int count, int channels, double 
     int width = in[0].width;
     size_t samples = (size_t)width * channels;
     /* A block of the vertical pass's rows; (interleaved only) the same split into one run per channel; the
-     * horizontal pass's transposed block and its sums. Zeroed, so the rows a last short block leaves out are
-     * defined. */
+     * horizontal pass's transposed block and its sums. Zeroed, so the rows a short last block leaves out hold defined
+     * values (zeros, or an earlier block's rows), which the AVX2 pass sums and never stores. */
     size_t block = samples * BLOCK_ROWS, transposed = ((size_t)width + out_width) * BLOCK_ROWS;
     int16_t *rows = calloc(block * (channels > 1 ? 2 : 1) + transposed, sizeof(int16_t));
     /* AVX2's transposed pass pads a window to an even count of taps, SSE2's rows to a multiple of eight. */

@@ -43,6 +43,7 @@ package struct ThroughputBenchmark: Sendable {
         /// Latency percentiles per stage, in milliseconds.
         package var stages: [String: Percentiles]
 
+        /// The JSON names.
         enum CodingKeys: String, CodingKey {
             case strategy, concurrency, images, seconds, stages
             case imagesPerSecond = "images_per_second"
@@ -90,12 +91,12 @@ package struct ThroughputBenchmark: Sendable {
 
     /// Two strategies measured in alternated passes over the same inputs, so a slow spell of the machine falls on
     /// both alike.
-    package struct Comparison: Sendable, Codable {
+    package struct Comparison: Sendable {
         /// Each strategy's figures over all its passes, in the order asked.
         package var reports: [Report]
         /// For each round (one pass of each strategy), the first strategy's uploads per second over the second's.
         package var ratios: [Double]
-        /// The median of the rounds' ratios.
+        /// The median of the rounds' ratios (0 when there were none).
         package var medianRatio: Double
 
         /// The figures of two strategies and their rounds' ratios.
@@ -106,11 +107,6 @@ package struct ThroughputBenchmark: Sendable {
             let middle = sorted.count / 2
             medianRatio =
                 sorted.isEmpty ? 0 : sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case reports, ratios
-            case medianRatio = "median_ratio"
         }
     }
 
@@ -130,45 +126,56 @@ package struct ThroughputBenchmark: Sendable {
         return report(strategy, measured, sourcePixels: sourcePixels)
     }
 
-    /// Warms both strategies up on every input, then alternates them, a whole pass over the inputs each, for
-    /// `length`: that many rounds, or until each strategy has run that many seconds (at least one round);
-    /// `rendered` is called as each render finishes, with its strategy and `true` for the warm-up ones.
+    /// How many times a pass of `compare` renders each of `inputCount` inputs: once, or as often as it takes to give
+    /// every thread of the pool a job.
+    package func roundsPerPass(inputCount: Int) -> Int {
+        max(1, (concurrency + inputCount - 1) / max(1, inputCount))
+    }
+
+    /// Warms both strategies up on every input, then alternates them, a pass over the inputs each (`roundsPerPass`),
+    /// the first strategy first in even rounds and second in odd ones, for `length`: that many rounds, or until each
+    /// strategy has run that many seconds (at least one round); `rendered` is called as each render finishes, with its
+    /// strategy and `true` for the warm-up ones.
     package func compare(
         _ inputs: [Input], strategies: (Thumbnailer.DecodeStrategy, Thumbnailer.DecodeStrategy), length: Length,
         rendered: @Sendable (_ strategy: Thumbnailer.DecodeStrategy, _ warmingUp: Bool) async -> Void = { _, _ in }
     ) async throws(ImagingError) -> Comparison {
-        let thumbnailer = try Thumbnailer(settings: settings)
-        let pool = ImagingPool(threadCount: concurrency)
-        defer { pool.shutdown() }
-        let order = [strategies.0, strategies.1]
-        var sourcePixels: [Int] = []
-        for strategy in order {
-            sourcePixels = try await warmUp(inputs, strategy: strategy, thumbnailer, pool) {
-                await rendered(strategy, true)
-            }
-        }
-        var totals = order.map { _ in Measured(samples: [], seconds: 0) }
+        let strategies = [strategies.0, strategies.1]
+        var totals = strategies.map { _ in Measured(samples: [], seconds: 0) }
         var ratios: [Double] = []
-        while true {
-            let finished =
-                switch length {
-                case .rounds(let rounds): ratios.count >= rounds
-                case .seconds(let seconds): !ratios.isEmpty && totals.allSatisfy { $0.seconds >= seconds }
+        var sourcePixels: [Int] = []
+        if !inputs.isEmpty {
+            let thumbnailer = try Thumbnailer(settings: settings)
+            let pool = ImagingPool(threadCount: concurrency)
+            defer { pool.shutdown() }
+            for strategy in strategies {
+                sourcePixels = try await warmUp(inputs, strategy: strategy, thumbnailer, pool) {
+                    await rendered(strategy, true)
                 }
-            if finished { break }
-            var round: [Measured] = []
-            for strategy in order {
-                round.append(
-                    try await measure(inputs, strategy: strategy, length: .rounds(1), thumbnailer, pool) {
-                        await rendered(strategy, false)
-                    })
             }
-            // Both passes rendered the same uploads, so the ratio of their speeds is that of their times, inverted.
-            ratios.append(round[1].seconds / round[0].seconds)
-            totals = zip(totals, round).map(+)
+            let pass = Length.rounds(roundsPerPass(inputCount: inputs.count))
+            while true {
+                let finished =
+                    switch length {
+                    case .rounds(let rounds): ratios.count >= rounds
+                    case .seconds(let seconds): !ratios.isEmpty && totals.allSatisfy { $0.seconds >= seconds }
+                    }
+                if finished { break }
+                // Alternating which goes first cancels what the second pass of a round inherits from the first.
+                var round = totals.map { _ in Measured(samples: [], seconds: 0) }
+                for index in ratios.count % 2 == 0 ? [0, 1] : [1, 0] {
+                    let strategy = strategies[index]
+                    round[index] = try await measure(inputs, strategy: strategy, length: pass, thumbnailer, pool) {
+                        await rendered(strategy, false)
+                    }
+                }
+                // Both passes rendered the same uploads, so the ratio of their speeds is that of their times, inverted.
+                ratios.append(round[1].seconds / round[0].seconds)
+                totals = zip(totals, round).map(+)
+            }
         }
         return Comparison(
-            reports: zip(order, totals).map { strategy, measured in
+            reports: zip(strategies, totals).map { strategy, measured in
                 report(strategy, measured, sourcePixels: sourcePixels)
             },
             ratios: ratios)
@@ -242,8 +249,8 @@ package struct ThroughputBenchmark: Sendable {
         let pixels = samples.reduce(0) { $0 + sourcePixels[$1.input] }
         return Report(
             strategy: strategy.rawValue, concurrency: concurrency, images: samples.count, seconds: seconds,
-            imagesPerSecond: Double(samples.count) / seconds,
-            megapixelsPerSecond: Double(pixels) / 1_000_000 / seconds,
+            imagesPerSecond: seconds > 0 ? Double(samples.count) / seconds : 0,
+            megapixelsPerSecond: seconds > 0 ? Double(pixels) / 1_000_000 / seconds : 0,
             outputBytesPerImage: Double(samples.reduce(0) { $0 + $1.outputBytes }) / count,
             stages: [
                 "total": Percentiles(seconds: samples.map(\.total)),

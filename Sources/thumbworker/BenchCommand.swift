@@ -8,7 +8,10 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure how many images per second the pipeline renders.",
-        discussion: "Inputs are read into memory first; each is rendered once to warm up, then the run is timed."
+        discussion:
+            "Inputs are read into memory first; each is rendered once to warm up (once per strategy), then the run is "
+            + "timed. With --strategy both the two strategies alternate, a pass over every input each, and the ratio "
+            + "is the median of the rounds'."
     )
 
     @Argument(help: "Image files, or folders searched recursively for images.")
@@ -40,6 +43,7 @@ struct BenchCommand: AsyncParsableCommand {
         case perRendition = "per-rendition"
         case both
 
+        /// The strategies measured, in the order reported.
         var strategies: [Thumbnailer.DecodeStrategy] {
             switch self {
             case .once: [.decodeOnce]
@@ -72,7 +76,10 @@ struct BenchCommand: AsyncParsableCommand {
         // machine-readable summary, so the display stays quiet.
         let progress = ProgressDisplay(
             label: strategy.rawValue, counters: counters, completed: Set(counters),
-            total: rounds.map { (1 + max(1, $0)) * loaded.count * strategy.strategies.count },
+            total: rounds.map { rounds in
+                let passes = strategy == .both ? benchmark.roundsPerPass(inputCount: loaded.count) : 1
+                return (1 + max(1, rounds) * passes) * loaded.count * strategy.strategies.count
+            },
             style: json ? .quiet : .automatic(json: false))
         let reports: [ThroughputBenchmark.Report]
         var comparison: ThroughputBenchmark.Comparison?
@@ -86,8 +93,9 @@ struct BenchCommand: AsyncParsableCommand {
                         }
                     ]
                 }
+                let strategies = strategy.strategies
                 let compared = try await benchmark.compare(
-                    loaded, strategies: (.decodeOnce, .decodePerRendition), length: length
+                    loaded, strategies: (strategies[0], strategies[1]), length: length
                 ) { strategy, warmingUp in
                     progress.add(to: warmingUp ? "warm-up" : strategy.rawValue)
                 }
@@ -119,17 +127,32 @@ struct BenchCommand: AsyncParsableCommand {
             var peakRSSBytes: Int
             var imagesPerSecond: Double
             var runs: [ThroughputBenchmark.Report]
-            var comparison: ThroughputBenchmark.Comparison?
+            var comparison: Comparison?
             enum CodingKeys: String, CodingKey {
                 case libvips, cores, cpu, inputs, runs, comparison
                 case peakRSSBytes = "peak_rss_bytes"
                 case imagesPerSecond = "images_per_second"
             }
         }
+        /// The alternated rounds' ratios of the first run's uploads per second to the second's.
+        struct Comparison: Encodable {
+            var of: String
+            var ratios: [Double]
+            var medianRatio: Double
+            enum CodingKeys: String, CodingKey {
+                case of, ratios
+                case medianRatio = "median_ratio"
+            }
+        }
         let output = Output(
             libvips: machine.libvips, cores: machine.cores, cpu: machine.cpu, inputs: inputCount,
             peakRSSBytes: MachineDescription.peakResidentBytes(),
-            imagesPerSecond: reports.first?.imagesPerSecond ?? 0, runs: reports, comparison: comparison)
+            imagesPerSecond: reports.first?.imagesPerSecond ?? 0, runs: reports,
+            comparison: comparison.map {
+                Comparison(
+                    of: $0.reports.map(\.strategy).joined(separator: " / "), ratios: $0.ratios,
+                    medianRatio: $0.medianRatio)
+            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         Terminal.standardOutput(String(decoding: try encoder.encode(output), as: UTF8.self))
@@ -167,8 +190,7 @@ struct BenchCommand: AsyncParsableCommand {
             let (low, high) = (comparison.ratios.min() ?? 0, comparison.ratios.max() ?? 0)
             Terminal.standardOutput(
                 "\(first.strategy) / \(second.strategy) = \(Self.format(comparison.medianRatio))× (median of "
-                    + "\(comparison.ratios.count) alternated rounds, each a pass over every input; "
-                    + "\(Self.format(low))–\(Self.format(high))×)")
+                    + "\(comparison.ratios.count) alternated rounds, \(Self.format(low))–\(Self.format(high))×)")
         }
         Terminal.standardOutput("peak RSS \(MachineDescription.peakResidentBytes() / 1_048_576) MB")
     }
