@@ -111,8 +111,9 @@ package struct Thumbnailer: Sendable {
                 ).materialized(.corrupt, failure)
                 timings.decode = start.secondsUntilNow(clock)
                 // 5–8 for each rendition, from the shared decode or a larger rendition already made.
-                outputs = try makeRenditions(renditions, from: decoded, source: source, timings: &timings)
-                placeholderInput = .decoded(decoded)
+                let made = try makeRenditions(renditions, from: decoded, source: source, timings: &timings)
+                outputs = made.outputs
+                placeholderInput = .decoded(PlaceholderStep.source(among: made.bases))
             case .decodePerRendition:
                 // 2–8 for each rendition, each decoding the upload again.
                 for rendition in renditions {
@@ -133,10 +134,11 @@ package struct Thumbnailer: Sendable {
     }
 
     /// Steps 5–8 for every rendition from the shared decode, largest first, each reduced from the smallest image already
-    /// made that is big enough (``ResizeStep/base(for:among:source:)``); the outputs in the order asked for.
+    /// made that is big enough (``ResizeStep/base(for:among:source:)``); the outputs in the order asked for, and the
+    /// images that can serve as bases, the shared decode first and smaller ones after.
     private func makeRenditions(
         _ renditions: [RenditionSpec], from decoded: VipsImage, source: SourceInfo, timings: inout StageTimings
-    ) throws(ImagingError) -> [RenderedImage] {
+    ) throws(ImagingError) -> (outputs: [RenderedImage], bases: [VipsImage]) {
         let scales = renditions.map {
             ResizeStep.scale(for: $0, sourceWidth: source.width, sourceHeight: source.height)
         }
@@ -151,7 +153,7 @@ package struct Thumbnailer: Sendable {
                 bases.append(made.pixels)
             }
         }
-        return renditions.indices.compactMap { outputs[$0] }
+        return (renditions.indices.compactMap { outputs[$0] }, bases)
     }
 
     /// Steps 5–8 for one rendition: resize and crop, pad, flatten, encode. Returns the encoded rendition and the

@@ -3,8 +3,9 @@ import Foundation
 
 /// Step 9, placeholder: the ThumbHash and dominant colour of the first frame, sampled down to at most 100×100 in Swift.
 ///
-/// The shared decode is already in memory, so reading its pixels costs nothing; running a libvips resize for the
-/// placeholder cost about 1 ms of pipeline setup, over a tenth of a small job.
+/// The shared decode and the renditions made from it are already in memory, so reading the smallest of them that is
+/// big enough costs nothing; running a libvips resize for the placeholder cost about 1 ms of pipeline setup, over a
+/// tenth of a small job.
 struct PlaceholderStep {
     /// The dominant colour of an image with no pixel opaque enough to count.
     let background: RGBColor
@@ -20,6 +21,13 @@ struct PlaceholderStep {
         box.size = Int32(VIPS_SIZE_DOWN.rawValue)
         box.crop = Int32(VIPS_INTERESTING_NONE.rawValue)
         return box
+    }
+
+    /// What the placeholder of the shared decode reads, among `bases` (``ResizeStep/canServeAsBase(_:for:among:)``:
+    /// the whole picture, smaller and smaller): the smallest one the sampler does not have to enlarge. Cheaper than the
+    /// decode, and, being lanczos-reduced already, a better source for its few samples a pixel.
+    static func source(among bases: [VipsImage]) -> VipsImage {
+        bases.last { max($0.width, $0.pageHeight) >= PixelSampler.maximumSide } ?? bases[0]
     }
 
     /// The placeholder of an upright 8-bit image in memory.

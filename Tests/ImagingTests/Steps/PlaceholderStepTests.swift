@@ -43,4 +43,19 @@ struct PlaceholderStepTests {
             #expect(each.timings.placeholder > 0)
         }
     }
+
+    @Test(
+        "from the shared decode, the placeholder reads the smallest rendition of the whole picture at least 100 px across",
+        arguments: [(150, "small"), (64, "large")])
+    func readsSmallestRendition(_ smallWidth: Int, _ expectedSource: String) async throws {
+        let png = { (width: Int, name: String) in rendition(width, name: name) { $0.format = .png } }
+        let photo = try Testdata.bytes("landscape.jpg")
+        let result = try await thumbnailer().rendered(photo, renditions: [png(600, "large"), png(smallWidth, "small")])
+        let source = try #require(result.renditions.first { $0.name == expectedSource })
+        // That rendition's PNG decodes to the very pixels it was encoded from, and fits its own box exactly, so its
+        // own placeholder is computed from those pixels.
+        let alone = try await thumbnailer().rendered(source.data, renditions: [png(source.width, "alone")])
+        #expect(result.placeholder != nil)
+        #expect(result.placeholder == alone.placeholder)
+    }
 }
